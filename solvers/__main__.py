@@ -1,0 +1,7 @@
+"""``python -m solvers``: see :mod:`solvers.cli`."""
+
+import sys
+
+from solvers.cli import main
+
+sys.exit(main())
