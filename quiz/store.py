@@ -1,0 +1,530 @@
+"""The user's SQLite database: schema and migrations, grades, undo and replay.
+
+Two tables hold everything:
+
+- ``reviews``: an append-only log, one row per grade, with the SM-2 state before and
+  after it. It is the source of truth.
+- ``cards``: the current SM-2 state of every card that has had a review, derivable
+  by replaying the log (:meth:`Store.rebuild`).
+
+Reads go through the standard library's ``sqlite3`` so that showing the first card
+does not import ``sqlite_utils`` (which pulls in NumPy); writes and migrations use
+sqlite-utils, loaded on first use. Every grade is one ``BEGIN IMMEDIATE`` transaction,
+committed before the call returns, in WAL mode with a busy timeout so that two
+instances of the app can share one file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from quiz import sm2
+from quiz.errors import QuizError
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+SCHEMA_VERSION = 1
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+Mode = Literal["review", "drill", "practice"]
+MODES: tuple[Mode, ...] = ("review", "drill", "practice")
+OUR_TABLES = {"cards", "reviews", "settings"}
+# A sqlite3.Row, or a dict with the same keys (a row about to be inserted).
+RowLike = sqlite3.Row | Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class CardState:
+    """A card's schedule as the ``cards`` table holds it.
+
+    Attributes:
+        card_id: the content id.
+        state: the SM-2 state after the last scheduling review.
+        due: the study day of the next review.
+        lapses: scheduling reviews failed (grade < 3) after at least one success.
+        reviews: scheduling reviews so far (re-drills and practice not counted).
+        last_grade: the grade of the last scheduling review.
+        last_day: the study day of the last scheduling review.
+        introduced: the study day of the first scheduling review.
+    """
+
+    card_id: str
+    state: sm2.SM2State
+    due: date
+    lapses: int
+    reviews: int
+    last_grade: int
+    last_day: date
+    introduced: date
+
+
+@dataclass(frozen=True)
+class Review:
+    """One row of the review log."""
+
+    id: int
+    card_id: str
+    ts_ms: int
+    day: date
+    grade: int
+    mode: Mode
+    before: sm2.SM2State
+    after: sm2.SM2State
+    due_before: date | None
+    due_after: date | None
+    answer_ms: int | None
+    answer: str
+
+
+def default_path() -> Path:
+    """Where the database lives unless ``--db`` or ``QUIZ_DB`` says otherwise."""
+    import platformdirs  # only needed when no path is given
+
+    return platformdirs.user_data_path("quiz", appauthor=False) / "quiz.db"
+
+
+def resolve_path(explicit: str | os.PathLike[str] | None) -> Path:
+    """The database path: ``explicit`` (``--db``), else ``$QUIZ_DB``, else the default."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get("QUIZ_DB")
+    if env:
+        return Path(env).expanduser()
+    return default_path()
+
+
+def apply(card: CardState | None, review: Review) -> CardState | None:
+    """The card's state after ``review``: the one rule shared by grading and replay.
+
+    Only ``review``-mode grades move the schedule; re-drills and practice leave it.
+    """
+    if review.mode != "review":
+        return card
+    return CardState(
+        card_id=review.card_id,
+        state=review.after,
+        due=review.day + timedelta(days=review.after.interval),
+        lapses=(card.lapses if card else 0) + (review.grade < 3 and review.before.repetitions > 0),
+        reviews=(card.reviews if card else 0) + 1,
+        last_grade=review.grade,
+        last_day=review.day,
+        introduced=card.introduced if card else review.day,
+    )
+
+
+def _card_from_row(row: RowLike) -> CardState:
+    return CardState(
+        card_id=row["card_id"],
+        state=sm2.SM2State.from_x100(row["ef_x100"], row["interval"], row["repetitions"]),
+        due=date.fromisoformat(row["due"]),
+        lapses=row["lapses"],
+        reviews=row["reviews"],
+        last_grade=row["last_grade"],
+        last_day=date.fromisoformat(row["last_day"]),
+        introduced=date.fromisoformat(row["introduced"]),
+    )
+
+
+def _card_to_row(card: CardState) -> dict[str, Any]:
+    return {
+        "card_id": card.card_id,
+        "ef_x100": card.state.easiness_x100,
+        "interval": card.state.interval,
+        "repetitions": card.state.repetitions,
+        "due": card.due.isoformat(),
+        "lapses": card.lapses,
+        "reviews": card.reviews,
+        "last_grade": card.last_grade,
+        "last_day": card.last_day.isoformat(),
+        "introduced": card.introduced.isoformat(),
+    }
+
+
+def _opt_date(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
+def _review_from_row(row: RowLike) -> Review:
+    return Review(
+        id=row["id"],
+        card_id=row["card_id"],
+        ts_ms=row["ts_ms"],
+        day=date.fromisoformat(row["day"]),
+        grade=row["grade"],
+        mode=row["mode"],
+        before=sm2.SM2State.from_x100(row["ef_before"], row["interval_before"], row["reps_before"]),
+        after=sm2.SM2State.from_x100(row["ef_after"], row["interval_after"], row["reps_after"]),
+        due_before=_opt_date(row["due_before"]),
+        due_after=_opt_date(row["due_after"]),
+        answer_ms=row["answer_ms"],
+        answer=row["answer"],
+    )
+
+
+def _create_v1(db: sqlite_utils.Database) -> None:
+    db["cards"].create(  # type: ignore[union-attr]
+        {
+            "card_id": str,
+            "ef_x100": int,
+            "interval": int,
+            "repetitions": int,
+            "due": str,
+            "lapses": int,
+            "reviews": int,
+            "last_grade": int,
+            "last_day": str,
+            "introduced": str,
+        },
+        pk="card_id",
+        not_null={"ef_x100", "interval", "repetitions", "due", "lapses", "reviews"},
+    )
+    db["reviews"].create(  # type: ignore[union-attr]
+        {
+            "id": int,
+            "card_id": str,
+            "ts_ms": int,
+            "day": str,
+            "grade": int,
+            "mode": str,
+            "ef_before": int,
+            "interval_before": int,
+            "reps_before": int,
+            "due_before": str,
+            "ef_after": int,
+            "interval_after": int,
+            "reps_after": int,
+            "due_after": str,
+            "answer_ms": int,
+            "answer": str,
+        },
+        pk="id",
+        not_null={"card_id", "ts_ms", "day", "grade", "mode"},
+        defaults={"answer": ""},
+    )
+    db["reviews"].create_index(["day"])  # type: ignore[union-attr]
+    db["reviews"].create_index(["card_id", "id"])  # type: ignore[union-attr]
+    db["cards"].create_index(["due"])  # type: ignore[union-attr]
+    db["settings"].create({"key": str, "value": str}, pk="key")  # type: ignore[union-attr]
+
+
+# MIGRATIONS[v] upgrades a database at schema version v to version v + 1.
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {0: _create_v1}
+
+
+class Store:
+    """An open quiz database. Use :meth:`open`; close with :meth:`close` or ``with``."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self._db: sqlite_utils.Database | None = None
+
+    # -- opening -----------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> Store:
+        """Opens the database at ``path``, creating it (and its folder) if missing.
+
+        A file that is not a quiz database is refused before anything is written to
+        it, so it stays byte-for-byte as it was.
+
+        Raises:
+            QuizError: the file or folder cannot be used; the message says why.
+        """
+        path = Path(path)
+        if path.is_dir():
+            raise QuizError(f"{path} is a folder, not a database file; pass --db FILE")
+        if path.exists():
+            _inspect_existing(path)
+        else:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise QuizError(f"cannot create the folder {path.parent}: {_reason(exc)}") from None
+        try:
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise QuizError(f"cannot open {path}: {exc}") from None
+        conn.row_factory = sqlite3.Row
+        store = cls(conn, path)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            store._migrate()
+        except sqlite3.Error as exc:
+            conn.close()
+            raise QuizError(f"cannot use {path}: {_reason(exc)}") from None
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def _migrate(self) -> None:
+        version = self.schema_version()
+        if version == SCHEMA_VERSION:
+            return
+        while version < SCHEMA_VERSION:
+            with self._write():
+                MIGRATIONS[version](self.db)
+                version += 1
+                self.conn.execute(f"PRAGMA user_version = {version}")
+
+    def schema_version(self) -> int:
+        """The schema version recorded in ``PRAGMA user_version``."""
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The sqlite-utils view of the connection, imported on first use."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(
+                self.conn, recursive_triggers=False, execute_plugins=False
+            )
+        return self._db
+
+    def close(self) -> None:
+        """Closes the connection; every grade is already committed."""
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[None]:
+        """One immediate transaction: the write lock is taken up front, so two app
+        instances queue on the busy timeout instead of failing with "locked"."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise QuizError(f"cannot write to {self.path}: {_reason(exc)}") from None
+        try:
+            yield
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError):
+                raise QuizError(f"cannot write to {self.path}: {_reason(exc)}") from None
+            raise
+
+    # -- reading -----------------------------------------------------------------
+
+    def card_states(self) -> dict[str, CardState]:
+        """Every card with a schedule, by id (cards never reviewed are absent)."""
+        rows = self.conn.execute("SELECT * FROM cards")
+        return {row["card_id"]: _card_from_row(row) for row in rows}
+
+    def card_state(self, card_id: str) -> CardState | None:
+        """The schedule of one card, or None if it was never reviewed."""
+        row = self.conn.execute("SELECT * FROM cards WHERE card_id = ?", (card_id,)).fetchone()
+        return None if row is None else _card_from_row(row)
+
+    def reviews_on(self, day: date) -> list[Review]:
+        """The log rows of study day ``day``, oldest first."""
+        rows = self.conn.execute(
+            "SELECT * FROM reviews WHERE day = ? ORDER BY id", (day.isoformat(),)
+        )
+        return [_review_from_row(r) for r in rows]
+
+    def reviews_of(self, card_id: str) -> list[Review]:
+        """The whole log of one card, oldest first."""
+        rows = self.conn.execute("SELECT * FROM reviews WHERE card_id = ? ORDER BY id", (card_id,))
+        return [_review_from_row(r) for r in rows]
+
+    def last_review(self) -> Review | None:
+        """The newest row of the log, or None when it is empty."""
+        row = self.conn.execute("SELECT * FROM reviews ORDER BY id DESC LIMIT 1").fetchone()
+        return None if row is None else _review_from_row(row)
+
+    def review_count(self) -> int:
+        """The number of rows in the log."""
+        return int(self.conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
+
+    def review_days(self) -> list[date]:
+        """The distinct study days with at least one review, newest first."""
+        rows = self.conn.execute("SELECT DISTINCT day FROM reviews ORDER BY day DESC")
+        return [date.fromisoformat(r[0]) for r in rows]
+
+    def due_ids(self, day: date) -> list[str]:
+        """Ids of the cards due on or before ``day``, most overdue first."""
+        rows = self.conn.execute(
+            "SELECT card_id FROM cards WHERE due <= ? ORDER BY due, card_id", (day.isoformat(),)
+        )
+        return [r[0] for r in rows]
+
+    def setting(self, key: str) -> str | None:
+        """A stored setting, or None if unset."""
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    # -- writing -----------------------------------------------------------------
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        """Stores a setting; None removes it."""
+        with self._write():
+            if value is None:
+                self.conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+            else:
+                self.db["settings"].upsert({"key": key, "value": value}, pk="key")  # type: ignore[union-attr]
+
+    def record(
+        self,
+        card_id: str,
+        grade: int,
+        mode: Mode,
+        *,
+        day: date,
+        ts_ms: int,
+        answer: str = "",
+        answer_ms: int | None = None,
+    ) -> Review:
+        """Logs a grade and, in ``review`` mode, moves the card's SM-2 schedule.
+
+        Both happen in one transaction, committed before this returns.
+
+        Raises:
+            ValueError: ``grade`` is not an int 0-5 or ``mode`` is unknown.
+            QuizError: the database cannot be written.
+        """
+        sm2.check_grade(grade)
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+        with self._write():
+            card = self.card_state(card_id)
+            before = card.state if card else sm2.SM2State()
+            after = sm2.review(before, grade) if mode == "review" else before
+            row: dict[str, Any] = {
+                "card_id": card_id,
+                "ts_ms": ts_ms,
+                "day": day.isoformat(),
+                "grade": grade,
+                "mode": mode,
+                "ef_before": before.easiness_x100,
+                "interval_before": before.interval,
+                "reps_before": before.repetitions,
+                "due_before": card.due.isoformat() if card else None,
+                "ef_after": after.easiness_x100,
+                "interval_after": after.interval,
+                "reps_after": after.repetitions,
+                "due_after": None,
+                "answer_ms": answer_ms,
+                "answer": answer,
+            }
+            if mode == "review":
+                row["due_after"] = (day + timedelta(days=after.interval)).isoformat()
+            elif card:
+                row["due_after"] = card.due.isoformat()
+            table = self.db["reviews"]
+            table.insert(row)  # type: ignore[union-attr]
+            row["id"] = table.last_rowid  # type: ignore[union-attr]
+            review = _review_from_row(row)
+            updated = apply(card, review)
+            if updated is not card and updated is not None:
+                self.db["cards"].upsert(_card_to_row(updated), pk="card_id")  # type: ignore[union-attr]
+        return review
+
+    def undo_last(self, on_day: date | None = None) -> Review | None:
+        """Removes the newest log row and restores its card's schedule to before it.
+
+        Args:
+            on_day: only undo a row of this study day (None: any day).
+
+        Returns:
+            The removed row, or None if there was nothing (on that day) to undo.
+        """
+        with self._write():
+            last = self.last_review()
+            if last is None or (on_day is not None and last.day != on_day):
+                return None
+            self.conn.execute("DELETE FROM reviews WHERE id = ?", (last.id,))
+            self._replay_card(last.card_id)
+        return last
+
+    def rebuild(self) -> None:
+        """Recomputes the whole ``cards`` table by replaying the review log."""
+        with self._write():
+            self.conn.execute("DELETE FROM cards")
+            ids = [r[0] for r in self.conn.execute("SELECT DISTINCT card_id FROM reviews")]
+            for card_id in ids:
+                self._replay_card(card_id)
+
+    def _replay_card(self, card_id: str) -> None:
+        card: CardState | None = None
+        for review in self._replayed(self.reviews_of(card_id)):
+            card = apply(card, review)
+        if card is None:
+            self.conn.execute("DELETE FROM cards WHERE card_id = ?", (card_id,))
+        else:
+            self.db["cards"].upsert(_card_to_row(card), pk="card_id")  # type: ignore[union-attr]
+
+    @staticmethod
+    def _replayed(reviews: Iterable[Review]) -> Iterator[Review]:
+        """The log with each scheduling review's after-state recomputed by SM-2 from
+        the grades alone, so the log, not the stored states, is the truth."""
+        state = sm2.SM2State()
+        for review in reviews:
+            if review.mode == "review":
+                after = sm2.review(state, review.grade)
+                review = dataclasses.replace(review, before=state, after=after)
+                state = after
+            yield review
+
+
+def _inspect_existing(path: Path) -> None:
+    """Refuses, without writing a byte, a file that is not a quiz database we can use."""
+    try:
+        with path.open("rb") as f:
+            header = f.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise QuizError(f"cannot read {path}: {_reason(exc)}") from None
+    if not header:
+        return  # an empty file: SQLite treats it as a new database
+    if header != SQLITE_HEADER:
+        raise QuizError(
+            f"{path} is not a quiz database (not an SQLite file); "
+            "restore it from a backup or pass --db with another file"
+        )
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            tables = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            conn.execute("PRAGMA quick_check").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise QuizError(f"{path} is damaged ({_reason(exc)}); restore it from a backup") from None
+    if version > SCHEMA_VERSION:
+        raise QuizError(
+            f"{path} was written by a newer version of quiz (schema {version}, this one "
+            f"knows {SCHEMA_VERSION}); upgrade quiz to open it"
+        )
+    if version == 0 and tables - OUR_TABLES - {"sqlite_sequence"}:
+        raise QuizError(
+            f"{path} is a database of another program, not of quiz; pass --db with another file"
+        )
+
+
+def _reason(exc: BaseException) -> str:
+    """A short, lower-case reason from an OS or SQLite error."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc).rstrip(".") or type(exc).__name__

@@ -1,0 +1,66 @@
+"""Shared fixtures: every test gets its own database and a fixed clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from quiz.deck import Deck, load_deck
+from quiz.session import Session
+from quiz.store import Store
+
+# Benchmarks are run by hand (see README), never collected as tests.
+collect_ignore = ["perf"]
+
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+
+class Clock:
+    """A settable clock: tests move time instead of sleeping."""
+
+    def __init__(self, start: datetime) -> None:
+        self.moment = start
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta: float) -> None:
+        self.moment += timedelta(**delta)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the user's real database or settings."""
+    monkeypatch.setenv("QUIZ_DB", str(tmp_path / "env.db"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("QUIZ_CONTENT", raising=False)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "quiz.db"
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[Store]:
+    with Store.open(db_path) as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def deck() -> Deck:
+    return load_deck(CONTENT)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    # 10:00 in UTC+1, a Tuesday: well clear of the 4 a.m. rollover.
+    return Clock(datetime(2026, 3, 3, 10, 0, tzinfo=timezone(timedelta(hours=1))))
+
+
+@pytest.fixture
+def session(store: Store, deck: Deck, clock: Clock) -> Session:
+    return Session(store, deck, now=clock)

@@ -1,0 +1,52 @@
+"""The domain never imports Textual, and the path to the first card stays light.
+
+Each check starts a fresh interpreter, because this test process has long since
+imported everything.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DOMAIN = ["quiz.sm2", "quiz.store", "quiz.deck", "quiz.session", "quiz.stats", "quiz.days"]
+
+
+def loaded_after(code: str) -> set[str]:
+    probe = f"{code}\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    return set(json.loads(out.splitlines()[-1]))
+
+
+@pytest.mark.parametrize("module", DOMAIN)
+def test_domain_module_does_not_import_textual(module: str) -> None:
+    assert "textual" not in loaded_after(f"import {module}")
+
+
+def test_reading_todays_queue_loads_neither_sqlite_utils_nor_numpy(tmp_path: Path) -> None:
+    db = str(tmp_path / "q.db")
+    # Creating the schema is a write (sqlite-utils); do it in another process first.
+    subprocess.run(
+        [sys.executable, "-c", f"from quiz.store import Store; Store.open({db!r})"],
+        check=True,
+        timeout=60,
+    )
+    modules = loaded_after(
+        "from quiz.store import Store\n"
+        "from quiz.deck import load_deck\n"
+        "from quiz.session import Session\n"
+        f"session = Session(Store.open({db!r}), load_deck())\n"
+        "assert session.current() is not None and session.progress().new == 15"
+    )
+    assert "sqlite_utils" not in modules
+    assert "numpy" not in modules
+
+
+def test_solvers_registry_does_not_import_numpy() -> None:
+    assert "numpy" not in loaded_after("import solvers; solvers.DEMOS")
