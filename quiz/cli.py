@@ -96,12 +96,11 @@ def _session(args: argparse.Namespace) -> tuple[Session, Deck]:
 
 def _run_tui(args: argparse.Namespace) -> int:
     session, _ = _session(args)
-    session.store.close()
-    print(
-        "quiz: the review screen is not built yet; use 'quiz list', 'quiz stats' or 'quiz demo'",
-        file=sys.stderr,
-    )
-    return EXIT_ERROR
+    from quiz.tui.app import QuizApp
+
+    with session.store:
+        QuizApp(session).run()
+    return 0
 
 
 def _due_text(due: date, today: date) -> str:

@@ -67,6 +67,39 @@ class Progress:
         return self.due + self.new + self.drills
 
 
+GRADE_MEANINGS = {
+    5: "perfect",
+    4: "correct, after a pause",
+    3: "correct, with serious difficulty",
+    2: "wrong, but the answer felt familiar",
+    1: "wrong, remembered on seeing it",
+    0: "blackout",
+}
+
+
+def points_mentioned(card: Card, answer: str) -> list[bool]:
+    """For each key point of ``card``, whether the typed ``answer`` mentions it."""
+    return [point.mentioned_in(answer) for point in card.key_points]
+
+
+def suggest_grade(card: Card, answer: str) -> int | None:
+    """A grade suggested by the share of key points a typed answer mentions.
+
+    None when nothing was typed: then only the user can judge their recall.
+    """
+    if not answer.strip():
+        return None
+    hits = points_mentioned(card, answer)
+    share = sum(hits) / len(hits)
+    if share == 1:
+        return 5
+    if share >= 0.75:
+        return 4
+    if share >= 0.5:
+        return 3
+    return 2 if share > 0 else 1
+
+
 class Session:
     """Today's queue over a store and a deck.
 

@@ -6,6 +6,7 @@ shared by ``quiz stats`` and the TUI's header.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
@@ -83,3 +84,37 @@ def summary(session: Session, deck: Deck) -> Summary:
         streak=streak(days, today),
         best_streak=best_streak(days),
     )
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    """What today's session amounted to, for the summary screen."""
+
+    cards: int
+    grades: int
+    spread: dict[int, int]
+    seconds: float
+    due_tomorrow: int
+
+
+def day_summary(session: Session) -> DaySummary:
+    """Today's graded cards, grade spread and time, and tomorrow's load."""
+    today = session.today
+    rows = [r for r in session.store.reviews_on(today) if r.mode != "practice"]
+    tomorrow = today + timedelta(days=1)
+    due = session.store.due_ids(tomorrow)
+    return DaySummary(
+        cards=len({r.card_id for r in rows}),
+        grades=len(rows),
+        spread=dict(sorted(Counter(r.grade for r in rows).items())),
+        seconds=sum((r.answer_ms or 0) for r in rows) / 1000,
+        due_tomorrow=len([cid for cid in due if session.deck.get(cid) is not None]),
+    )
+
+
+def next_due(session: Session) -> date | None:
+    """The study day of the earliest scheduled review after today, or None."""
+    states = session.store.card_states()
+    days = [s.due for cid, s in states.items() if session.deck.get(cid) is not None]
+    later = [d for d in days if d > session.today]
+    return min(later) if later else None

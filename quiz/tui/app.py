@@ -1,0 +1,126 @@
+"""The Textual app: global keys, the command palette, and which screen shows today."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from quiz.deck import Card, Deck
+from quiz.session import Session
+from quiz.store import Review
+
+
+class QuizApp(App[None]):
+    """Today's session over ``session``: review, browse, practice, demos."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "quiz"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit; every grade is already saved"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="interrupt"),
+        Binding(
+            "question_mark", "help", "Help", key_display="?", id="help", tooltip="List every key"
+        ),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.deck: Deck = session.deck
+
+    def on_mount(self) -> None:
+        self.show_today(first=True)
+        # Grades are written through sqlite-utils, which imports NumPy: load it now,
+        # off the UI thread, so the first grade does not stall.
+        threading.Thread(target=_preload_writer, daemon=True).start()
+
+    def show_today(self, first: bool = False) -> None:
+        """Shows the next card of today's session, or the end-of-day screen."""
+        from quiz.tui.screens.review import ReviewScreen
+
+        if self.session.current() is not None:
+            screen: Screen[None] = ReviewScreen()
+        elif first and self.session.progress().done_today == 0:
+            from quiz.tui.screens.nothing_due import NothingDueScreen
+
+            screen = NothingDueScreen()
+        else:
+            from quiz.tui.screens.summary import SummaryScreen
+
+            screen = SummaryScreen()
+        if first:
+            self.push_screen(screen)
+        else:
+            self.switch_screen(screen)
+
+    # -- actions reachable from every screen -----------------------------------------
+
+    def action_help(self) -> None:
+        from quiz.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_browse(self) -> None:
+        from quiz.tui.screens.browse import BrowseScreen
+
+        if not isinstance(self.screen, BrowseScreen):
+            self.push_screen(BrowseScreen())
+
+    def action_practice(self, cards: list[Card] | None = None) -> None:
+        """Practises ``cards`` (default: every card, weakest first); no schedule moves."""
+        from quiz.tui.screens.review import ReviewScreen
+
+        self.push_screen(ReviewScreen(practice=cards or self.weakest_first()))
+
+    def action_demo(self, card_id: str) -> None:
+        from quiz.tui.screens.demo_output import DemoOutputScreen
+
+        card = self.deck.get(card_id)
+        if card is not None:
+            self.push_screen(DemoOutputScreen(card))
+
+    def undo(self) -> Review | None:
+        """Takes back today's last grade and shows that card again."""
+        review = self.session.undo()
+        if review is None:
+            self.notify("Nothing to undo today.", severity="warning")
+            return None
+        card = self.deck.get(review.card_id)
+        title = card.title if card else review.card_id
+        self.notify(f"Undid grade {review.grade} for “{title}”.")
+        if review.mode != "practice":
+            self.show_today()
+        return review
+
+    def weakest_first(self) -> list[Card]:
+        """Every card, lowest easiness (then most lapses) first; new cards last."""
+        states = self.session.store.card_states()
+
+        def key(card: Card) -> tuple[int, float, int, int]:
+            state = states.get(card.id)
+            if state is None:
+                return (1, 0.0, 0, card.number)
+            return (0, state.state.easiness, -state.lapses, card.number)
+
+        return sorted(self.deck, key=key)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Browse topics", "All fifteen topics and their state", self.action_browse
+        )
+        yield SystemCommand(
+            "Practice", "Go through every card, weakest first", self.action_practice
+        )
+        yield SystemCommand("Help", "Every key on every screen", self.action_help)
+        yield SystemCommand("Undo last grade", "Take back today's last grade", self.undo)
+
+
+def _preload_writer() -> None:
+    import sqlite_utils  # noqa: F401

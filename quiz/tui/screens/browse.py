@@ -1,0 +1,100 @@
+"""Browse: the fifteen topics with their state; open one to read or practise it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from quiz.stats import MATURE_DAYS
+
+if TYPE_CHECKING:
+    from quiz.tui.app import QuizApp
+
+
+def due_text(days: int) -> str:
+    """A due date relative to today, in words."""
+    if days < 0:
+        return f"overdue {-days}d"
+    if days == 0:
+        return "today"
+    return "tomorrow" if days == 1 else f"in {days}d"
+
+
+class BrowseScreen(Screen[None]):
+    """A table of every topic: number, title, state, next review, easiness."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="open", tooltip="Read the selected card"),
+        Binding(
+            "p",
+            "practice",
+            "Practice",
+            id="practice",
+            tooltip="Practise the selected card; its schedule does not move",
+        ),
+        Binding("d", "demo", "Demo", id="demo", tooltip="Run the selected card's demo"),
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+    ]
+
+    app: QuizApp
+
+    def compose(self) -> ComposeResult:
+        yield Static("[b]All topics[/b] · enter opens a card", id="browse-title")
+        yield DataTable(id="topics", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("#", "Topic", "State", "Next review", "Ease")
+        self.fill()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.fill()
+
+    def fill(self) -> None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        session = self.app.session
+        states = session.store.card_states()
+        today = session.today
+        for card in self.app.deck:
+            state = states.get(card.id)
+            if state is None:
+                cells = ("new", "—", "—")
+            else:
+                kind = "mature" if state.state.interval >= MATURE_DAYS else "learning"
+                cells = (kind, due_text((state.due - today).days), f"{state.state.easiness:.2f}")
+            table.add_row(str(card.number), card.title, *cells, key=card.id)
+        table.move_cursor(row=row)
+
+    def selected(self) -> str | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return key.value
+
+    @on(DataTable.RowSelected)
+    def action_open(self) -> None:
+        from quiz.tui.screens.card import CardScreen
+
+        card = self.app.deck.get(self.selected() or "")
+        if card is not None:
+            self.app.push_screen(CardScreen(card))
+
+    def action_practice(self) -> None:
+        card = self.app.deck.get(self.selected() or "")
+        if card is not None:
+            self.app.action_practice([card])
+
+    def action_demo(self) -> None:
+        card_id = self.selected()
+        if card_id:
+            self.app.action_demo(card_id)

@@ -1,0 +1,63 @@
+"""One card to read: question, model answer, key points and references."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, Static
+
+from quiz.deck import Card
+from quiz.tui.widgets.keypoints import KeyPoints
+
+if TYPE_CHECKING:
+    from quiz.tui.app import QuizApp
+
+
+class CardScreen(Screen[None]):
+    """Reads a card; ``p`` practises it, ``d`` runs its demo."""
+
+    BINDINGS = [
+        Binding(
+            "p",
+            "practice",
+            "Practice",
+            id="practice",
+            tooltip="Practise this card; its schedule does not move",
+        ),
+        Binding("d", "demo", "Demo", id="demo", tooltip="Run the NumPy demo behind this answer"),
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+    ]
+
+    app: QuizApp
+
+    def __init__(self, card: Card) -> None:
+        super().__init__()
+        self.card = card
+
+    def compose(self) -> ComposeResult:
+        card = self.card
+        with VerticalScroll(id="card"):
+            yield Static(f"Topic {card.number} · {escape(card.title)}", id="mode")
+            yield Static(escape(card.question), id="question")
+            yield KeyPoints(id="points")
+            yield Markdown(card.body, id="model-answer")
+            yield Static(
+                "[b]References[/b]\n" + "\n".join(f" • {escape(r)}" for r in card.references),
+                id="references",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(KeyPoints).show(self.card, "")
+        self.query_one("#card").focus()
+
+    def action_practice(self) -> None:
+        self.app.action_practice([self.card])
+
+    def action_demo(self) -> None:
+        self.app.action_demo(self.card.id)

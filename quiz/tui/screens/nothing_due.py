@@ -1,0 +1,63 @@
+"""Shown on start when nothing is due: when the next card is, and what to do now."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
+
+from quiz.stats import next_due
+from quiz.tui.widgets.today import TodayBar
+
+if TYPE_CHECKING:
+    from quiz.tui.app import QuizApp
+
+
+class NothingDueScreen(Screen[None]):
+    """Nothing due today: says when the next review is; offers practice and browse."""
+
+    BINDINGS = [
+        Binding(
+            "p",
+            "app.practice",
+            "Practice",
+            id="practice",
+            tooltip="Go through every card, weakest first; no schedule moves",
+        ),
+        Binding("b", "app.browse", "Browse", id="browse", tooltip="All topics and their state"),
+    ]
+
+    app: QuizApp
+
+    def compose(self) -> ComposeResult:
+        yield TodayBar(id="today")
+        with Vertical(id="nothing-due", classes="panel"):
+            yield Static("[b]Nothing is due today.[/b]", classes="title")
+            yield Static(id="next-due")
+            with Center():
+                yield Button("p  Practice anyway", id="practice", compact=True)
+            with Center():
+                yield Button("b  Browse the topics", id="browse", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        session = self.app.session
+        self.query_one(TodayBar).refresh_from(session)
+        day = next_due(session)
+        if day is None:
+            text = "No review is scheduled yet."
+        else:
+            days = (day - session.today).days
+            when = "tomorrow" if days == 1 else f"in {days} days"
+            text = f"The next card is due {when}, on {day:%A %-d %B}."
+        self.query_one("#next-due", Static).update(text)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "practice":
+            self.app.action_practice()
+        elif event.button.id == "browse":
+            self.app.action_browse()

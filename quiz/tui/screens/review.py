@@ -1,0 +1,218 @@
+"""The review screen: question, optional typed answer, model answer, grade.
+
+In a session it asks today's queue; in practice mode it goes through a given list of
+cards and logs practice grades, which never move a schedule.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Markdown, ProgressBar, Static
+
+from quiz.deck import Card
+from quiz.session import GRADE_MEANINGS, suggest_grade
+from quiz.tui.widgets.grades import GradeBar
+from quiz.tui.widgets.keypoints import KeyPoints
+from quiz.tui.widgets.today import TodayBar
+
+if TYPE_CHECKING:
+    from quiz.tui.app import QuizApp
+
+
+def _interval_text(days: int) -> str:
+    return "tomorrow" if days == 1 else f"in {days} days"
+
+
+class ReviewScreen(Screen[None]):
+    """One card at a time: ``space`` reveals, ``0``-``5`` grade, ``u`` undoes."""
+
+    BINDINGS = [
+        Binding("space", "reveal", "Reveal", id="reveal", tooltip="Show the model answer"),
+        Binding(
+            "a",
+            "type_answer",
+            "Type answer",
+            id="type-answer",
+            tooltip="Type your answer first; Enter submits it",
+        ),
+        Binding(
+            "0",
+            "grade(0)",
+            "Grade",
+            key_display="0-5",
+            id="grade",
+            tooltip="0 blackout … 5 perfect",
+        ),
+        *[Binding(str(g), f"grade({g})", f"Grade {g}", show=False) for g in range(1, 6)],
+        Binding("u", "undo", "Undo", id="undo", tooltip="Take back the last grade"),
+        Binding("d", "demo", "Demo", id="demo", tooltip="Run the NumPy demo behind this answer"),
+        Binding("b", "app.browse", "Browse", id="browse", tooltip="All topics and their state"),
+        Binding("escape", "leave", "Back", id="leave", show=False),
+    ]
+
+    app: QuizApp
+
+    def __init__(self, practice: list[Card] | None = None) -> None:
+        super().__init__()
+        self.practice = practice
+        self.position = 0
+        self.card: Card | None = None
+        self.revealed = False
+        self.answer = ""
+        self.shown_at = time.monotonic()
+
+    def compose(self) -> ComposeResult:
+        yield TodayBar(id="today")
+        yield ProgressBar(id="progress", show_eta=False)
+        with VerticalScroll(id="card"):
+            yield Static(id="mode")
+            yield Static(id="question")
+            yield Input(placeholder="Type your answer, Enter to check it (optional)", id="answer")
+            with Vertical(id="reveal"):
+                yield KeyPoints(id="points")
+                yield Markdown(id="model-answer")
+        yield Static(id="hint")
+        yield GradeBar(id="grades")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_card()
+
+    # -- the flow ------------------------------------------------------------------
+
+    def show_card(self) -> None:
+        """Shows the current card's question, or leaves when there is none."""
+        if self.practice is not None:
+            if self.position >= len(self.practice):
+                self.dismiss()
+                return
+            card, mode = self.practice[self.position], "practice"
+        else:
+            item = self.app.session.current()
+            if item is None:
+                self.app.show_today()
+                return
+            card, mode = item.card, item.mode
+        self.card, self.revealed, self.answer = card, False, ""
+        self.shown_at = time.monotonic()
+        label = {
+            "review": f"Topic {card.number} of {len(self.app.deck)}",
+            "drill": "Again: graded below 4 earlier today",
+            "practice": f"Practice {self.position + 1} of {len(self.practice or [])}"
+            " · not scheduled",
+        }[mode]
+        self.query_one("#mode", Static).update(f"{label} · {escape(card.title)}")
+        self.query_one("#question", Static).update(escape(card.question))
+        answer = self.query_one("#answer", Input)
+        answer.value = ""
+        answer.disabled = False
+        self.query_one("#reveal").display = False
+        # Render the answer now, hidden, while the user thinks: revealing is then instant.
+        self.run_worker(
+            self.query_one("#model-answer", Markdown).update(card.body),
+            group="render",
+            exclusive=True,
+            exit_on_error=False,
+        )
+        self.query_one(GradeBar).display = False
+        self.query_one("#hint", Static).update("space reveal the answer · a type your answer first")
+        self.query_one("#card", VerticalScroll).scroll_home(animate=False)
+        self.focus_next_card()
+        self._update_header()
+        self.refresh_bindings()
+
+    def focus_next_card(self) -> None:
+        """Keeps focus off the answer box so keys act on the card."""
+        self.set_focus(None)
+
+    def _update_header(self) -> None:
+        bar = self.query_one(ProgressBar)
+        if self.practice is not None:
+            self.query_one(TodayBar).update(f"Practice · {len(self.practice)} cards")
+            bar.update(total=len(self.practice), progress=self.position)
+            return
+        self.query_one(TodayBar).refresh_from(self.app.session)
+        progress = self.app.session.progress()
+        bar.update(total=progress.done_today + progress.left, progress=progress.done_today)
+
+    def action_reveal(self) -> None:
+        if self.card is None or self.revealed:
+            return
+        self.revealed = True
+        answer_box = self.query_one("#answer", Input)
+        self.answer = answer_box.value
+        answer_box.disabled = True
+        self.query_one(KeyPoints).show(self.card, self.answer)
+        self.query_one("#reveal").display = True
+        grades = self.query_one(GradeBar)
+        grades.display = True
+        suggested = suggest_grade(self.card, self.answer)
+        grades.suggest(suggested)
+        hint = "Grade your recall: 0 blackout … 5 perfect"
+        if suggested is not None:
+            hint += f" · suggested ★{suggested} ({GRADE_MEANINGS[suggested]})"
+        self.query_one("#hint", Static).update(hint)
+        self.set_focus(None)
+        self.refresh_bindings()
+
+    def action_type_answer(self) -> None:
+        if not self.revealed:
+            self.query_one("#answer", Input).focus()
+
+    @on(Input.Submitted, "#answer")
+    def _submitted(self) -> None:
+        self.action_reveal()
+
+    def action_leave(self) -> None:
+        if self.focused is not None:
+            self.set_focus(None)
+        elif self.practice is not None:
+            self.dismiss()
+
+    def action_grade(self, grade: int) -> None:
+        if self.card is None or not self.revealed:
+            return
+        spent = int((time.monotonic() - self.shown_at) * 1000)
+        if self.practice is not None:
+            self.app.session.practice(self.card, grade, self.answer, spent)
+            self.app.notify(f"Practice grade {grade} logged; the schedule is unchanged.")
+            self.position += 1
+        else:
+            result = self.app.session.grade(grade, self.answer, spent)
+            if result.again_today:
+                message = f"Graded {grade}: this card comes back later today"
+            else:
+                message = f"Graded {grade}: next review {_interval_text(result.interval)}"
+            if result.review.mode == "review" and result.again_today:
+                message += f" (next scheduled review {_interval_text(result.interval)})"
+            self.app.notify(message + ".", timeout=3)
+        self.show_card()
+
+    @on(GradeBar.Chosen)
+    def _chosen(self, message: GradeBar.Chosen) -> None:
+        self.action_grade(message.grade)
+
+    def action_undo(self) -> None:
+        review = self.app.undo()
+        if review is not None and review.mode == "practice" and self.practice is not None:
+            self.position = max(0, self.position - 1)
+            self.show_card()
+
+    def action_demo(self) -> None:
+        if self.card is not None:
+            self.app.action_demo(self.card.id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "grade":
+            return True if self.revealed else None  # shown dimmed until revealed
+        if action in ("reveal", "type_answer"):
+            return not self.revealed
+        return True
