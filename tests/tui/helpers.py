@@ -1,0 +1,39 @@
+"""Shared helpers for the TUI tests."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.widgets import Static
+
+from quiz.session import Session
+from quiz.tui.app import QuizApp
+
+
+def make_app(session: Session) -> QuizApp:
+    """The app as tests run it: no animation, so screens settle deterministically."""
+    app = QuizApp(session)
+    app.animation_level = "none"
+    return app
+
+
+def text_of(app: QuizApp, selector: str) -> str:
+    """The plain text a Static shows."""
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def finish_yesterday_and_before(session: Session) -> None:
+    """Every card reviewed twice, three and two days ago: next due in four days."""
+    today = session.today
+    for card in session.deck:
+        for back in (3, 2):
+            session.store.record(card.id, 5, "review", day=today - timedelta(days=back), ts_ms=0)
+
+
+def grade_everything_today(session: Session) -> None:
+    """Every card graded today straight in the store, with fixed answer times."""
+    grades = [5, 4, 4, 3, 5, 2, 5, 4, 5, 1, 4, 5, 3, 4, 5]
+    for card, grade in zip(session.deck, grades, strict=True):
+        session.store.record(card.id, grade, "review", day=session.today, ts_ms=0, answer_ms=20_000)
+        if grade < 4:
+            session.store.record(card.id, 4, "drill", day=session.today, ts_ms=0, answer_ms=10_000)

@@ -1,0 +1,175 @@
+"""The daily flow through the app, driven with Pilot on a temporary database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import Clock
+
+from quiz.deck import Deck
+from quiz.session import Session
+from quiz.store import Store
+from quiz.tui.screens.browse import BrowseScreen
+from quiz.tui.screens.card import CardScreen
+from quiz.tui.screens.help import HelpScreen
+from quiz.tui.screens.nothing_due import NothingDueScreen
+from quiz.tui.screens.review import ReviewScreen
+from quiz.tui.screens.summary import SummaryScreen
+
+from .helpers import finish_yesterday_and_before, make_app, text_of
+
+
+async def test_opens_on_the_first_due_card_then_reveal_and_grade(session: Session) -> None:
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, ReviewScreen)
+        assert "What is deep learning?" in text_of(app, "#question")
+        assert "15 left" in text_of(app, "#today")
+        await pilot.press("5")  # not revealed yet: a grade does nothing
+        assert session.store.review_count() == 0
+        await pilot.press("space")
+        assert app.screen.query_one("#reveal").display
+        assert "Grade your recall" in text_of(app, "#hint")
+        await pilot.press("5")
+        await pilot.pause()
+        [review] = session.store.reviews_of("deep-learning")
+        assert (review.grade, review.mode) == (5, "review")
+        assert "neural network" in text_of(app, "#question").lower()
+        assert "14 left" in text_of(app, "#today") and "1 done today" in text_of(app, "#today")
+        assert any("next review tomorrow" in n.message for n in app._notifications)
+
+
+async def test_a_typed_answer_ticks_key_points_and_suggests_a_grade(session: Session) -> None:
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await pilot.press(*"representation learned by gradient descent through many layers")
+        await pilot.press("enter")
+        points = text_of(app, "#points")
+        assert "✓" in points and "in your answer" in points
+        assert "suggested ★" in text_of(app, "#hint")
+        await pilot.press("4")
+        await pilot.pause()
+        [review] = session.store.reviews_of("deep-learning")
+        assert review.answer.startswith("representation learned")
+
+
+async def test_a_low_grade_comes_back_later_in_the_session(
+    store: Store, deck: Deck, clock: Clock
+) -> None:
+    session = Session(store, deck, now=clock, new_per_day=2)
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space", "2")
+        await pilot.pause()
+        assert "neural network" in text_of(app, "#question").lower()
+        await pilot.press("space", "5")
+        await pilot.pause()
+        assert "What is deep learning?" in text_of(app, "#question")
+        assert "Again" in text_of(app, "#mode")
+        await pilot.press("space", "4")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        modes = [(r.grade, r.mode) for r in store.reviews_of("deep-learning")]
+        assert modes == [(2, "review"), (4, "drill")]
+
+
+async def test_undo_takes_the_grade_back_and_asks_the_card_again(session: Session) -> None:
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space", "5")
+        await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause()
+        assert session.store.review_count() == 0
+        assert session.store.card_state("deep-learning") is None
+        assert "What is deep learning?" in text_of(app, "#question")
+
+
+async def test_grades_survive_quitting_and_reopening(
+    db_path: Path, deck: Deck, clock: Clock
+) -> None:
+    with Store.open(db_path) as store:
+        app = make_app(Session(store, deck, now=clock))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("space", "5", "space", "3")
+            await pilot.pause()
+            await pilot.press("q")
+        assert app.return_code in (0, None)
+    with Store.open(db_path) as store:
+        assert [r.grade for r in store.reviews_of("deep-learning")] == [5]
+        assert [r.grade for r in store.reviews_of("neural-network")] == [3]
+        app = make_app(Session(store, deck, now=clock))
+        async with app.run_test(size=(80, 24)):
+            # The third card is next; the re-drill of card 2 waits at the end.
+            assert "multilayer perceptron" in text_of(app, "#question").lower()
+            assert "2 done today" in text_of(app, "#today")
+
+
+async def test_practice_is_logged_and_leaves_due_dates_alone(session: Session) -> None:
+    finish_yesterday_and_before(session)
+    before = session.store.card_states()
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, NothingDueScreen)
+        assert "in 4 days" in text_of(app, "#next-due")
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert "not scheduled" in text_of(app, "#mode")
+        await pilot.press("space", "0", "space", "1")
+        await pilot.pause()
+    assert session.store.card_states() == before
+    practice = [
+        r for c in session.deck for r in session.store.reviews_of(c.id) if r.mode == "practice"
+    ]
+    assert [r.grade for r in practice] == [0, 1] or sorted(r.grade for r in practice) == [0, 1]
+
+
+async def test_browse_lists_every_topic_and_opens_a_card(session: Session) -> None:
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, BrowseScreen)
+        from textual.widgets import DataTable
+
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 15
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CardScreen)
+        assert app.screen.card.number == 3
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_help_lists_the_keys(session: Session) -> None:
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        from textual.widgets import Static
+
+        text = "\n".join(str(s.render()) for s in app.screen.query(Static))
+        for key in ("space", "0-5", "u", "d", "q", "Undo", "Reveal"):
+            assert key in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_a_full_day_ends_on_the_summary_and_tomorrow_shows_only_whats_due(
+    session: Session, clock: Clock
+) -> None:
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(15):
+            await pilot.press("space", "5")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        figures = text_of(app, "#figures")
+        assert "Cards reviewed   15" in figures and "Due tomorrow     15" in figures
+    clock.advance(days=1)
+    assert session.progress().due == 15 and session.progress().new == 0

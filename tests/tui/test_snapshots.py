@@ -1,0 +1,54 @@
+"""Snapshots of each screen at 80×24, on a fixed clock and a temporary database.
+
+Regenerate after an intended change with ``pytest tests/tui --snapshot-update`` and
+review the SVGs in ``tests/tui/__snapshots__``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+
+from quiz.session import Session
+
+from .helpers import finish_yesterday_and_before, grade_everything_today, make_app
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_question(snap_compare: Any, session: Session) -> None:
+    assert snap_compare(make_app(session), run_before=settle)
+
+
+def test_revealed_answer(snap_compare: Any, session: Session) -> None:
+    async def reveal(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+
+    assert snap_compare(make_app(session), run_before=reveal)
+
+
+def test_nothing_due(snap_compare: Any, session: Session) -> None:
+    finish_yesterday_and_before(session)
+    assert snap_compare(make_app(session), run_before=settle)
+
+
+def test_browse(snap_compare: Any, session: Session) -> None:
+    finish_yesterday_and_before(session)
+
+    async def browse(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+
+    assert snap_compare(make_app(session), run_before=browse)
+
+
+def test_summary(snap_compare: Any, session: Session) -> None:
+    grade_everything_today(session)
+    assert snap_compare(make_app(session), run_before=settle)
