@@ -14,6 +14,7 @@ from typing import Any
 
 from quiz.deck import Deck
 from quiz.session import Session
+from quiz.store import Store
 
 
 def streak(days: Iterable[date], today: date) -> int:
@@ -23,6 +24,17 @@ def streak(days: Iterable[date], today: date) -> int:
     day = today if today in have else today - timedelta(days=1)
     count = 0
     while day in have:
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+def current_streak(store: Store, today: date) -> int:
+    """:func:`streak` straight from the database, one index lookup per day of the
+    streak, instead of reading every study day of the log."""
+    day = today if store.has_review_on(today) else today - timedelta(days=1)
+    count = 0
+    while store.has_review_on(day):
         count += 1
         day -= timedelta(days=1)
     return count
@@ -81,7 +93,7 @@ def summary(session: Session, deck: Deck) -> Summary:
         new_today=progress.new,
         reviewed_today=progress.done_today,
         reviews=store.review_count(),
-        streak=streak(days, today),
+        streak=current_streak(store, today),
         best_streak=best_streak(days),
     )
 

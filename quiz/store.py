@@ -356,6 +356,13 @@ class Store:
         """The number of rows in the log."""
         return int(self.conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
 
+    def has_review_on(self, day: date) -> bool:
+        """True if any grade was logged on study day ``day`` (an index lookup)."""
+        row = self.conn.execute(
+            "SELECT 1 FROM reviews WHERE day = ? LIMIT 1", (day.isoformat(),)
+        ).fetchone()
+        return row is not None
+
     def review_days(self) -> list[date]:
         """The distinct study days with at least one review, newest first."""
         rows = self.conn.execute("SELECT DISTINCT day FROM reviews ORDER BY day DESC")
@@ -507,7 +514,6 @@ def _inspect_existing(path: Path) -> None:
             tables = {
                 r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             }
-            conn.execute("PRAGMA quick_check").fetchone()
         finally:
             conn.close()
     except sqlite3.Error as exc:

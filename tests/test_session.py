@@ -151,3 +151,20 @@ def test_rollover_hour_is_configurable(store: Store, deck: Deck) -> None:
     clock = Clock(datetime(2026, 3, 4, 1, 0, tzinfo=UTC))
     assert Session(store, deck, now=clock, rollover_hour=0).today.isoformat() == "2026-03-04"
     assert Session(store, deck, now=clock, rollover_hour=4).today.isoformat() == "2026-03-03"
+
+
+def test_current_streak_from_the_database_matches_the_pure_rule(store: Store) -> None:
+    from datetime import date
+
+    from quiz.stats import current_streak, streak
+
+    today = date(2026, 3, 10)
+    for back in (0, 1, 2, 4, 5, 9):
+        store.record("mlp", 4, "practice", day=today - timedelta(days=back), ts_ms=0)
+    days = store.review_days()
+    for offset in range(-1, 12):
+        day = today - timedelta(days=offset)
+        assert current_streak(store, day) == streak([d for d in days if d <= day], day)
+    assert current_streak(store, today) == 3
+    assert current_streak(store, today + timedelta(days=1)) == 3  # today not over yet
+    assert current_streak(store, today + timedelta(days=2)) == 0
