@@ -50,3 +50,9 @@ def test_reading_todays_queue_loads_neither_sqlite_utils_nor_numpy(tmp_path: Pat
 
 def test_solvers_registry_does_not_import_numpy() -> None:
     assert "numpy" not in loaded_after("import solvers; solvers.DEMOS")
+
+
+def test_importing_the_tui_loads_neither_numpy_nor_sqlite_utils() -> None:
+    modules = loaded_after("import quiz.tui.app")
+    assert "numpy" not in modules
+    assert "sqlite_utils" not in modules

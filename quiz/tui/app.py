@@ -32,12 +32,30 @@ class QuizApp(App[None]):
         super().__init__()
         self.session = session
         self.deck: Deck = session.deck
+        self._status = ""
+        self._writer_loading = False
 
     def on_mount(self) -> None:
         self.show_today(first=True)
-        # Grades are written through sqlite-utils, which imports NumPy: load it now,
-        # off the UI thread, so the first grade does not stall.
-        threading.Thread(target=_preload_writer, daemon=True).start()
+
+    def load_writer(self) -> None:
+        """Imports sqlite-utils (and with it NumPy) in a thread, once.
+
+        Grades are written through it; loading it when an answer is revealed keeps
+        it off the path to the first card and out of the way of the first grade.
+        """
+        if not self._writer_loading:
+            self._writer_loading = True
+            threading.Thread(target=_preload_writer, daemon=True).start()
+
+    def set_status(self, text: str) -> None:
+        """A one-line message for the next card's hint line (e.g. the next interval)."""
+        self._status = text
+
+    def take_status(self) -> str:
+        """The pending status message, once."""
+        status, self._status = self._status, ""
+        return status
 
     def show_today(self, first: bool = False) -> None:
         """Shows the next card of today's session, or the end-of-day screen."""
@@ -93,7 +111,7 @@ class QuizApp(App[None]):
             return None
         card = self.deck.get(review.card_id)
         title = card.title if card else review.card_id
-        self.notify(f"Undid grade {review.grade} for “{title}”.")
+        self.set_status(f"↶ Undid grade {review.grade} for “{title}”")
         if review.mode != "practice":
             self.show_today()
         return review

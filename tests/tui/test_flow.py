@@ -36,7 +36,7 @@ async def test_opens_on_the_first_due_card_then_reveal_and_grade(session: Sessio
         assert (review.grade, review.mode) == (5, "review")
         assert "neural network" in text_of(app, "#question").lower()
         assert "14 left" in text_of(app, "#today") and "1 done today" in text_of(app, "#today")
-        assert any("next review tomorrow" in n.message for n in app._notifications)
+        assert "Graded 5: next review tomorrow" in text_of(app, "#hint")
 
 
 async def test_a_typed_answer_ticks_key_points_and_suggests_a_grade(session: Session) -> None:
@@ -63,6 +63,7 @@ async def test_a_low_grade_comes_back_later_in_the_session(
         await pilot.press("space", "2")
         await pilot.pause()
         assert "neural network" in text_of(app, "#question").lower()
+        assert "Graded 2: back later today, then tomorrow" in text_of(app, "#hint")
         await pilot.press("space", "5")
         await pilot.pause()
         assert "What is deep learning?" in text_of(app, "#question")
@@ -81,6 +82,7 @@ async def test_undo_takes_the_grade_back_and_asks_the_card_again(session: Sessio
         await pilot.pause()
         await pilot.press("u")
         await pilot.pause()
+        assert "Undid grade 5" in text_of(app, "#hint")
         assert session.store.review_count() == 0
         assert session.store.card_state("deep-learning") is None
         assert "What is deep learning?" in text_of(app, "#question")

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Markdown, ProgressBar, Static
+from textual.widgets import Footer, Input, ProgressBar, Static
 
 from quiz.deck import Card
 from quiz.session import GRADE_MEANINGS, suggest_grade
@@ -25,6 +25,9 @@ from quiz.tui.widgets.today import TodayBar
 
 if TYPE_CHECKING:
     from quiz.tui.app import QuizApp
+
+
+PRERENDER_DELAY = 0.6  # seconds the question shows before the answer renders hidden
 
 
 def _interval_text(days: int) -> str:
@@ -68,6 +71,7 @@ class ReviewScreen(Screen[None]):
         self.revealed = False
         self.answer = ""
         self.shown_at = time.monotonic()
+        self.rendered: str | None = None  # the card whose answer the Markdown holds
 
     def compose(self) -> ComposeResult:
         yield TodayBar(id="today")
@@ -78,13 +82,14 @@ class ReviewScreen(Screen[None]):
             yield Input(placeholder="Type your answer, Enter to check it (optional)", id="answer")
             with Vertical(id="reveal"):
                 yield KeyPoints(id="points")
-                yield Markdown(id="model-answer")
         yield Static(id="hint")
         yield GradeBar(id="grades")
-        yield Footer()
 
     def on_mount(self) -> None:
         self.show_card()
+        # The footer (a widget per key) is the costliest part of the screen to build:
+        # add it once the question is on screen, not before.
+        self.call_after_refresh(self.mount, Footer())
 
     # -- the flow ------------------------------------------------------------------
 
@@ -115,19 +120,39 @@ class ReviewScreen(Screen[None]):
         answer.value = ""
         answer.disabled = False
         self.query_one("#reveal").display = False
-        # Render the answer now, hidden, while the user thinks: revealing is then instant.
-        self.run_worker(
-            self.query_one("#model-answer", Markdown).update(card.body),
-            group="render",
-            exclusive=True,
-            exit_on_error=False,
-        )
+        # Render the answer hidden while the user thinks, so revealing is instant; but
+        # only once the question has been on screen a moment: building the Markdown
+        # takes a good part of a second, and the question must not wait for it.
+        self.set_timer(PRERENDER_DELAY, lambda c=card: self.render_answer(c))
         self.query_one(GradeBar).display = False
-        self.query_one("#hint", Static).update("space reveal the answer · a type your answer first")
+        status = self.app.take_status()
+        hint = "space reveal the answer · a type your answer first"
+        self.query_one("#hint", Static).update(f"{status} · {hint}" if status else hint)
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
         self.focus_next_card()
         self._update_header()
         self.refresh_bindings()
+
+    def render_answer(self, card: Card) -> None:
+        """Puts ``card``'s answer into the Markdown view, unless it is there already."""
+        if self.card is not card or self.rendered == card.id:
+            return
+        self.rendered = card.id
+        self.run_worker(
+            self._fill_answer(card), group="render", exclusive=True, exit_on_error=False
+        )
+
+    async def _fill_answer(self, card: Card) -> None:
+        # The Markdown widget (and its parser) is created on first use, not in
+        # compose: that keeps it off the path to the first question.
+        from textual.widgets import Markdown
+
+        views = self.query("#model-answer").results(Markdown)
+        view = next(views, None)
+        if view is None:
+            view = Markdown(id="model-answer")
+            await self.query_one("#reveal").mount(view)
+        await view.update(card.body)
 
     def focus_next_card(self) -> None:
         """Keeps focus off the answer box so keys act on the card."""
@@ -151,7 +176,9 @@ class ReviewScreen(Screen[None]):
         self.answer = answer_box.value
         answer_box.disabled = True
         self.query_one(KeyPoints).show(self.card, self.answer)
+        self.render_answer(self.card)
         self.query_one("#reveal").display = True
+        self.app.load_writer()
         grades = self.query_one(GradeBar)
         grades.display = True
         suggested = suggest_grade(self.card, self.answer)
@@ -183,17 +210,19 @@ class ReviewScreen(Screen[None]):
         spent = int((time.monotonic() - self.shown_at) * 1000)
         if self.practice is not None:
             self.app.session.practice(self.card, grade, self.answer, spent)
-            self.app.notify(f"Practice grade {grade} logged; the schedule is unchanged.")
+            self.app.set_status(f"✓ Practice grade {grade} logged; schedule unchanged")
             self.position += 1
         else:
             result = self.app.session.grade(grade, self.answer, spent)
+            # Said in the hint line of the next card, not in a toast that would
+            # cover the question at 80×24.
             if result.again_today:
-                message = f"Graded {grade}: this card comes back later today"
+                message = f"✓ Graded {grade}: back later today"
+                if result.review.mode == "review":
+                    message += f", then {_interval_text(result.interval)}"
             else:
-                message = f"Graded {grade}: next review {_interval_text(result.interval)}"
-            if result.review.mode == "review" and result.again_today:
-                message += f" (next scheduled review {_interval_text(result.interval)})"
-            self.app.notify(message + ".", timeout=3)
+                message = f"✓ Graded {grade}: next review {_interval_text(result.interval)}"
+            self.app.set_status(message)
         self.show_card()
 
     @on(GradeBar.Chosen)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from quiz.session import Session
-from quiz.stats import streak
+from quiz.stats import current_streak
 
 
 class TodayBar(Static):
@@ -14,7 +14,7 @@ class TodayBar(Static):
     def refresh_from(self, session: Session) -> None:
         """Recomputes the figures from the session."""
         progress = session.progress()
-        days = streak(session.store.review_days(), session.today)
+        days = current_streak(session.store, session.today)
         self.update(
             f"[b]{progress.left}[/b] left · [b]{progress.new}[/b] new · "
             f"[b]{progress.done_today}[/b] done today · streak [b]{days}[/b] "
