@@ -35,9 +35,12 @@ def sigmoid(x: ArrayLike) -> Array:
 
 
 def sigmoid_grad(x: ArrayLike) -> Array:
-    """``σ'(x) = σ(x)(1 − σ(x))``, at most 0.25 (at x = 0)."""
-    s = sigmoid(x)
-    return s * (1.0 - s)
+    """``σ'(x) = σ(x)(1 − σ(x)) = σ(x)σ(−x)``, at most 0.25 (at x = 0).
+
+    The second form keeps full precision in both tails: ``1 − σ(40)`` rounds to 0.
+    """
+    x = _f64(x)
+    return sigmoid(x) * sigmoid(-x)
 
 
 def tanh(x: ArrayLike) -> Array:
@@ -61,22 +64,27 @@ def relu_grad(x: ArrayLike) -> Array:
     return (_f64(x) > 0).astype(np.float64)
 
 
+def _shift_by_max(z: ArrayLike, axis: int) -> Array:
+    """``z − max(z)`` along ``axis``: every entry ≤ 0. A gap wider than the float range
+    (1e308 and −1e308) becomes −inf, whose exponential is exactly the 0 it should be."""
+    z = _f64(z)
+    with np.errstate(over="ignore"):
+        return _f64(z - np.max(z, axis=axis, keepdims=True))
+
+
 def softmax(z: ArrayLike, axis: int = -1) -> Array:
     """``softmax(z)_i = e^(z_i) / Σ_j e^(z_j)`` along ``axis``.
 
     Subtracting the maximum first changes nothing mathematically (softmax is
     invariant to adding a constant) and keeps every exponent ≤ 0.
     """
-    z = _f64(z)
-    shifted = z - np.max(z, axis=axis, keepdims=True)
-    e = np.exp(shifted)
+    e = np.exp(_shift_by_max(z, axis))
     return _f64(e / np.sum(e, axis=axis, keepdims=True))
 
 
 def log_softmax(z: ArrayLike, axis: int = -1) -> Array:
     """``log softmax(z)_i = z_i − m − log Σ_j e^(z_j − m)`` with ``m = max(z)``."""
-    z = _f64(z)
-    shifted = z - np.max(z, axis=axis, keepdims=True)
+    shifted = _shift_by_max(z, axis)
     return _f64(shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True)))
 
 
@@ -92,10 +100,22 @@ def cross_entropy(logits: ArrayLike, labels: ArrayLike) -> float:
     Args:
         logits: shape ``(n, k)``, one row of class scores per example.
         labels: shape ``(n,)``, integers in ``[0, k)``.
+
+    Raises:
+        ValueError: the labels do not match the rows, or are outside ``[0, k)``.
     """
     logp = log_softmax(np.atleast_2d(_f64(logits)), axis=-1)
-    idx = np.asarray(labels, dtype=np.intp).reshape(-1)
-    return float(-np.mean(logp[np.arange(idx.size), idx]))
+    raw = np.asarray(labels).reshape(-1)
+    n, k = logp.shape
+    if raw.size != n:
+        raise ValueError(f"{raw.size} labels for {n} rows of logits")
+    # Whole-number floats (0.0, 1.0) are accepted as the class indices they name.
+    if not (np.all(np.isfinite(raw)) and np.all(raw == np.round(raw))) or (
+        n and (raw.min() < 0 or raw.max() >= k)
+    ):
+        raise ValueError(f"labels must be whole numbers in [0, {k})")
+    idx = raw.astype(np.intp)
+    return float(-np.mean(logp[np.arange(n), idx]))
 
 
 def dropout(x: ArrayLike, rate: float, rng: np.random.Generator, training: bool = True) -> Array:
@@ -124,9 +144,16 @@ def batch_norm(x: ArrayLike, gamma: ArrayLike, beta: ArrayLike, eps: float = 1e-
     variance ``σ²_B / (σ²_B + ε)``.
     """
     x = _f64(x)
-    mu = np.mean(x, axis=0)
-    var = np.var(x, axis=0)
-    return _f64(_f64(gamma) * (x - mu) / np.sqrt(var + eps) + _f64(beta))
+    # Work in units of each feature's largest magnitude so that no sum overflows, even
+    # for inputs near 1e308: (x − μ)/√(σ² + ε) = d/√(var(d) + ε/s²) with x = s·(μ/s + d).
+    scale = np.max(np.abs(x), axis=0)
+    scale = np.where(scale > 0, scale, 1.0)
+    xs = x / scale
+    d = xs - np.mean(xs, axis=0)
+    var = np.mean(d * d, axis=0)
+    with np.errstate(under="ignore"):
+        eps_scaled = eps / scale / scale  # two divisions: scale² itself may overflow
+    return _f64(_f64(gamma) * d / np.sqrt(var + eps_scaled) + _f64(beta))
 
 
 def numerical_gradient(f: Callable[[Array], float], x: ArrayLike, eps: float = 1e-5) -> Array:

@@ -1,0 +1,94 @@
+"""boltzmann: CD-1 raises the exact likelihood; P(h|v) from the energy is the sigmoid."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from solvers import boltzmann as demo
+from solvers import nn
+from solvers.cli import execute
+from solvers.params import resolve
+
+
+@cache
+def run(**values: Any) -> list[dict[str, Any]]:
+    return list(execute(demo, resolve(demo.PARAMS, {k: str(v) for k, v in values.items()})))
+
+
+def metrics(**values: Any) -> dict[str, Any]:
+    done = run(**values)[-1]
+    assert done["type"] == "done"
+    result: dict[str, Any] = done["metrics"]
+    return result
+
+
+def random_rbm(hidden: int, scale: float, seed: int) -> tuple[nn.Array, nn.Array, nn.Array]:
+    rng = np.random.default_rng(seed)
+    return (
+        scale * rng.standard_normal(demo.VISIBLE),
+        scale * rng.standard_normal(hidden),
+        scale * rng.standard_normal((demo.VISIBLE, hidden)),
+    )
+
+
+def test_defaults_pass_every_check() -> None:
+    events = run()
+    found = [e for e in events if e["type"] == "check"]
+    assert len(found) == 3
+    assert all(c["passed"] for c in found), found
+    assert events[-1]["ok"]
+
+
+def test_training_climbs_towards_the_ceiling() -> None:
+    m = metrics()
+    assert abs(m["initial_log_likelihood"] + 6 * np.log(2)) < 0.1  # small weights: ~uniform
+    assert m["final_log_likelihood"] > m["initial_log_likelihood"] + 1.0
+    assert m["final_log_likelihood"] > m["independent_log_likelihood"]
+    assert m["final_log_likelihood"] <= m["ceiling"]
+
+
+def test_log_likelihood_is_streamed_every_epoch() -> None:
+    points = [e for e in run() if e["type"] == "point"]
+    assert [p["x"] for p in points] == list(range(0, 201))
+    assert {p["series"] for p in points} == {"log-likelihood (exact)"}
+
+
+def test_more_hidden_units_fit_better() -> None:
+    assert metrics(hidden=1)["final_log_likelihood"] < metrics()["final_log_likelihood"]
+
+
+def test_smaller_learning_rate_climbs_slower() -> None:
+    def rise(m: dict[str, Any]) -> float:
+        return float(m["final_log_likelihood"] - m["initial_log_likelihood"])
+
+    assert 0 < rise(metrics(lr=0.01)) < rise(metrics())
+
+
+def test_conditional_from_energy_is_the_sigmoid_even_for_large_weights() -> None:
+    a, b, w = random_rbm(4, 5.0, seed=1)
+    vs = demo.states(demo.VISIBLE)
+    by_energy = demo.hidden_by_enumeration(vs, a, b, w)
+    assert np.max(np.abs(by_energy - demo.hidden_given_visible(vs, b, w))) <= 1e-12
+
+
+def test_free_energy_sums_out_the_hidden_units() -> None:
+    a, b, w = random_rbm(3, 1.0, seed=2)
+    vs, hs = demo.states(demo.VISIBLE), demo.states(3)
+    neg = -demo.energy(vs, hs, a, b, w)
+    brute = -np.log(np.sum(np.exp(neg), axis=1))
+    assert np.max(np.abs(demo.free_energy(vs, a, b, w) - brute)) < 1e-12
+    assert abs(demo.log_partition(a, b, w) - np.log(np.sum(np.exp(neg)))) < 1e-12
+
+
+def test_exact_gradient_is_data_minus_model_expectation() -> None:
+    # ∂/∂a (1/n) Σ log P(vᵢ) = ⟨v⟩_data − ⟨v⟩_model: the quantity CD-1 approximates.
+    a, b, w = random_rbm(3, 0.5, seed=3)
+    data = demo.make_bars(40, np.random.default_rng(4))
+    vs = demo.states(demo.VISIBLE)
+    p_model = np.exp(-demo.free_energy(vs, a, b, w) - demo.log_partition(a, b, w))
+    expected = data.mean(axis=0) - p_model @ vs
+    numeric = nn.numerical_gradient(lambda x: demo.log_likelihood(data, x, b, w), a)
+    assert np.max(np.abs(numeric - expected)) < 1e-8

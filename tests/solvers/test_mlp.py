@@ -1,0 +1,103 @@
+"""mlp: XOR defeats every line and the perceptron rule; backprop through a hidden layer wins."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from solvers import mlp as demo
+from solvers import nn
+from solvers.cli import execute
+from solvers.params import resolve
+
+AND = np.array([0.0, 0.0, 0.0, 1.0])
+
+
+@cache
+def run(**values: Any) -> list[dict[str, Any]]:
+    return list(execute(demo, resolve(demo.PARAMS, {k: str(v) for k, v in values.items()})))
+
+
+def metrics(**values: Any) -> dict[str, Any]:
+    done = run(**values)[-1]
+    assert done["type"] == "done"
+    result: dict[str, Any] = done["metrics"]
+    return result
+
+
+def test_defaults_pass_every_check() -> None:
+    events = run()
+    found = [e for e in events if e["type"] == "check"]
+    assert [c["name"] for c in found] == [
+        "no linear classifier gets more than 3 of 4",
+        "the perceptron rule never reaches 4/4",
+        "an MLP trained by backprop gets 4/4",
+    ]
+    assert all(c["passed"] for c in found), found
+    assert events[-1]["ok"]
+
+
+def test_lines_realise_every_labelling_but_xor_and_xnor() -> None:
+    m = metrics()
+    assert m["best_linear_correct"] == 3
+    assert m["labellings_realised"] == 14
+    labellings = next(e for e in run() if e["type"] == "table")
+    missing = [row[0] for row in labellings["rows"] if row[1] == "no"]
+    assert missing == ["0 1 1 0", "1 0 0 1"]
+
+
+def test_the_margin_certificate_is_zero_only_for_xor() -> None:
+    assert np.all(demo.margin_certificate(demo.X, demo.Y) == 0.0)
+    assert np.any(demo.margin_certificate(demo.X, AND) != 0.0)
+
+
+def test_line_search_separates_a_separable_labelling() -> None:
+    lines = demo.all_lines(demo.X, 360)
+    assert demo.correct(lines, AND).max() == 4
+    assert demo.correct(lines, demo.Y).max() == 3
+
+
+def test_perceptron_cycles_on_xor_but_converges_on_and() -> None:
+    errors, best, first, again = demo.perceptron(demo.X, demo.Y, 200)
+    assert best <= 3 and min(errors) > 0
+    assert first is not None and again is not None and again > first
+    errors, best, _, _ = demo.perceptron(demo.X, AND, 200)
+    assert best == 4 and errors[-1] == 0
+
+
+def test_mlp_solves_xor_and_streams_its_loss() -> None:
+    m = metrics()
+    assert m["mlp_correct"] == 4
+    assert m["mlp_final_loss"] < 0.01
+    losses = [e["y"] for e in run() if e["type"] == "point" and e["series"] == "MLP loss"]
+    assert 100 <= len(losses) <= 300
+    assert losses[-1] < losses[0] / 50
+
+
+def test_one_hidden_unit_is_still_a_line() -> None:
+    m = metrics(hidden=1)
+    assert m["mlp_correct"] <= 3
+    assert run(hidden=1)[-1]["ok"]
+
+
+def test_smaller_step_needs_more_steps() -> None:
+    fast, slow = metrics()["mlp_solved_at"], metrics(lr=0.05)["mlp_solved_at"]
+    assert fast is not None and slow is not None
+    assert slow > 5 * fast
+
+
+def test_backprop_matches_central_differences() -> None:
+    rng = np.random.default_rng(2)
+    p = [q + 0.1 * rng.standard_normal(q.shape) for q in demo.init_mlp(3, rng)]
+    _, grads = demo.backprop(p, demo.X, demo.Y)
+    for i, g in enumerate(grads):
+
+        def loss(q: nn.Array, i: int = i) -> float:
+            trial = [*p[:i], q, *p[i + 1 :]]
+            return demo.loss(demo.forward(trial, demo.X)[2], demo.Y)
+
+        numeric = nn.numerical_gradient(loss, p[i])
+        rel = np.linalg.norm(g - numeric) / (np.linalg.norm(g) + np.linalg.norm(numeric))
+        assert rel < 1e-7, (i, rel)

@@ -1,0 +1,114 @@
+"""The rnn-vs-feedforward demo: memoryless predictors score 1/2, a trained RNN scores 1."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from solvers import nn
+from solvers import rnn_vs_feedforward as rnn
+from solvers.cli import execute
+from solvers.params import resolve
+
+
+def run(**overrides: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    values = resolve(rnn.PARAMS, {k: str(v) for k, v in overrides.items()})
+    events = list(execute(rnn, values))
+    assert events[-1]["type"] == "done"
+    return events, events[-1]
+
+
+def failed(events: list[dict[str, Any]]) -> list[str]:
+    return [e["name"] for e in events if e["type"] == "check" and not e["passed"]]
+
+
+def test_defaults_memoryless_half_rnn_all() -> None:
+    events, done = run()
+    assert done["ok"], done.get("error")
+    m = done["metrics"]
+    assert m["memoryless_accuracy"] == 0.5
+    assert m["rnn_accuracy"] == 1.0
+    assert m["rnn_loss"] < 0.05
+    assert m["steps_trained"] <= 100  # fast at the defaults
+    assert m["max_relative_error"] < 1e-7
+    loss = [e["y"] for e in events if e["type"] == "point" and e["series"] == "training loss"]
+    assert len(loss) == m["steps_trained"]
+    assert loss[-1] < 0.2 < 0.6 < loss[0]
+
+
+@pytest.mark.parametrize("length", [2, 3, 7, 10])
+def test_every_memoryless_function_is_right_exactly_half_the_time(length: int) -> None:
+    seqs = rnn.all_sequences(length)
+    assert seqs.shape == (2**length, length)
+    assert len({tuple(s) for s in seqs}) == 2**length
+    rows, right = rnn.memoryless_scores(seqs)
+    quarter = 2 ** (length - 2)
+    assert rows == [[0, 2 * quarter, quarter, quarter], [1, 2 * quarter, quarter, quarter]]
+    assert right == dict.fromkeys(["g = 0", "g = 1", "g = x_L", "g = 1 − x_L"], 2 ** (length - 1))
+
+
+@pytest.mark.parametrize(
+    ("seed", "length", "hidden"), [(1, 6, 8), (2, 6, 8), (3, 4, 4), (0, 12, 8)]
+)
+def test_trains_at_other_seeds_and_sizes(seed: int, length: int, hidden: int) -> None:
+    _, done = run(seed=seed, length=length, hidden=hidden)
+    assert done["ok"], done.get("error")
+    assert done["metrics"]["rnn_accuracy"] == 1.0
+
+
+def test_one_self_exciting_unit_is_enough_memory() -> None:
+    # h₁ = tanh(±1) takes the first bit's sign; W = 3 > |U| = 1 keeps it whatever follows.
+    p = {
+        "W": np.array([[3.0]]),
+        "U": np.array([[1.0]]),
+        "b": np.zeros(1),
+        "V": np.array([[-5.0, 5.0]]),
+        "c": np.zeros(2),
+    }
+    seqs = rnn.all_sequences(8)
+    assert rnn.accuracy(p, seqs) == 1.0
+    flipped = seqs.copy()
+    flipped[:, 1:] = 1 - flipped[:, 1:]  # change every later bit: the answer stays
+    assert np.array_equal(rnn.forward(p, seqs)[1].argmax(1), rnn.forward(p, flipped)[1].argmax(1))
+
+
+def test_bptt_matches_a_directional_derivative() -> None:
+    rng = np.random.default_rng(4)
+    p = rnn.init(rng, 5)
+    p["W"] *= 0.5
+    bits = rng.integers(0, 2, (10, 7)).astype(float)
+    _, g = rnn.bptt(p, bits)
+    d = {k: rng.standard_normal(v.shape) for k, v in p.items()}
+    h = 1e-6
+    up = rnn.loss_of({k: p[k] + h * d[k] for k in p}, bits)
+    down = rnn.loss_of({k: p[k] - h * d[k] for k in p}, bits)
+    assert sum(float(np.sum(g[k] * d[k])) for k in p) == pytest.approx(
+        (up - down) / (2 * h), rel=1e-6
+    )
+
+
+def test_a_wrong_bptt_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    right = rnn.bptt
+
+    def no_time(p: rnn.Params, bits: np.ndarray) -> tuple[float, rnn.Params]:
+        loss, g = right(p, bits)
+        hs, logits = rnn.forward(p, bits)
+        y = bits[:, 0].astype(np.intp)
+        dlogits = (nn.softmax(logits) - np.eye(2)[y]) / bits.shape[0]
+        delta = dlogits @ p["V"].T * (1 - hs[-1] ** 2)
+        g["W"] = hs[-2].T @ delta  # truncated to the last step: no "through time"
+        return loss, g
+
+    monkeypatch.setattr(rnn, "bptt", no_time)
+    events, done = run()
+    assert not done["ok"]
+    assert "BPTT gradients match central differences" in failed(events)
+
+
+def test_too_few_steps_fails_honestly() -> None:
+    events, done = run(steps=2)
+    assert not done["ok"]
+    check = next(e for e in events if e["type"] == "check" and "recalls" in e["name"])
+    assert not check["passed"] and "allow more steps" in check["detail"]
