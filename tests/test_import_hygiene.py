@@ -56,3 +56,29 @@ def test_importing_the_tui_loads_neither_numpy_nor_sqlite_utils() -> None:
     modules = loaded_after("import quiz.tui.app")
     assert "numpy" not in modules
     assert "sqlite_utils" not in modules
+
+
+def test_showing_the_first_card_loads_neither_numpy_nor_the_plot_library(tmp_path: Path) -> None:
+    db = str(tmp_path / "q.db")
+    subprocess.run(
+        [sys.executable, "-c", f"from quiz.store import Store; Store.open({db!r})"],
+        check=True,
+        timeout=60,
+    )
+    modules = loaded_after(
+        "import asyncio\n"
+        "from quiz.store import Store\n"
+        "from quiz.deck import load_deck\n"
+        "from quiz.session import Session\n"
+        "from quiz.tui.app import QuizApp\n"
+        "from quiz.tui.screens.review import ReviewScreen\n"
+        "async def main():\n"
+        f"    app = QuizApp(Session(Store.open({db!r}), load_deck()))\n"
+        "    async with app.run_test(size=(80, 24)) as pilot:\n"
+        "        await pilot.pause()\n"
+        "        assert isinstance(app.screen, ReviewScreen)\n"
+        "        assert app.screen.card is not None\n"
+        "asyncio.run(main())"
+    )
+    for heavy in ("numpy", "sqlite_utils", "textual_plotext", "plotext"):
+        assert heavy not in modules, heavy

@@ -97,11 +97,11 @@ class QuizApp(App[None]):
         self.push_screen(ReviewScreen(practice=cards or self.weakest_first()))
 
     def action_demo(self, card_id: str) -> None:
-        from quiz.tui.screens.demo_output import DemoOutputScreen
+        from quiz.tui.screens.demo import DemoScreen  # loads NumPy and the plot library
 
         card = self.deck.get(card_id)
         if card is not None:
-            self.push_screen(DemoOutputScreen(card))
+            self.push_screen(DemoScreen(card))
 
     def undo(self) -> Review | None:
         """Takes back today's last grade and shows that card again."""

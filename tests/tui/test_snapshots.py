@@ -52,3 +52,18 @@ def test_browse(snap_compare: Any, session: Session) -> None:
 def test_summary(snap_compare: Any, session: Session) -> None:
     grade_everything_today(session)
     assert snap_compare(make_app(session), run_before=settle)
+
+
+def test_demo_after_a_learning_rate_run(snap_compare: Any, session: Session) -> None:
+    async def run_demo(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        card = pilot.app.deck.get("learning-rate")  # type: ignore[attr-defined]
+        from quiz.tui.screens.demo import DemoScreen
+
+        await pilot.app.push_screen(DemoScreen(card))
+        await pilot.press("r")
+        await settle(pilot)
+        pilot.app.screen.redraw()  # type: ignore[attr-defined]
+        await pilot.pause()
+
+    assert snap_compare(make_app(session), run_before=run_demo)

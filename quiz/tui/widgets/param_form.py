@@ -1,0 +1,96 @@
+"""A form built from a demo's parameter declarations, validated field by field."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Input, Label, Static
+
+from solvers.params import Param, ParamError, format_value
+
+
+class ParamValidator(Validator):
+    """Checks a field with the parameter's own parser, so the form refuses exactly
+    what ``quiz demo --set`` would refuse, with the same reason."""
+
+    def __init__(self, param: Param) -> None:
+        super().__init__()
+        self.param = param
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            self.param.parse(value)
+        except ParamError as exc:
+            return self.failure(str(exc))
+        return self.success()
+
+
+class ParamForm(Vertical):
+    """One labelled input per parameter, with its range and help as a tooltip."""
+
+    DEFAULT_CSS = """
+    ParamForm { height: auto; }
+    ParamForm .row { height: auto; }
+    ParamForm .field { width: 1fr; height: auto; }
+    ParamForm Label { color: $text-muted; padding: 0 1; }
+    ParamForm Input { width: 1fr; }
+    ParamForm #form-error { color: $error; padding: 0 1; height: auto; }
+    """
+
+    PER_ROW = 3
+
+    def __init__(self, params: Sequence[Param], id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.params = list(params)
+
+    def compose(self) -> ComposeResult:
+        for start in range(0, len(self.params), self.PER_ROW):
+            with Horizontal(classes="row"):
+                for param in self.params[start : start + self.PER_ROW]:
+                    with Vertical(classes="field"):
+                        yield Label(param.name)
+                        field = Input(
+                            format_value(param, param.default),
+                            id=f"param-{param.name}",
+                            validators=[ParamValidator(param)],
+                            compact=True,
+                        )
+                        extra = param.describe_range()
+                        field.tooltip = param.help + (f" ({extra})" if extra else "")
+                        yield field
+        yield Static(id="form-error")
+
+    def field(self, param: Param) -> Input:
+        """The input of ``param``."""
+        return self.query_one(f"#param-{param.name}", Input)
+
+    def errors(self) -> list[str]:
+        """Why each invalid field is refused (empty when all are valid)."""
+        errors = []
+        for param in self.params:
+            try:
+                param.parse(self.field(param).value)
+            except ParamError as exc:
+                errors.append(str(exc))
+        return errors
+
+    def settings(self) -> dict[str, str]:
+        """The fields that differ from their defaults, as ``--set`` values."""
+        changed = {}
+        for param in self.params:
+            value = param.parse(self.field(param).value)
+            if value != param.default:
+                changed[param.name] = format_value(param, value)
+        return changed
+
+    def show_errors(self) -> bool:
+        """Shows the reasons of invalid fields under the form; True if there were any."""
+        errors = self.errors()
+        self.query_one("#form-error", Static).update("\n".join(f"✗ {e}" for e in errors))
+        return bool(errors)
+
+    def on_input_changed(self) -> None:
+        self.show_errors()
