@@ -12,7 +12,8 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from quiz import __version__
 from quiz.errors import QuizError
@@ -51,6 +52,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stats = sub.add_parser("stats", parents=[common], help="show your progress")
     stats.add_argument("--json", action="store_true", help="print one JSON document")
+    export = sub.add_parser(
+        "export", parents=[common], help="write the review log (csv, json) or an Anki deck"
+    )
+    export.add_argument("--format", choices=["csv", "json", "apkg"], required=True)
+    export.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="where to write (default: standard output; for apkg, quiz-deck.apkg)",
+    )
+    config = sub.add_parser(
+        "config",
+        parents=[common],
+        help="show or change settings (interview-date, new-per-day, rollover-hour)",
+        description="With no KEY, show every setting. 'quiz config KEY VALUE' sets one; "
+        "'quiz config KEY --clear' returns it to its default.",
+    )
+    config.add_argument("key", nargs="?", metavar="KEY")
+    config.add_argument("value", nargs="?", metavar="VALUE")
+    config.add_argument("--clear", action="store_true", help="return KEY to its default")
+    sub.add_parser(
+        "due", parents=[common], help="one short line: cards due now (for a prompt or status bar)"
+    )
     sub.add_parser(
         "demo",
         add_help=False,
@@ -72,6 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             None: _run_tui,
             "list": _list,
             "stats": _stats,
+            "export": _export,
+            "config": _config,
+            "due": _due,
         }[args.command]
         return handler(args)
     except QuizError as exc:
@@ -85,13 +112,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _session(args: argparse.Namespace) -> tuple[Session, Deck]:
     """Loads the deck (first: a broken card is reported before the database is
     touched) and opens the database."""
+    from quiz import config
     from quiz.deck import load_deck
     from quiz.session import Session
     from quiz.store import Store, resolve_path
 
     deck = load_deck()
     store = Store.open(resolve_path(args.db))
-    return Session(store, deck), deck
+    settings = config.load(store)
+    session = Session(
+        store,
+        deck,
+        rollover_hour=settings.rollover_hour,
+        new_per_day=settings.new_per_day,
+        interview=settings.interview_date,
+    )
+    return session, deck
 
 
 def _run_tui(args: argparse.Namespace) -> int:
@@ -137,22 +173,114 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    from quiz.stats import summary
+    from quiz.stats import report
+
+    session, _ = _session(args)
+    with session.store:
+        figures = report(session)
+    if args.json:
+        print(json.dumps(figures))
+        return 0
+    print("\n".join(stats_text(figures)))
+    return 0
+
+
+def stats_text(figures: dict[str, object]) -> list[str]:
+    """``quiz stats`` as lines of text, from the same document ``--json`` prints."""
+    from quiz.textcharts import bars, heatmap
+
+    f: dict[str, Any] = dict(figures)
+    today = date.fromisoformat(f["today"])
+    lines = [
+        f"Today ({today:%a %-d %b}): {f['due_today']} due, {f['new_today']} new, "
+        f"{f['reviewed_today']} graded",
+        f"Cards: {f['cards']} ({f['new']} new, {f['learning']} learning, {f['mature']} mature)",
+        f"Reviews logged: {f['reviews']}",
+        f"Streak: {f['streak']} day(s), best {f['best_streak']}",
+    ]
+    retention = f["retention_30d"]
+    lines.append(
+        "Retention, last 30 days: "
+        + (
+            f"{retention:.0%} of scheduled reviews graded 3 or more"
+            if retention is not None
+            else "no reviews yet"
+        )
+    )
+    if f["interview"]:
+        iv = f["interview"]
+        lines.append(
+            f"Interview {iv['date']}: in {iv['days_left']} day(s); ready {iv['ready']} of "
+            f"{f['cards']} topics ({iv['readiness']:.0%})"
+        )
+    counts = {date.fromisoformat(k): v for k, v in f["heatmap"].items()}
+    lines += ["", "Reviews per day, last six months:", *heatmap(counts, today)]
+    coming = [d["due"] for d in f["forecast"]]
+    lines += [
+        "",
+        f"Due in the next 30 days ({sum(coming)} reviews):",
+        *bars(coming, height=3),
+        "today" + " " * 21 + "+29d",
+    ]
+    if f["reviews"] == 0:
+        lines += ["", "No reviews yet: run 'quiz' to start your first session."]
+    return lines
+
+
+def _export(args: argparse.Namespace) -> int:
+    from quiz import export
 
     session, deck = _session(args)
+    with session.store as store:
+        if args.format == "apkg":
+            path = Path(args.output or "quiz-deck.apkg")
+            count = export.write_apkg(deck, path)
+            print(f"wrote {count} cards to {path}", file=sys.stderr)
+            return 0
+        writer = export.write_csv if args.format == "csv" else export.write_json
+        if args.output in (None, "-"):
+            writer(store, sys.stdout)
+            return 0
+        try:
+            with open(args.output, "w", encoding="utf-8", newline="") as out:
+                count = writer(store, out)
+        except OSError as exc:
+            raise QuizError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+        print(f"wrote {count} reviews to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _config(args: argparse.Namespace) -> int:
+    from quiz import config
+
+    session, _ = _session(args)
+    with session.store as store:
+        if args.key is None:
+            current = config.load(store)
+            shown = {
+                "interview-date": current.interview_date.isoformat()
+                if current.interview_date
+                else "not set",
+                "new-per-day": str(current.new_per_day),
+                "rollover-hour": f"{current.rollover_hour} (a study day starts at "
+                f"{current.rollover_hour}:00 local time)",
+            }
+            for key, value in shown.items():
+                print(f"{key:<15} {value}")
+            return 0
+        if args.clear == (args.value is not None):
+            raise QuizError(
+                "give a VALUE to set, or --clear to reset; e.g. "
+                "'quiz config interview-date 2026-12-15'"
+            )
+        config.set_value(store, args.key, None if args.clear else args.value)
+        print(f"{args.key} {'cleared' if args.clear else 'set to ' + args.value}")
+    return 0
+
+
+def _due(args: argparse.Namespace) -> int:
+    session, _ = _session(args)
     with session.store:
-        figures = summary(session, deck)
-    if args.json:
-        print(json.dumps(figures.as_dict()))
-        return 0
-    print(
-        f"Today ({figures.today}): {figures.due_today} due, {figures.new_today} new, "
-        f"{figures.reviewed_today} graded"
-    )
-    print(
-        f"Cards: {figures.cards} ({figures.new} new, {figures.learning} learning, "
-        f"{figures.mature} mature)"
-    )
-    print(f"Reviews logged: {figures.reviews}")
-    print(f"Streak: {figures.streak} day(s) (best {figures.best_streak})")
+        progress = session.progress()
+    print(f"{progress.due + progress.drills} due, {progress.new} new")
     return 0

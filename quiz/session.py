@@ -109,6 +109,7 @@ class Session:
         now: the clock (aware datetimes); injectable for tests.
         rollover_hour: the local hour at which a new study day starts.
         new_per_day: how many new cards to introduce per day.
+        interview: the interview date, if set: next reviews are scheduled before it.
     """
 
     def __init__(
@@ -119,8 +120,10 @@ class Session:
         now: Callable[[], datetime] = local_now,
         rollover_hour: int = DEFAULT_ROLLOVER_HOUR,
         new_per_day: int = DEFAULT_NEW_PER_DAY,
+        interview: date | None = None,
     ) -> None:
         self.store = store
+        self.interview = interview
         self.deck = deck
         self.now = now
         self.rollover_hour = rollover_hour
@@ -203,6 +206,7 @@ class Session:
             ts_ms=to_ms(moment),
             answer=answer,
             answer_ms=answer_ms,
+            interview=self.interview,
         )
         self._front = None
         return Graded(review, again_today=grade < PASSING_DRILL_GRADE)

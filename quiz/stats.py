@@ -130,3 +130,177 @@ def next_due(session: Session) -> date | None:
     days = [s.due for cid, s in states.items() if session.deck.get(cid) is not None]
     later = [d for d in days if d > session.today]
     return min(later) if later else None
+
+
+# -- the progress view: per-day figures, forecast, topics, readiness -----------------
+
+HEATMAP_DAYS = 182  # about six months
+WINDOW_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Day:
+    """One study day's work.
+
+    Attributes:
+        day: the study day.
+        reviews: every grade logged (re-drills and practice included).
+        scheduled: first grades of the day that moved a schedule.
+        passed: of those, graded 3 or more.
+        seconds: time spent on the cards.
+    """
+
+    day: date
+    reviews: int
+    scheduled: int
+    passed: int
+    seconds: float
+
+    @property
+    def retention(self) -> float | None:
+        """Share of scheduling grades of 3 or more; None on a day without any."""
+        return self.passed / self.scheduled if self.scheduled else None
+
+
+def daily(store: Store, today: date, days: int = WINDOW_DAYS) -> list[Day]:
+    """The last ``days`` study days up to ``today``, oldest first, zero-filled."""
+    start = today - timedelta(days=days - 1)
+    counts = store.daily_counts(start)
+    result = []
+    for i in range(days):
+        day = start + timedelta(days=i)
+        reviews, scheduled, passed, ms = counts.get(day, (0, 0, 0, 0))
+        result.append(Day(day, reviews, scheduled, passed, ms / 1000))
+    return result
+
+
+def retention(days: Iterable[Day]) -> float | None:
+    """Share of scheduling grades of 3 or more over ``days``; None when there were none."""
+    days = list(days)
+    scheduled = sum(d.scheduled for d in days)
+    return sum(d.passed for d in days) / scheduled if scheduled else None
+
+
+def forecast(session: Session, days: int = WINDOW_DAYS) -> list[tuple[date, int]]:
+    """Cards due on each of the next ``days`` days; overdue cards count for today."""
+    today = session.today
+    counts: Counter[date] = Counter()
+    for card_id, state in session.store.card_states().items():
+        if session.deck.get(card_id) is None:
+            continue
+        counts[max(state.due, today)] += 1
+    return [(today + timedelta(days=i), counts[today + timedelta(days=i)]) for i in range(days)]
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic's standing, for the mastery table."""
+
+    number: int
+    card_id: str
+    title: str
+    state: str  # new, learning or mature
+    easiness: float | None
+    interval: int | None
+    due: date | None
+    lapses: int
+    last_grades: list[int]
+    mastery: float  # 0 (new) to 1 (a mature interval)
+
+
+def mastery(interval: int | None) -> float:
+    """How far a card is along the way to a mature (21-day) interval, 0 to 1."""
+    return 0.0 if not interval else min(1.0, interval / MATURE_DAYS)
+
+
+def topics(session: Session) -> list[Topic]:
+    """Every topic of the deck, in deck order."""
+    states = session.store.card_states()
+    result = []
+    for card in session.deck:
+        state = states.get(card.id)
+        if state is None:
+            result.append(
+                Topic(card.number, card.id, card.title, "new", None, None, None, 0, [], 0.0)
+            )
+            continue
+        interval = state.state.interval
+        result.append(
+            Topic(
+                card.number,
+                card.id,
+                card.title,
+                "mature" if interval >= MATURE_DAYS else "learning",
+                state.state.easiness,
+                interval,
+                state.due,
+                state.lapses,
+                session.store.last_grades(card.id),
+                mastery(interval),
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class Interview:
+    """Countdown and readiness for the interview date."""
+
+    day: date
+    days_left: int
+    ready: int  # topics last graded 4 or 5 and not overdue
+    topics: int
+
+    @property
+    def readiness(self) -> float:
+        """Share of topics that are ready, 0 to 1."""
+        return self.ready / self.topics if self.topics else 0.0
+
+
+def interview(session: Session) -> Interview | None:
+    """The countdown and readiness figure, or None when no interview date is set."""
+    if session.interview is None:
+        return None
+    today = session.today
+    states = session.store.card_states()
+    ready = sum(
+        1
+        for card in session.deck
+        if (s := states.get(card.id)) is not None and s.last_grade >= 4 and s.due >= today
+    )
+    return Interview(session.interview, (session.interview - today).days, ready, len(session.deck))
+
+
+def report(session: Session) -> dict[str, Any]:
+    """Everything the progress screen shows, as one JSON-ready document."""
+    today = session.today
+    window = daily(session.store, today)
+    heat = daily(session.store, today, HEATMAP_DAYS)
+    figures = summary(session, session.deck).as_dict()
+    coming = interview(session)
+    figures.update(
+        retention_30d=retention(window),
+        last_30_days=[
+            {
+                "day": d.day.isoformat(),
+                "reviews": d.reviews,
+                "retention": d.retention,
+                "seconds": d.seconds,
+            }
+            for d in window
+        ],
+        forecast=[{"day": day.isoformat(), "due": n} for day, n in forecast(session)],
+        heatmap={d.day.isoformat(): d.reviews for d in heat if d.reviews},
+        topics=[
+            {**asdict(t), "due": t.due.isoformat() if t.due else None} for t in topics(session)
+        ],
+        interview=None
+        if coming is None
+        else {
+            "date": coming.day.isoformat(),
+            "days_left": coming.days_left,
+            "ready": coming.ready,
+            "readiness": coming.readiness,
+        },
+    )
+    return figures

@@ -112,13 +112,28 @@ def apply(card: CardState | None, review: Review) -> CardState | None:
     return CardState(
         card_id=review.card_id,
         state=review.after,
-        due=review.day + timedelta(days=review.after.interval),
+        # The log's due date: it may have been capped by an interview date.
+        due=review.due_after or review.day + timedelta(days=review.after.interval),
         lapses=(card.lapses if card else 0) + (review.grade < 3 and review.before.repetitions > 0),
         reviews=(card.reviews if card else 0) + 1,
         last_grade=review.grade,
         last_day=review.day,
         introduced=card.introduced if card else review.day,
     )
+
+
+def next_due(day: date, interval: int, interview: date | None = None) -> date:
+    """The day of the next review after a review on ``day``.
+
+    SM-2's interval, except that before an interview date the next review never lands
+    after it: it is brought forward to the day before the interview (or, on that day,
+    to the interview day itself). The interval, and so SM-2's state, is unchanged; once
+    the interview has passed, or without one, this is plain SM-2.
+    """
+    due = day + timedelta(days=interval)
+    if interview is None or day >= interview:
+        return due
+    return min(due, max(day + timedelta(days=1), interview - timedelta(days=1)))
 
 
 def _card_from_row(row: RowLike) -> CardState:
@@ -253,7 +268,12 @@ class Store:
         try:
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         except sqlite3.Error as exc:
-            raise QuizError(f"cannot open {path}: {exc}") from None
+            if not path.exists() and not os.access(path.parent, os.W_OK):
+                raise QuizError(
+                    f"cannot create {path}: the folder {path.parent} is read-only; "
+                    "pass --db with a file in a folder you can write to"
+                ) from None
+            raise QuizError(f"cannot open {path}: {_reason(exc)}") from None
         conn.row_factory = sqlite3.Row
         store = cls(conn, path)
         try:
@@ -271,11 +291,13 @@ class Store:
         return store
 
     def _migrate(self) -> None:
-        version = self.schema_version()
-        if version == SCHEMA_VERSION:
+        if self.schema_version() == SCHEMA_VERSION:
             return
-        while version < SCHEMA_VERSION:
-            with self._write():
+        with self._write():
+            # Read the version again under the write lock: another instance opening
+            # the same new file at the same moment may have migrated it meanwhile.
+            version = self.schema_version()
+            while version < SCHEMA_VERSION:
                 MIGRATIONS[version](self.db)
                 version += 1
                 self.conn.execute(f"PRAGMA user_version = {version}")
@@ -368,6 +390,25 @@ class Store:
         rows = self.conn.execute("SELECT DISTINCT day FROM reviews ORDER BY day DESC")
         return [date.fromisoformat(r[0]) for r in rows]
 
+    def daily_counts(self, since: date) -> dict[date, tuple[int, int, int, int]]:
+        """Per study day from ``since`` on: (grades, scheduling reviews, of those
+        graded 3 or more, milliseconds spent)."""
+        rows = self.conn.execute(
+            "SELECT day, count(*), sum(mode = 'review'), sum(mode = 'review' AND grade >= 3),"
+            " sum(coalesce(answer_ms, 0)) FROM reviews WHERE day >= ? GROUP BY day",
+            (since.isoformat(),),
+        )
+        return {date.fromisoformat(r[0]): (r[1], r[2], r[3], r[4]) for r in rows}
+
+    def last_grades(self, card_id: str, count: int = 5) -> list[int]:
+        """The card's last ``count`` scheduling grades, oldest first."""
+        rows = self.conn.execute(
+            "SELECT grade FROM reviews WHERE card_id = ? AND mode = 'review'"
+            " ORDER BY id DESC LIMIT ?",
+            (card_id, count),
+        )
+        return [r[0] for r in rows][::-1]
+
     def due_ids(self, day: date) -> list[str]:
         """Ids of the cards due on or before ``day``, most overdue first."""
         rows = self.conn.execute(
@@ -400,10 +441,13 @@ class Store:
         ts_ms: int,
         answer: str = "",
         answer_ms: int | None = None,
+        interview: date | None = None,
     ) -> Review:
         """Logs a grade and, in ``review`` mode, moves the card's SM-2 schedule.
 
-        Both happen in one transaction, committed before this returns.
+        Both happen in one transaction, committed before this returns. With an
+        ``interview`` date, the next review is capped to land before it (see
+        :func:`next_due`).
 
         Raises:
             ValueError: ``grade`` is not an int 0-5 or ``mode`` is unknown.
@@ -434,7 +478,7 @@ class Store:
                 "answer": answer,
             }
             if mode == "review":
-                row["due_after"] = (day + timedelta(days=after.interval)).isoformat()
+                row["due_after"] = next_due(day, after.interval, interview).isoformat()
             elif card:
                 row["due_after"] = card.due.isoformat()
             table = self.db["reviews"]
@@ -492,6 +536,71 @@ class Store:
                 state = after
             yield review
 
+    def append_reviews(self, rows: Iterable[Mapping[str, Any]]) -> int:
+        """Appends many grades to the log in one transaction, as :meth:`record` would
+        one at a time (without an interview cap): for importing a history in bulk.
+
+        Each row holds ``card_id``, ``day`` (a date), ``ts_ms``, ``grade`` and
+        ``mode``, and may hold ``answer`` and ``answer_ms``. The SM-2 columns and the
+        ``cards`` table are computed here, by the same rules as :meth:`record`,
+        continuing from each card's state in the database; ``rows`` is consumed as it
+        is written, so a long iterator needs little memory.
+
+        Returns:
+            The number of rows appended.
+
+        Raises:
+            ValueError: a row has a bad grade or mode; nothing is written.
+            QuizError: the database cannot be written; nothing is written.
+        """
+        count = 0
+
+        def log_rows() -> Iterator[tuple[Any, ...]]:
+            nonlocal count
+            for row in rows:
+                card_id, day = row["card_id"], row["day"]
+                grade, mode = sm2.check_grade(row["grade"]), row["mode"]
+                if mode not in MODES:
+                    raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+                card = cards.get(card_id)
+                before = card.state if card else sm2.SM2State()
+                after = sm2.review(before, grade) if mode == "review" else before
+                due_after = (
+                    next_due(day, after.interval) if mode == "review" else card and card.due
+                )
+                review = Review(
+                    0, card_id, row["ts_ms"], day, grade, mode, before, after,
+                    card and card.due, due_after, row.get("answer_ms"), row.get("answer", ""),
+                )  # fmt: skip
+                updated = apply(card, review)
+                if updated is not None:
+                    cards[card_id] = updated
+                count += 1
+                yield (
+                    card_id, review.ts_ms, day.isoformat(), grade, mode,
+                    before.easiness_x100, before.interval, before.repetitions,
+                    review.due_before and review.due_before.isoformat(),
+                    after.easiness_x100, after.interval, after.repetitions,
+                    due_after and due_after.isoformat(), review.answer_ms, review.answer,
+                )  # fmt: skip
+
+        with self._write():
+            cards = self.card_states()
+            self.conn.executemany(
+                "INSERT INTO reviews (card_id, ts_ms, day, grade, mode, ef_before,"
+                " interval_before, reps_before, due_before, ef_after, interval_after,"
+                " reps_after, due_after, answer_ms, answer)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                log_rows(),
+            )
+            columns = list(_card_to_row(next(iter(cards.values())))) if cards else []
+            self.conn.executemany(
+                f"INSERT OR REPLACE INTO cards ({', '.join(columns)})"
+                f" VALUES ({', '.join('?' * len(columns))})",
+                (tuple(_card_to_row(card).values()) for card in cards.values()),
+            )
+        return count
+
 
 def _inspect_existing(path: Path) -> None:
     """Refuses, without writing a byte, a file that is not a quiz database we can use."""
@@ -517,6 +626,8 @@ def _inspect_existing(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.Error as exc:
+        if getattr(exc, "sqlite_errorname", "").startswith(ACCESS_ERRORS):
+            raise QuizError(f"cannot open {path}: {_reason(exc)}") from None
         raise QuizError(f"{path} is damaged ({_reason(exc)}); restore it from a backup") from None
     if version > SCHEMA_VERSION:
         raise QuizError(
@@ -529,8 +640,19 @@ def _inspect_existing(path: Path) -> None:
         )
 
 
+# SQLite errors that say the file cannot be reached or written, not that it is damaged.
+ACCESS_ERRORS = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_BUSY")
+
+
 def _reason(exc: BaseException) -> str:
-    """A short, lower-case reason from an OS or SQLite error."""
+    """A short, lower-case reason from an OS or SQLite error, in the user's terms."""
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror.lower()
+    name = getattr(exc, "sqlite_errorname", "")
+    if name == "SQLITE_READONLY_DIRECTORY":
+        return "its folder is read-only (SQLite keeps a journal beside the database)"
+    if name.startswith("SQLITE_READONLY"):
+        return "the file is read-only"
+    if name == "SQLITE_FULL":
+        return "the disk is full; free some space and try again"
     return str(exc).rstrip(".") or type(exc).__name__

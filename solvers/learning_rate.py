@@ -42,7 +42,7 @@ PARAMS = (
         "lr",
         "float",
         0.5,
-        "learning rate η of your run (it diverges above the threshold 2/L ≈ 1)",
+        "learning rate η of your run (it diverges above the threshold 2/L the run reports)",
         low=1e-6,
         high=50.0,
     ),

@@ -175,3 +175,58 @@ def test_demo_delegates_to_the_solvers(tmp_path: Path) -> None:
 def test_commands_work_from_any_folder(tmp_path: Path) -> None:
     result = quiz("list", "--db", str(tmp_path / "q.db"), cwd=Path("/"))
     assert result.returncode == 0 and len(result.stdout.splitlines()) == 16
+
+
+def test_config_shows_sets_and_clears(tmp_path: Path) -> None:
+    db = ["--db", str(tmp_path / "q.db")]
+    shown = quiz("config", *db)
+    assert shown.returncode == 0 and "interview-date  not set" in shown.stdout
+    assert "new-per-day     15" in shown.stdout
+    assert quiz("config", "interview-date", "2031-01-15", *db).returncode == 0
+    assert quiz("config", "new-per-day", "3", *db).returncode == 0
+    assert "interview-date  2031-01-15" in quiz("config", *db).stdout
+    figures = json.loads(quiz("stats", "--json", *db).stdout)
+    assert figures["interview"]["date"] == "2031-01-15" and figures["interview"]["ready"] == 0
+    assert figures["new_today"] == 3
+    assert "Interview 2031-01-15: in" in quiz("stats", *db).stdout
+    assert quiz("config", "interview-date", "--clear", *db).returncode == 0
+    assert json.loads(quiz("stats", "--json", *db).stdout)["interview"] is None
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["interview-date", "next tuesday"], "must be a date"),
+        (["new-per-day", "500"], "from 0 to 100"),
+        (["rollover-hour", "x"], "whole number"),
+        (["colour", "blue"], "unknown setting"),
+        (["new-per-day"], "give a VALUE"),
+    ],
+)
+def test_config_refuses_bad_values(tmp_path: Path, args: list[str], message: str) -> None:
+    line = assert_one_line_error(quiz("config", *args, "--db", str(tmp_path / "q.db")), 1)
+    assert message in line
+
+
+def test_due_prints_one_short_line(tmp_path: Path) -> None:
+    result = quiz("due", "--db", str(tmp_path / "q.db"))
+    assert result.returncode == 0 and result.stdout == "0 due, 15 new\n"
+
+
+def test_export_writes_the_log_and_the_deck(tmp_path: Path) -> None:
+    from datetime import date
+
+    from quiz.store import Store
+
+    db = tmp_path / "q.db"
+    with Store.open(db) as store:
+        store.record("mlp", 5, "review", day=date(2026, 1, 2), ts_ms=0, answer="xor")
+    csv_text = quiz("export", "--format", "csv", "--db", str(db)).stdout
+    assert csv_text.splitlines()[0].startswith("id,card_id,time") and ",xor" in csv_text
+    out = tmp_path / "log.json"
+    result = quiz("export", "--format", "json", "-o", str(out), "--db", str(db))
+    assert result.returncode == 0 and json.loads(out.read_text())[0]["answer"] == "xor"
+    result = quiz("export", "--format", "apkg", "--db", str(db), cwd=tmp_path)
+    assert result.returncode == 0 and (tmp_path / "quiz-deck.apkg").stat().st_size > 1000
+    bad = quiz("export", "--format", "csv", "-o", str(tmp_path / "no" / "dir.csv"), "--db", str(db))
+    assert "cannot write" in assert_one_line_error(bad, 1)

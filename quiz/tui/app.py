@@ -24,6 +24,13 @@ class QuizApp(App[None]):
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit; every grade is already saved"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="interrupt"),
         Binding(
+            "s",
+            "progress",
+            "Stats",
+            id="progress",
+            tooltip="Progress: heatmap, forecast, topics, interview readiness",
+        ),
+        Binding(
             "question_mark", "help", "Help", key_display="?", id="help", tooltip="List every key"
         ),
     ]
@@ -83,6 +90,12 @@ class QuizApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def action_progress(self) -> None:
+        from quiz.tui.screens.progress import ProgressScreen
+
+        if not isinstance(self.screen, ProgressScreen):
+            self.push_screen(ProgressScreen())
 
     def action_browse(self) -> None:
         from quiz.tui.screens.browse import BrowseScreen

@@ -37,3 +37,23 @@ def grade_everything_today(session: Session) -> None:
         session.store.record(card.id, grade, "review", day=session.today, ts_ms=0, answer_ms=20_000)
         if grade < 4:
             session.store.record(card.id, 4, "drill", day=session.today, ts_ms=0, answer_ms=10_000)
+
+
+def build_history(session: Session) -> None:
+    """Three weeks of daily work with a missed day, typed answers and fixed times."""
+    today = session.today
+    grades = [5, 4, 3, 2, 4, 5, 1]
+    for back in range(21, 0, -1):
+        if back == 4:
+            continue  # a missed day
+        day = today - timedelta(days=back)
+        for i, card in enumerate(session.deck.cards[: 3 + back % 5]):
+            session.store.record(
+                card.id,
+                grades[(back + i) % len(grades)],
+                "review",
+                day=day,
+                ts_ms=0,
+                answer=f"answer {back} about {card.title.lower()}",
+                answer_ms=10_000 + 1_000 * i,
+            )

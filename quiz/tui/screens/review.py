@@ -91,6 +91,11 @@ class ReviewScreen(Screen[None]):
         # add it once the question is on screen, not before.
         self.call_after_refresh(self.mount, Footer())
 
+    def on_screen_resume(self) -> None:
+        # Back from another screen (progress, browse, practice): figures may have moved.
+        if self.card is not None:
+            self._update_header()
+
     # -- the flow ------------------------------------------------------------------
 
     def show_card(self) -> None:

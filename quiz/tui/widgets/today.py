@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from quiz.session import Session
-from quiz.stats import current_streak
+from quiz.stats import current_streak, interview
 
 
 class TodayBar(Static):
@@ -18,5 +18,13 @@ class TodayBar(Static):
         self.update(
             f"[b]{progress.left}[/b] left · [b]{progress.new}[/b] new · "
             f"[b]{progress.done_today}[/b] done today · streak [b]{days}[/b] "
-            f"day{'s' if days != 1 else ''}"
+            f"day{'s' if days != 1 else ''}" + _interview_text(session)
         )
+
+
+def _interview_text(session: Session) -> str:
+    coming = interview(session)
+    if coming is None or coming.days_left < 0:
+        return ""
+    when = "today" if coming.days_left == 0 else f"in {coming.days_left}d"
+    return f" · interview {when}, ready {coming.readiness:.0%}"

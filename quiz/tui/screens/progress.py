@@ -1,0 +1,248 @@
+"""Progress: what you have done, what is coming, which topics are weak, how ready you are."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
+
+from quiz import config
+from quiz.errors import QuizError
+from quiz.stats import (
+    HEATMAP_DAYS,
+    best_streak,
+    current_streak,
+    daily,
+    forecast,
+    interview,
+    retention,
+    topics,
+)
+from quiz.textcharts import bars, heatmap
+from quiz.tui.screens.browse import due_text
+
+if TYPE_CHECKING:
+    from quiz.tui.app import QuizApp
+
+
+def _bar(share: float, width: int = 10) -> str:
+    filled = round(share * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+class ProgressScreen(Screen[None]):
+    """Heatmap and streaks, the last 30 days, the forecast, and per-topic mastery."""
+
+    BINDINGS = [
+        Binding(
+            "i",
+            "interview",
+            "Interview date",
+            id="interview",
+            tooltip="Set or clear the date of your interview",
+        ),
+        Binding(
+            "enter",
+            "history",
+            "History",
+            id="history",
+            show=False,
+            tooltip="The selected topic's reviews and your typed answers",
+        ),
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+    ]
+
+    app: QuizApp
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="readiness")
+        with TabbedContent(initial="overview", id="progress-tabs"):
+            with TabPane("Overview", id="overview"), VerticalScroll():
+                yield Static(id="heatmap")
+            with TabPane("Last 30 days", id="recent"), VerticalScroll():
+                yield Static(id="recent-charts")
+            with TabPane("Forecast", id="forecast"), VerticalScroll():
+                yield Static(id="forecast-chart")
+            with TabPane("Topics", id="topics"):
+                yield DataTable(id="mastery", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#mastery", DataTable)
+        table.add_columns("#", "Topic", "Ease", "Ivl", "Next", "Lapses", "Last", "Mastery")
+        self.refresh_figures()
+
+    def refresh_figures(self) -> None:
+        session = self.app.session
+        today = session.today
+        store = session.store
+        coming = interview(session)
+        if coming is None:
+            headline = "No interview date set · press i to set one"
+        elif coming.days_left < 0:
+            headline = f"Interview was on {coming.day:%-d %b %Y} · press i to change it"
+        else:
+            headline = (
+                f"Interview in {coming.days_left} day(s), {coming.day:%a %-d %b} · ready "
+                f"{coming.ready}/{coming.topics} {_bar(coming.readiness)} {coming.readiness:.0%}"
+            )
+        self.query_one("#readiness", Static).update(headline)
+
+        heat = daily(store, today, HEATMAP_DAYS)
+        days = store.review_days()
+        lines = [
+            f"Streak: {current_streak(store, today)} day(s) · best {best_streak(days)} · "
+            f"{store.review_count()} reviews logged",
+            "",
+            *heatmap({d.day: d.reviews for d in heat}, today),
+        ]
+        if not days:
+            lines += ["", "No reviews yet: grade your first card and it shows up here."]
+        self.query_one("#heatmap", Static).update("\n".join(lines))
+
+        window = daily(store, today)
+        kept = retention(window)
+        rate = f"{kept:.0%}" if kept is not None else "—"
+        per_day = [d.reviews for d in window]
+        minutes = [d.seconds / 60 for d in window]
+        shares = [d.retention if d.retention is not None else 0.0 for d in window]
+        axis = f"{window[0].day:%-d %b}".ljust(24) + f"{today:%-d %b}".rjust(6)
+        recent = [
+            f"Reviews per day (total {sum(per_day)}, most {max(per_day)})",
+            *bars(per_day, 4),
+            axis,
+            "",
+            f"Retention: {rate} of scheduled reviews graded 3 or more",
+            *bars(shares, 3),
+            axis,
+            "",
+            f"Time spent per day (total {sum(minutes):.0f} min)",
+            *bars(minutes, 3),
+            axis,
+        ]
+        self.query_one("#recent-charts", Static).update("\n".join(recent))
+
+        due = forecast(session)
+        counts = [n for _, n in due]
+        busiest = max(due, key=lambda pair: pair[1])
+        coming_text = [
+            f"Reviews due in the next 30 days: {sum(counts)}"
+            + (f" · busiest {busiest[0]:%a %-d %b} ({busiest[1]})" if sum(counts) else ""),
+            *bars(counts, 5),
+            "today".ljust(24) + "+29 d".rjust(6),
+        ]
+        if not sum(counts):
+            coming_text.append("Nothing scheduled yet: new cards join the forecast once graded.")
+        self.query_one("#forecast-chart", Static).update("\n".join(coming_text))
+
+        table = self.query_one("#mastery", DataTable)
+        table.clear()
+        for topic in topics(session):
+            table.add_row(
+                str(topic.number),
+                topic.title if len(topic.title) <= 22 else topic.title[:21] + "…",
+                f"{topic.easiness:.2f}" if topic.easiness is not None else "—",
+                f"{topic.interval}d" if topic.interval else "—",
+                due_text((topic.due - today).days) if topic.due else "new",
+                str(topic.lapses),
+                " ".join(map(str, topic.last_grades)) or "—",
+                f"{_bar(topic.mastery, 8)} {topic.mastery:.0%}",
+                key=topic.card_id,
+            )
+
+    def on_screen_resume(self) -> None:
+        self.refresh_figures()
+
+    @on(DataTable.RowSelected, "#mastery")
+    def action_history(self) -> None:
+        table = self.query_one("#mastery", DataTable)
+        if table.row_count == 0:
+            return
+        card_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        card = self.app.deck.get(card_id or "")
+        if card is not None:
+            self.app.push_screen(HistoryScreen(card.id))
+
+    def action_interview(self) -> None:
+        def done(changed: bool | None) -> None:
+            if changed:
+                self.refresh_figures()
+
+        self.app.push_screen(InterviewDateScreen(), done)
+
+
+class HistoryScreen(Screen[None]):
+    """One topic's reviews, newest first, with the answers typed each time."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="back")]
+
+    app: QuizApp
+
+    def __init__(self, card_id: str) -> None:
+        super().__init__()
+        self.card_id = card_id
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="history"):
+            yield Static(id="history-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from datetime import UTC, datetime
+
+        card = self.app.deck.get(self.card_id)
+        title = card.title if card else self.card_id
+        reviews = self.app.session.store.reviews_of(self.card_id)
+        lines = [f"[b]{escape(title)}[/b] · {len(reviews)} grade(s)", ""]
+        for review in reversed(reviews):
+            moment = datetime.fromtimestamp(review.ts_ms / 1000, tz=UTC).astimezone()
+            lines.append(
+                f"[b]{moment:%a %-d %b %Y %H:%M}[/b]  grade {review.grade} ({review.mode})"
+            )
+            if review.answer.strip():
+                lines.append(f"  “{escape(review.answer.strip())}”")
+        if not reviews:
+            lines.append("Not reviewed yet.")
+        self.query_one("#history-text", Static).update("\n".join(lines))
+
+
+class InterviewDateScreen(ModalScreen[bool]):
+    """Asks for the interview date; empty clears it. Dismisses True when it changed."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+
+    app: QuizApp
+
+    def compose(self) -> ComposeResult:
+        current = self.app.session.interview
+        with VerticalScroll(id="interview-dialog", classes="panel"):
+            yield Static("[b]Interview date[/b] (YYYY-MM-DD; leave empty to clear)")
+            yield Input(
+                current.isoformat() if current else "",
+                placeholder="2026-12-15",
+                id="interview-input",
+            )
+            yield Static(id="interview-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#interview-input", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        try:
+            config.set_value(self.app.session.store, "interview-date", text or None)
+        except QuizError as exc:
+            self.query_one("#interview-error", Static).update(f"✗ {exc}")
+            return
+        self.app.session.interview = date.fromisoformat(text) if text else None
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,97 @@
+"""The progress screen on a fixed history: figures, topics, history, interview date."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input
+
+from quiz.session import Session
+from quiz.tui.screens.progress import HistoryScreen, ProgressScreen
+
+from .helpers import build_history, make_app, text_of
+
+
+async def test_s_opens_progress_with_streaks_heatmap_and_topics(session: Session) -> None:
+    build_history(session)
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ProgressScreen)
+        overview = text_of(app, "#heatmap")
+        assert "Streak: 3 day(s) · best 17" in overview
+        assert "less · ░ ▒ ▓ █ more" in overview
+        assert "No interview date set" in text_of(app, "#readiness")
+        recent = text_of(app, "#recent-charts")
+        assert "Reviews per day (total" in recent and "Retention:" in recent
+        assert "Reviews due in the next 30 days" in text_of(app, "#forecast-chart")
+        table = app.screen.query_one("#mastery", DataTable)
+        assert table.row_count == 15
+
+
+async def test_a_topics_history_shows_the_typed_answers(session: Session) -> None:
+    build_history(session)
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        app.screen.query_one("#progress-tabs").active = "topics"  # type: ignore[attr-defined]
+        await pilot.pause()
+        app.screen.query_one("#mastery", DataTable).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        text = text_of(app, "#history-text")
+        assert "answer 1 about deep learning" in text and "answer 21 about" in text
+        assert text.index("answer 1 about") < text.index("answer 21 about")  # newest first
+
+
+async def test_setting_the_interview_date_from_the_tui(session: Session) -> None:
+    build_history(session)
+    app = make_app(session)
+    target = session.today + timedelta(days=10)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s", "i")
+        await pilot.pause()
+        field = app.screen.query_one("#interview-input", Input)
+        field.value = "not a date"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "must be a date" in text_of(app, "#interview-error")
+        field.value = target.isoformat()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ProgressScreen)
+        assert "Interview in 10 day(s)" in text_of(app, "#readiness")
+        assert session.store.setting("interview-date") == target.isoformat()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "interview in 10d, ready" in text_of(app, "#today")
+
+
+def test_progress_snapshot(snap_compare: Any, session: Session) -> None:
+    build_history(session)
+    session.interview = session.today + timedelta(days=12)
+
+    async def open_progress(pilot: Pilot[Any]) -> None:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("s")
+        await pilot.pause()
+
+    assert snap_compare(make_app(session), run_before=open_progress)
+
+
+def test_progress_topics_snapshot(snap_compare: Any, session: Session) -> None:
+    build_history(session)
+
+    async def open_topics(pilot: Pilot[Any]) -> None:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("s")
+        await pilot.pause()
+        pilot.app.screen.query_one("#progress-tabs").active = "topics"  # type: ignore[attr-defined]
+        await pilot.pause()
+
+    assert snap_compare(make_app(session), run_before=open_topics)
