@@ -39,7 +39,7 @@ def test_defaults_pass_with_the_saturation_numbers() -> None:
 def test_streams_both_series_per_step() -> None:
     events, _ = run(steps=12)
     points = [e for e in events if e["type"] == "point"]
-    for series in ("MSE", "cross-entropy"):
+    for series in ("σ(z) under MSE", "σ(z) under cross-entropy"):
         ys = [e["y"] for e in points if e["series"] == series]
         assert len(ys) == 13
         assert ys[0] == pytest.approx(expit(-6.0))
