@@ -7,14 +7,13 @@ from typing import Any
 
 import numpy as np
 import pytest
+from demo_runs import demo_events
 
 from solvers import hyperparameters as demo
-from solvers.cli import execute
-from solvers.params import resolve
 
 
 def run(**values: Any) -> list[dict[str, Any]]:
-    return list(execute(demo, resolve(demo.PARAMS, {k: str(v) for k, v in values.items()})))
+    return demo_events(demo, **values)
 
 
 @pytest.mark.parametrize("values", [{}, {"seed": 1}, {"seed": 5, "noise": 0.2}, {"noise": 0.8}])

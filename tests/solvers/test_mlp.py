@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 import numpy as np
+from demo_runs import demo_events, demo_metrics
 
 from solvers import mlp as demo
 from solvers import nn
-from solvers.cli import execute
-from solvers.params import resolve
 
 AND = np.array([0.0, 0.0, 0.0, 1.0])
 
 
-@cache
 def run(**values: Any) -> list[dict[str, Any]]:
-    return list(execute(demo, resolve(demo.PARAMS, {k: str(v) for k, v in values.items()})))
+    return demo_events(demo, **values)
 
 
 def metrics(**values: Any) -> dict[str, Any]:
-    done = run(**values)[-1]
-    assert done["type"] == "done"
-    result: dict[str, Any] = done["metrics"]
-    return result
+    return demo_metrics(demo, **values)
 
 
 def test_defaults_pass_every_check() -> None:

@@ -6,21 +6,17 @@ from typing import Any
 
 import numpy as np
 import pytest
+from demo_runs import demo_events, demo_metrics
 
 from solvers import neural_network as demo
-from solvers.cli import execute
-from solvers.params import resolve
 
 
 def run(**values: Any) -> list[dict[str, Any]]:
-    return list(execute(demo, resolve(demo.PARAMS, {k: str(v) for k, v in values.items()})))
+    return demo_events(demo, **values)
 
 
 def metrics(**values: Any) -> dict[str, Any]:
-    done = run(**values)[-1]
-    assert done["type"] == "done"
-    result: dict[str, Any] = done["metrics"]
-    return result
+    return demo_metrics(demo, **values)
 
 
 def test_defaults_pass_every_check() -> None:

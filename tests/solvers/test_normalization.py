@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-from functools import cache
 from itertools import pairwise
 from typing import Any
 
 import numpy as np
+from demo_runs import demo_events, demo_metrics
 
 from solvers import normalization as demo
-from solvers.cli import execute
-from solvers.params import resolve
 
 
-@cache
 def run(**values: Any) -> list[dict[str, Any]]:
-    return list(execute(demo, resolve(demo.PARAMS, {k: str(v) for k, v in values.items()})))
+    return demo_events(demo, **values)
 
 
 def metrics(**values: Any) -> dict[str, Any]:
-    done = run(**values)[-1]
-    assert done["type"] == "done"
-    result: dict[str, Any] = done["metrics"]
-    return result
+    return demo_metrics(demo, **values)
 
 
 def checks(**values: Any) -> dict[str, bool]:

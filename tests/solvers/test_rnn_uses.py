@@ -7,15 +7,14 @@ from typing import Any
 
 import numpy as np
 import pytest
+from demo_runs import demo_events
 
 from solvers import nn
 from solvers import rnn_uses as demo
-from solvers.cli import execute
-from solvers.params import resolve
 
 
 def run(**values: Any) -> list[dict[str, Any]]:
-    return list(execute(demo, resolve(demo.PARAMS, {k: str(v) for k, v in values.items()})))
+    return demo_events(demo, **values)
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from quiz.stats import MATURE_DAYS
+from quiz.tui.bindings import BACK
 
 if TYPE_CHECKING:
     from quiz.tui.app import QuizApp
@@ -38,7 +39,7 @@ class BrowseScreen(Screen[None]):
             tooltip="Practise the selected card; its schedule does not move",
         ),
         Binding("d", "demo", "Demo", id="demo", tooltip="Run the selected card's demo"),
-        Binding("escape", "app.pop_screen", "Back", id="back"),
+        BACK,
     ]
 
     app: QuizApp

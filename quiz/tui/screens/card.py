@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
 from quiz.deck import Card
+from quiz.tui.bindings import BACK, DEMO
 from quiz.tui.widgets.keypoints import KeyPoints
 
 if TYPE_CHECKING:
@@ -29,8 +30,8 @@ class CardScreen(Screen[None]):
             id="practice",
             tooltip="Practise this card; its schedule does not move",
         ),
-        Binding("d", "demo", "Demo", id="demo", tooltip="Run the NumPy demo behind this answer"),
-        Binding("escape", "app.pop_screen", "Back", id="back"),
+        DEMO,
+        BACK,
     ]
 
     app: QuizApp

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from quiz.stats import next_due
+from quiz.tui.bindings import BROWSE, PRACTICE_ALL
 from quiz.tui.widgets.today import TodayBar
 
 if TYPE_CHECKING:
@@ -20,16 +20,7 @@ if TYPE_CHECKING:
 class NothingDueScreen(Screen[None]):
     """Nothing due today: says when the next review is; offers practice and browse."""
 
-    BINDINGS = [
-        Binding(
-            "p",
-            "app.practice",
-            "Practice",
-            id="practice",
-            tooltip="Go through every card, weakest first; no schedule moves",
-        ),
-        Binding("b", "app.browse", "Browse", id="browse", tooltip="All topics and their state"),
-    ]
+    BINDINGS = [PRACTICE_ALL, BROWSE]
 
     app: QuizApp
 

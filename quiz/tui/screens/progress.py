@@ -26,6 +26,7 @@ from quiz.stats import (
     topics,
 )
 from quiz.textcharts import bars, heatmap
+from quiz.tui.bindings import BACK
 from quiz.tui.screens.browse import due_text
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ class ProgressScreen(Screen[None]):
             show=False,
             tooltip="The selected topic's reviews and your typed answers",
         ),
-        Binding("escape", "app.pop_screen", "Back", id="back"),
+        BACK,
     ]
 
     app: QuizApp
@@ -181,7 +182,7 @@ class ProgressScreen(Screen[None]):
 class HistoryScreen(Screen[None]):
     """One topic's reviews, newest first, with the answers typed each time."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="back")]
+    BINDINGS = [BACK]
 
     app: QuizApp
 

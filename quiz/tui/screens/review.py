@@ -19,6 +19,7 @@ from textual.widgets import Footer, Input, ProgressBar, Static
 
 from quiz.deck import Card
 from quiz.session import GRADE_MEANINGS, suggest_grade
+from quiz.tui.bindings import BROWSE, DEMO, UNDO
 from quiz.tui.widgets.grades import GradeBar
 from quiz.tui.widgets.keypoints import KeyPoints
 from quiz.tui.widgets.today import TodayBar
@@ -55,9 +56,9 @@ class ReviewScreen(Screen[None]):
             tooltip="0 blackout … 5 perfect",
         ),
         *[Binding(str(g), f"grade({g})", f"Grade {g}", show=False) for g in range(1, 6)],
-        Binding("u", "undo", "Undo", id="undo", tooltip="Take back the last grade"),
-        Binding("d", "demo", "Demo", id="demo", tooltip="Run the NumPy demo behind this answer"),
-        Binding("b", "app.browse", "Browse", id="browse", tooltip="All topics and their state"),
+        UNDO,
+        DEMO,
+        BROWSE,
         Binding("escape", "leave", "Back", id="leave", show=False),
     ]
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from quiz.session import GRADE_MEANINGS
 from quiz.stats import day_summary
+from quiz.tui.bindings import BROWSE, PRACTICE_ALL, UNDO
 from quiz.tui.widgets.today import TodayBar
 
 if TYPE_CHECKING:
@@ -26,17 +26,7 @@ def _duration(seconds: float) -> str:
 class SummaryScreen(Screen[None]):
     """Today's session summary: cards, grade spread, time spent, due tomorrow."""
 
-    BINDINGS = [
-        Binding("u", "undo", "Undo", id="undo", tooltip="Take back the last grade"),
-        Binding(
-            "p",
-            "app.practice",
-            "Practice",
-            id="practice",
-            tooltip="Go through every card, weakest first; no schedule moves",
-        ),
-        Binding("b", "app.browse", "Browse", id="browse", tooltip="All topics and their state"),
-    ]
+    BINDINGS = [UNDO, PRACTICE_ALL, BROWSE]
 
     app: QuizApp
 

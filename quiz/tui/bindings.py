@@ -1,0 +1,17 @@
+"""Key bindings that several screens share, declared once."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+BROWSE = Binding("b", "app.browse", "Browse", id="browse", tooltip="All topics and their state")
+PRACTICE_ALL = Binding(
+    "p",
+    "app.practice",
+    "Practice",
+    id="practice",
+    tooltip="Go through every card, weakest first; no schedule moves",
+)
+UNDO = Binding("u", "undo", "Undo", id="undo", tooltip="Take back the last grade")
+DEMO = Binding("d", "demo", "Demo", id="demo", tooltip="Run the NumPy demo behind this answer")
+BACK = Binding("escape", "app.pop_screen", "Back", id="back")
