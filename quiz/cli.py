@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -52,6 +54,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stats = sub.add_parser("stats", parents=[common], help="show your progress")
     stats.add_argument("--json", action="store_true", help="print one JSON document")
+    sub.add_parser(
+        "backup", parents=[common], help="back up the database now (to backups/ beside it)"
+    )
+    restore = sub.add_parser(
+        "restore",
+        parents=[common],
+        help="replace the database with a backup (backing up the current one first)",
+    )
+    restore.add_argument("file", metavar="FILE", help="the backup to restore")
     export = sub.add_parser(
         "export", parents=[common], help="write the review log (csv, json) or an Anki deck"
     )
@@ -96,13 +107,36 @@ def main(argv: Sequence[str] | None = None) -> int:
             None: _run_tui,
             "list": _list,
             "stats": _stats,
+            "backup": _backup,
+            "restore": _restore,
             "export": _export,
             "config": _config,
             "due": _due,
         }[args.command]
-        return handler(args)
+        status = handler(args)
+        # Output to a pipe is written when flushed: flush here, so that Ctrl-C (or a
+        # reader that went away) while it drains is handled below, not at exit.
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        # The reader went away (e.g. `quiz list | head -1`): stop quietly, and point
+        # stdout at /dev/null so the interpreter's final flush does not complain.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except QuizError as exc:
         print(f"quiz: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except sqlite3.Error as exc:
+        # Damage deep in the file shows only when that page is read, past the checks
+        # made on opening it.
+        from quiz.store import _reason, resolve_path
+
+        path = resolve_path(args.db)
+        if type(exc) is sqlite3.DatabaseError:  # SQLITE_CORRUPT, SQLITE_NOTADB
+            problem = f"{path} is damaged ({_reason(exc)}); restore a backup: quiz restore FILE"
+        else:
+            problem = f"cannot use {path}: {_reason(exc)}"
+        print(f"quiz: error: {problem}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("quiz: interrupted; every grade made so far is saved", file=sys.stderr)
@@ -132,10 +166,15 @@ def _session(args: argparse.Namespace) -> tuple[Session, Deck]:
 
 def _run_tui(args: argparse.Namespace) -> int:
     session, _ = _session(args)
+    from quiz.backup import AutoBackup
     from quiz.tui.app import QuizApp
 
+    # The day's backup: a thread that copies the file once the first card is up.
+    auto_backup = AutoBackup(session.store.path)
     with session.store:
         QuizApp(session).run()
+    if (problem := auto_backup.finish()) is not None:
+        print(f"quiz: warning: no automatic backup today: {problem}", file=sys.stderr)
     return 0
 
 
@@ -283,4 +322,24 @@ def _due(args: argparse.Namespace) -> int:
     with session.store:
         progress = session.progress()
     print(f"{progress.due + progress.drills} due, {progress.new} new")
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from quiz.backup import backup
+    from quiz.store import resolve_path
+
+    print(backup(resolve_path(args.db)))
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from quiz.backup import restore
+    from quiz.store import resolve_path
+
+    db_path = resolve_path(args.db)
+    previous = restore(db_path, Path(args.file).expanduser())
+    print(f"restored {db_path} from {args.file}")
+    if previous is not None:
+        print(f"the file it replaced is saved as {previous}")
     return 0

@@ -20,6 +20,7 @@ import contextlib
 import dataclasses
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -278,8 +279,7 @@ class Store:
         store = cls(conn, path)
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             store._migrate()
         except sqlite3.Error as exc:
@@ -565,24 +565,43 @@ class Store:
                 card = cards.get(card_id)
                 before = card.state if card else sm2.SM2State()
                 after = sm2.review(before, grade) if mode == "review" else before
-                due_after = (
-                    next_due(day, after.interval) if mode == "review" else card and card.due
-                )
+                due_before = card.due if card else None
+                due_after = next_due(day, after.interval) if mode == "review" else due_before
                 review = Review(
-                    0, card_id, row["ts_ms"], day, grade, mode, before, after,
-                    card and card.due, due_after, row.get("answer_ms"), row.get("answer", ""),
-                )  # fmt: skip
+                    id=0,
+                    card_id=card_id,
+                    ts_ms=row["ts_ms"],
+                    day=day,
+                    grade=grade,
+                    mode=mode,
+                    before=before,
+                    after=after,
+                    due_before=due_before,
+                    due_after=due_after,
+                    answer_ms=row.get("answer_ms"),
+                    answer=row.get("answer", ""),
+                )
                 updated = apply(card, review)
                 if updated is not None:
                     cards[card_id] = updated
                 count += 1
                 yield (
-                    card_id, review.ts_ms, day.isoformat(), grade, mode,
-                    before.easiness_x100, before.interval, before.repetitions,
-                    review.due_before and review.due_before.isoformat(),
-                    after.easiness_x100, after.interval, after.repetitions,
-                    due_after and due_after.isoformat(), review.answer_ms, review.answer,
-                )  # fmt: skip
+                    card_id,
+                    review.ts_ms,
+                    day.isoformat(),
+                    grade,
+                    mode,
+                    before.easiness_x100,
+                    before.interval,
+                    before.repetitions,
+                    due_before.isoformat() if due_before else None,
+                    after.easiness_x100,
+                    after.interval,
+                    after.repetitions,
+                    due_after.isoformat() if due_after else None,
+                    review.answer_ms,
+                    review.answer,
+                )
 
         with self._write():
             cards = self.card_states()
@@ -593,13 +612,32 @@ class Store:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 log_rows(),
             )
-            columns = list(_card_to_row(next(iter(cards.values())))) if cards else []
-            self.conn.executemany(
-                f"INSERT OR REPLACE INTO cards ({', '.join(columns)})"
-                f" VALUES ({', '.join('?' * len(columns))})",
-                (tuple(_card_to_row(card).values()) for card in cards.values()),
-            )
+            for card in cards.values():
+                values = _card_to_row(card)
+                self.conn.execute(
+                    f"INSERT OR REPLACE INTO cards ({', '.join(values)})"
+                    f" VALUES ({', '.join('?' * len(values))})",
+                    tuple(values.values()),
+                )
         return count
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Puts the file in WAL mode (a no-op once it is).
+
+    Two instances opening a new file at once race here, and the loser's switch fails
+    at once with SQLITE_BUSY: SQLite does not wait on the busy timeout for it. By
+    then the winner has usually switched the file already; look again, and retry,
+    within the busy timeout.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorname", "") != "SQLITE_BUSY" or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _inspect_existing(path: Path) -> None:

@@ -13,7 +13,15 @@ from pathlib import Path
 
 import pytest
 
-DOMAIN = ["quiz.sm2", "quiz.store", "quiz.deck", "quiz.session", "quiz.stats", "quiz.days"]
+DOMAIN = [
+    "quiz.sm2",
+    "quiz.store",
+    "quiz.deck",
+    "quiz.session",
+    "quiz.stats",
+    "quiz.days",
+    "quiz.backup",
+]
 
 
 def loaded_after(code: str) -> set[str]:

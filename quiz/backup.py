@@ -1,0 +1,451 @@
+"""Backups of the database: made with SQLite's online backup API, rotated, restored.
+
+Backups go to a ``backups/`` folder beside the database, one complete database file
+each (rollback-journal mode, no ``-wal`` beside it), named
+``<stem>-<YYYYmmdd-HHMMSS>-<kind>.db`` after the local time it was made, where the
+kind is
+
+- ``auto``: made when the app starts, at most one a calendar day, and rotated;
+- ``manual``: made by ``quiz backup``; never deleted by quiz;
+- ``pre-restore``: the file a restore replaced; never deleted by quiz.
+
+Rotation keeps, of the automatic backups only (like ``borg prune --keep-daily 7
+--keep-weekly 4``), newest first:
+
+1. daily: the newest backup of each of the 7 most recent days that have one;
+2. weekly: going on to older ISO weeks (Monday to Sunday), the newest backup of each
+   week, when it is not already kept as a daily one, until 4 more are kept.
+
+Every other automatic backup is deleted. With one backup a day that is the last
+week day by day, then one a week for about four more weeks; days without a backup
+(days the app was not opened) are skipped, not counted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import sqlite3
+import sys
+import threading
+import time
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from quiz.days import local_now
+from quiz.errors import QuizError
+from quiz.store import BUSY_TIMEOUT_MS, SCHEMA_VERSION, Store, _inspect_existing, _reason
+
+Kind = Literal["auto", "manual", "pre-restore"]
+KEEP_DAILY = 7
+KEEP_WEEKLY = 4
+FOLDER = "backups"
+STALE_TEMP_SECONDS = 24 * 3600
+START_DELAY_S = 2.0  # how long the automatic backup waits for the app to start
+_NAME = re.compile(
+    r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<kind>auto|manual|pre-restore)(?:-\d+)?\.db$"
+)
+
+
+@dataclass(frozen=True)
+class Backup:
+    """A backup file and what its name says about it.
+
+    Attributes:
+        path: the file.
+        moment: when it was made (local wall-clock time, naive).
+        kind: ``auto``, ``manual`` or ``pre-restore``.
+    """
+
+    path: Path
+    moment: datetime
+    kind: Kind
+
+
+def backup_dir(db_path: str | os.PathLike[str]) -> Path:
+    """The folder that holds the backups of the database at ``db_path``."""
+    return Path(db_path).parent / FOLDER
+
+
+def list_backups(folder: Path, stem: str) -> list[Backup]:
+    """The backups of database ``stem`` (its file name without ``.db``) in ``folder``,
+    oldest first. Files named otherwise are ignored."""
+    found = []
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        for path in folder.iterdir():
+            match = _NAME.match(path.name)
+            if match is None or match["stem"] != stem:
+                continue
+            try:
+                moment = datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S")
+            except ValueError:
+                continue
+            kind: Kind = match["kind"]  # type: ignore[assignment]
+            found.append(Backup(path, moment, kind))
+    return sorted(found, key=lambda b: (b.moment, b.path.name))
+
+
+def backup(
+    db_path: str | os.PathLike[str],
+    dest_dir: str | os.PathLike[str] | None = None,
+    now: datetime | None = None,
+    *,
+    kind: Kind = "manual",
+) -> Path:
+    """Copies the database into a new backup file, safely while it is in use.
+
+    SQLite's online backup API copies one consistent snapshot (other instances may
+    go on grading meanwhile). The copy is written under a temporary name and renamed
+    when complete, so a backup file is never half-written.
+
+    Args:
+        db_path: the database.
+        dest_dir: where to put the backup (default: :func:`backup_dir`).
+        now: the time in the file's name (default: now, local time).
+        kind: what the backup is for (see the module docstring).
+
+    Returns:
+        The new backup file.
+
+    Raises:
+        QuizError: there is no usable database, or the backup cannot be written.
+    """
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        raise QuizError(f"there is no database at {db_path} to back up")
+    _inspect_existing(db_path)
+    folder = Path(dest_dir) if dest_dir is not None else backup_dir(db_path)
+    moment = now if now is not None else local_now()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise QuizError(f"cannot create the backup folder {folder}: {_reason(exc)}") from None
+    target = _free_name(folder, db_path.stem, moment, kind)
+    temp = folder / f".{target.name}.{os.getpid()}-{threading.get_ident()}.tmp"
+    try:
+        source = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            copy = sqlite3.connect(temp, isolation_level=None)
+            try:
+                source.backup(copy)  # all pages in one step: one consistent snapshot
+                # A file that stands alone: no -wal beside it is needed to read it.
+                copy.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                copy.close()
+        finally:
+            source.close()
+        _fsync(temp)
+        os.replace(temp, target)
+        _fsync(folder)
+    except (sqlite3.Error, OSError) as exc:
+        raise QuizError(f"cannot back up {db_path} to {folder}: {_reason(exc)}") from None
+    finally:
+        _unlink_quietly(temp)
+    return target
+
+
+def retained(
+    backups: Iterable[Backup], keep_daily: int = KEEP_DAILY, keep_weekly: int = KEEP_WEEKLY
+) -> list[Backup]:
+    """The backups rotation keeps, newest first (the rule is in the module docstring)."""
+    newest_first = sorted(backups, key=lambda b: (b.moment, b.path.name), reverse=True)
+    keep: list[Backup] = []
+    rules: list[tuple[Callable[[datetime], Hashable], int]] = [
+        (lambda m: m.date(), keep_daily),
+        (lambda m: m.isocalendar()[:2], keep_weekly),
+    ]
+    for period_of, count in rules:
+        taken = 0
+        last: Hashable = None
+        for item in newest_first:
+            if taken == count:
+                break
+            period = period_of(item.moment)
+            if period == last:
+                continue  # not the newest of its period
+            last = period
+            if item not in keep:
+                keep.append(item)
+                taken += 1
+    return sorted(keep, key=lambda b: (b.moment, b.path.name), reverse=True)
+
+
+def rotate(folder: Path, stem: str) -> list[Path]:
+    """Deletes the automatic backups of ``stem`` that rotation does not keep, and
+    temporary files left by a backup that was killed; returns the deleted backups."""
+    autos = [b for b in list_backups(folder, stem) if b.kind == "auto"]
+    keep = set(retained(autos))
+    removed = [b.path for b in autos if b not in keep]
+    for path in removed:
+        _unlink_quietly(path)
+    with contextlib.suppress(OSError):
+        for path in folder.glob(f".{stem}-*.tmp*"):  # and its -journal
+            if time.time() - path.stat().st_mtime > STALE_TEMP_SECONDS:
+                _unlink_quietly(path)
+    return removed
+
+
+def auto_backup(db_path: str | os.PathLike[str], now: datetime | None = None) -> Path | None:
+    """Makes the day's automatic backup and rotates, unless one was made today.
+
+    A database with no reviews yet has nothing to protect and is not backed up.
+
+    Returns:
+        The new backup, or None when none was needed.
+
+    Raises:
+        QuizError: the backup could not be made.
+    """
+    db_path = Path(db_path)
+    moment = now if now is not None else local_now()
+    folder = backup_dir(db_path)
+    made_today = [
+        b
+        for b in list_backups(folder, db_path.stem)
+        if b.kind == "auto" and b.moment.date() == _wall_clock(moment).date()
+    ]
+    if made_today or not _has_reviews(db_path):
+        return None
+    made = backup(db_path, folder, moment, kind="auto")
+    rotate(folder, db_path.stem)
+    return made
+
+
+def restore(
+    db_path: str | os.PathLike[str],
+    backup_file: str | os.PathLike[str],
+    now: datetime | None = None,
+) -> Path | None:
+    """Replaces the database with a backup, after backing up the database first.
+
+    The backup is copied beside the database and checked there (a quiz database,
+    not damaged, not from a newer quiz; an older schema is migrated); then the
+    current file is backed up (kind ``pre-restore``; a damaged file is kept as raw
+    bytes), its ``-wal`` and ``-shm`` files are removed while no connection is open,
+    and the checked copy is renamed over it in one step. If anything fails before
+    that rename, the database is left as it was.
+
+    Returns:
+        The backup of the file that was replaced (None if there was no file).
+
+    Raises:
+        QuizError: the backup is not usable, the database is open in another
+            program, or a file cannot be written. Nothing was changed.
+    """
+    db_path, source = Path(db_path), Path(backup_file)
+    if not source.is_file():
+        raise QuizError(f"there is no backup file {source}; nothing was changed")
+    if db_path.is_dir():
+        raise QuizError(f"{db_path} is a folder, not a database file; pass --db FILE")
+    folder = db_path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise QuizError(f"cannot create the folder {folder}: {_reason(exc)}") from None
+    temp = folder / f".{db_path.name}.restore-{os.getpid()}.tmp"
+    try:
+        try:
+            shutil.copyfile(source, temp)
+        except OSError as exc:
+            raise QuizError(
+                f"cannot copy {source} to {folder}: {_reason(exc)}; nothing was changed"
+            ) from None
+        _check_backup(temp, shown=source)
+        previous = None
+        if db_path.exists():
+            _check_not_in_use(db_path)
+            previous = _save_current(db_path, now)
+        try:
+            _fsync(temp)
+            for suffix in ("-wal", "-shm", "-journal"):
+                Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+            os.replace(temp, db_path)
+            _fsync(folder)
+        except OSError as exc:
+            raise QuizError(f"cannot replace {db_path}: {_reason(exc)}") from None
+    finally:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            _unlink_quietly(Path(f"{temp}{suffix}"))
+    return previous
+
+
+class AutoBackup:
+    """The day's automatic backup, made in a background thread.
+
+    Time to the first card is part of the product, and copying a large database
+    takes a while (about 0.3 s for 150 MB) and a core: on two cores it delayed the
+    first card of a 1,000,000-review database by about 50 ms. So the thread waits
+    ``delay`` seconds (the first card is on screen well before) and then copies,
+    with its priority lowered. :meth:`finish`, called when the app has quit, starts
+    the copy at once if it has not started yet and waits for it: the thread is not
+    a daemon, so a backup is never left half done by a normal exit. A failure never
+    stops the app: :meth:`finish` returns it, to be shown once the screen is back.
+    """
+
+    def __init__(
+        self,
+        db_path: str | os.PathLike[str],
+        now: datetime | None = None,
+        *,
+        delay: float = START_DELAY_S,
+    ) -> None:
+        self.db_path = Path(db_path)
+        self.now = now
+        self.made: Path | None = None
+        self.error: str | None = None
+        self._go = threading.Event()
+        self._delay = delay
+        self._thread = threading.Thread(target=self._run, name="quiz-auto-backup")
+        self._thread.start()
+
+    def _run(self) -> None:
+        self._go.wait(self._delay)
+        _lower_thread_priority()
+        try:
+            self.made = auto_backup(self.db_path, self.now)
+        except QuizError as exc:
+            self.error = str(exc)
+        except (OSError, sqlite3.Error) as exc:
+            self.error = f"cannot back up {self.db_path}: {_reason(exc)}"
+
+    def finish(self) -> str | None:
+        """Makes the backup now if it has not started, waits for it, and returns what
+        went wrong, or None."""
+        self._go.set()
+        self._thread.join()
+        return self.error
+
+
+# -- helpers -----------------------------------------------------------------------
+
+
+def _wall_clock(moment: datetime) -> datetime:
+    """``moment`` as naive local wall-clock time, as backup names record it."""
+    return moment.replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _free_name(folder: Path, stem: str, moment: datetime, kind: Kind) -> Path:
+    base = f"{stem}-{_wall_clock(moment):%Y%m%d-%H%M%S}-{kind}"
+    target = folder / f"{base}.db"
+    number = 1
+    while target.exists():
+        number += 1
+        target = folder / f"{base}-{number}.db"
+    return target
+
+
+def _has_reviews(db_path: Path) -> bool:
+    try:
+        conn = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            return conn.execute("SELECT 1 FROM reviews LIMIT 1").fetchone() is not None
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return True  # let backup() say what is wrong
+
+
+def _check_backup(copy: Path, shown: Path) -> None:
+    """Refuses ``copy`` (of the file ``shown`` to the user) unless it is a sound quiz
+    database; migrates it to this version's schema."""
+
+    def refuse(why: str) -> QuizError:
+        return QuizError(f"{shown} {why}; nothing was changed")
+
+    try:
+        _inspect_existing(copy)
+    except QuizError as exc:
+        # "<copy> is damaged (...); restore it from a backup" -> "is damaged (...)"
+        why = str(exc).split("; ")[0].replace(f"{copy} ", "", 1).replace(str(copy), str(shown))
+        raise refuse(why) from None
+    try:
+        conn = sqlite3.connect(copy, isolation_level=None)
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            check = conn.execute("PRAGMA quick_check").fetchone()[0] if version else "ok"
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise refuse(f"is damaged ({_reason(exc)})") from None
+    if version == 0 or not {"reviews", "cards"} <= tables:
+        raise refuse("is not a quiz backup (it holds no review log)")
+    if check != "ok":
+        raise refuse(f"is damaged (integrity check: {check})")
+    if version < SCHEMA_VERSION:
+        Store.open(copy).close()  # an older quiz's backup: bring its schema up to date
+
+
+def _check_not_in_use(db_path: Path) -> None:
+    """Refuses to go on while another connection has ``db_path`` open.
+
+    SQLite removes the ``-wal`` file when the last connection closes; if it is
+    still there after opening and closing one, someone else has it open.
+    """
+    try:
+        conn = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return  # a damaged file: it is kept byte for byte, and replaced
+    if Path(f"{db_path}-wal").exists():
+        raise QuizError(
+            f"{db_path} is open in another program (is quiz running?); close it and "
+            "run the restore again; nothing was changed"
+        )
+
+
+def _save_current(db_path: Path, now: datetime | None) -> Path:
+    """Backs up the file a restore is about to replace; a file SQLite cannot read
+    (a damaged one is a common reason to restore) is kept as its raw bytes."""
+    try:
+        return backup(db_path, now=now, kind="pre-restore")
+    except QuizError:
+        pass
+    folder = backup_dir(db_path)
+    target = _free_name(folder, db_path.stem, now or local_now(), "pre-restore")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(db_path, target)
+        wal = Path(f"{db_path}-wal")
+        if wal.exists():
+            shutil.copyfile(wal, Path(f"{target}-wal"))
+    except OSError as exc:
+        raise QuizError(
+            f"cannot back up {db_path} before restoring: {_reason(exc)}; nothing was changed"
+        ) from None
+    return target
+
+
+def _fsync(path: Path) -> None:
+    """Flushes a file, or a folder's entries, to disk (where the platform allows)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # folders cannot be fsynced everywhere (Windows)
+    finally:
+        os.close(fd)
+
+
+def _unlink_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+def _lower_thread_priority() -> None:
+    """Lets the interface thread go first. On Linux a thread's nice value is its own
+    (elsewhere it would be the whole process's, so leave it)."""
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
