@@ -274,8 +274,8 @@ def interview(session: Session) -> Interview | None:
 def report(session: Session) -> dict[str, Any]:
     """Everything the progress screen shows, as one JSON-ready document."""
     today = session.today
-    window = daily(session.store, today)
     heat = daily(session.store, today, HEATMAP_DAYS)
+    window = heat[-WINDOW_DAYS:]
     figures = summary(session, session.deck).as_dict()
     coming = interview(session)
     figures.update(

@@ -177,3 +177,23 @@ def test_settings_round_trip(store: Store) -> None:
     assert store.setting("new_per_day") == "5"
     store.set_setting("new_per_day", None)
     assert store.setting("new_per_day") is None
+
+
+def test_a_version_1_database_is_migrated_keeping_its_history(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        grade(store, "mlp", 4)
+    with sqlite3.connect(db_path) as conn:  # make it look like a database from version 1
+        for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '%mode%'"
+        ).fetchall():
+            conn.execute(f"DROP INDEX {name}")
+        conn.execute("PRAGMA user_version = 1")
+    with Store.open(db_path) as store:
+        assert store.schema_version() == SCHEMA_VERSION == 2
+        indexes = {
+            r[0]
+            for r in store.conn.execute("SELECT sql FROM sqlite_master WHERE type = 'index'")
+            if r[0]
+        }
+        assert any("mode" in sql and "grade" in sql for sql in indexes)
+        assert [r.grade for r in store.reviews_of("mlp")] == [4]

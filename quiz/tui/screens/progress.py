@@ -17,6 +17,7 @@ from quiz import config
 from quiz.errors import QuizError
 from quiz.stats import (
     HEATMAP_DAYS,
+    WINDOW_DAYS,
     best_streak,
     current_streak,
     daily,
@@ -108,7 +109,7 @@ class ProgressScreen(Screen[None]):
             lines += ["", "No reviews yet: grade your first card and it shows up here."]
         self.query_one("#heatmap", Static).update("\n".join(lines))
 
-        window = daily(store, today)
+        window = heat[-WINDOW_DAYS:]
         kept = retention(window)
         rate = f"{kept:.0%}" if kept is not None else "—"
         per_day = [d.reviews for d in window]
