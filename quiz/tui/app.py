@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from quiz.deck import Card, Deck
+from quiz.errors import QuizError
 from quiz.session import Session
 from quiz.store import Review
+
+T = TypeVar("T")
 
 
 class QuizApp(App[None]):
@@ -41,6 +46,7 @@ class QuizApp(App[None]):
         self.deck: Deck = session.deck
         self._status = ""
         self._writer_loading = False
+        self._failed = False
 
     def on_mount(self) -> None:
         self.show_today(first=True)
@@ -118,9 +124,10 @@ class QuizApp(App[None]):
 
     def undo(self) -> Review | None:
         """Takes back today's last grade and shows that card again."""
-        review = self.session.undo()
+        review = self.attempt(self.session.undo)
         if review is None:
-            self.notify("Nothing to undo today.", severity="warning")
+            if not self._failed:
+                self.notify("Nothing to undo today.", severity="warning")
             return None
         card = self.deck.get(review.card_id)
         title = card.title if card else review.card_id
@@ -128,6 +135,24 @@ class QuizApp(App[None]):
         if review.mode != "practice":
             self.show_today()
         return review
+
+    def attempt(self, action: Callable[..., T], *args: Any) -> T | None:
+        """Runs a database action; a failure becomes an error message on screen.
+
+        The one place where the TUI turns a user-fixable problem (a read-only or full
+        disk, a damaged file) into a notification instead of a crash. Whatever was
+        saved before stays saved; the action that failed saved nothing.
+        """
+        self._failed = False
+        try:
+            return action(*args)
+        except QuizError as exc:
+            message = str(exc)
+        except sqlite3.Error as exc:
+            message = f"the database could not be used ({exc}); earlier grades are safe"
+        self._failed = True
+        self.notify(message, title="Not saved", severity="error", timeout=10)
+        return None
 
     def weakest_first(self) -> list[Card]:
         """Every card, lowest easiness (then most lapses) first; new cards last."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import Clock
 
 from quiz.deck import Deck
@@ -175,3 +176,32 @@ async def test_a_full_day_ends_on_the_summary_and_tomorrow_shows_only_whats_due(
         assert "Cards reviewed   15" in figures and "Due tomorrow     15" in figures
     clock.advance(days=1)
     assert session.progress().due == 15 and session.progress().new == 0
+
+
+async def test_a_grade_that_cannot_be_saved_is_an_error_on_screen_not_a_crash(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The store's own behaviour on a full disk is tested in test_faults; here, what the
+    # screen does when the store reports it.
+    from quiz.errors import QuizError
+
+    store = session.store
+    real_record = store.record
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise QuizError(f"cannot write to {store.path}: the disk is full")
+
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space")
+        monkeypatch.setattr(store, "record", full_disk)
+        await pilot.press("5")
+        await pilot.pause()
+        assert store.review_count() == 0
+        [note] = [n for n in app._notifications if n.title == "Not saved"]
+        assert "the disk is full" in note.message
+        assert "What is deep learning?" in text_of(app, "#question")  # still on the card
+        monkeypatch.setattr(store, "record", real_record)
+        await pilot.press("5")
+        await pilot.pause()
+        assert store.review_count() == 1

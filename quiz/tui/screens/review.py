@@ -215,11 +215,17 @@ class ReviewScreen(Screen[None]):
             return
         spent = int((time.monotonic() - self.shown_at) * 1000)
         if self.practice is not None:
-            self.app.session.practice(self.card, grade, self.answer, spent)
+            if (
+                self.app.attempt(self.app.session.practice, self.card, grade, self.answer, spent)
+                is None
+            ):
+                return  # not saved: the card stays, and the error is on screen
             self.app.set_status(f"✓ Practice grade {grade} logged; schedule unchanged")
             self.position += 1
         else:
-            result = self.app.session.grade(grade, self.answer, spent)
+            result = self.app.attempt(self.app.session.grade, grade, self.answer, spent)
+            if result is None:
+                return  # not saved: the card stays, and the error is on screen
             # Said in the hint line of the next card, not in a toast that would
             # cover the question at 80×24.
             if result.again_today:
