@@ -137,7 +137,6 @@ class ReviewScreen(Screen[None]):
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
         self.focus_next_card()
         self._update_header()
-        self.refresh_bindings()
 
     def render_answer(self, card: Card) -> None:
         """Puts ``card``'s answer into the Markdown view, unless it is there already."""
@@ -194,7 +193,6 @@ class ReviewScreen(Screen[None]):
             hint += f" · suggested ★{suggested} ({GRADE_MEANINGS[suggested]})"
         self.query_one("#hint", Static).update(hint)
         self.set_focus(None)
-        self.refresh_bindings()
 
     def action_type_answer(self) -> None:
         if not self.revealed:
@@ -250,10 +248,3 @@ class ReviewScreen(Screen[None]):
     def action_demo(self) -> None:
         if self.card is not None:
             self.app.action_demo(self.card.id)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "grade":
-            return True if self.revealed else None  # shown dimmed until revealed
-        if action in ("reveal", "type_answer"):
-            return not self.revealed
-        return True
