@@ -120,8 +120,9 @@ async def test_a_bad_value_is_refused_at_the_field_before_anything_runs(session:
         ("import time; time.sleep(30)", 0.5, "took longer than 0.5 s"),
         ("print('<html>not json</html>')", 10.0, "not an event"),
         ("print('x' * 2_000_000)", 10.0, "flooded"),
+        ("import os, signal; os.kill(os.getpid(), signal.SIGKILL)", 10.0, "exit status -9"),
     ],
-    ids=["crash", "hang", "garbage", "flood"],
+    ids=["crash", "hang", "garbage", "flood", "killed-from-outside"],
 )
 async def test_a_failing_demo_shows_an_error_and_the_app_goes_on(
     session: Session, code: str, timeout: float, expected: str

@@ -52,10 +52,10 @@ class BrowseScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("#", "Topic", "State", "Next review", "Ease")
-        self.fill()
         table.focus()
 
     def on_screen_resume(self) -> None:
+        # Also runs when the screen is first shown: the one place its figures are read.
         self.fill()
 
     def fill(self) -> None:

@@ -79,7 +79,6 @@ class ProgressScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#mastery", DataTable)
         table.add_columns("#", "Topic", "Ease", "Ivl", "Next", "Lapses", "Last", "Mastery")
-        self.refresh_figures()
 
     def refresh_figures(self) -> None:
         session = self.app.session
@@ -160,6 +159,7 @@ class ProgressScreen(Screen[None]):
             )
 
     def on_screen_resume(self) -> None:
+        # Also runs when the screen is first shown: the one place its figures are read.
         self.refresh_figures()
 
     @on(DataTable.RowSelected, "#mastery")

@@ -37,10 +37,8 @@ class SummaryScreen(Screen[None]):
             yield Static(id="figures")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.refresh_figures()
-
     def on_screen_resume(self) -> None:
+        # Also runs when the screen is first shown: the one place its figures are read.
         self.refresh_figures()
 
     def refresh_figures(self) -> None:
