@@ -37,14 +37,20 @@ def test_domain_module_does_not_import_textual(module: str) -> None:
     assert "textual" not in loaded_after(f"import {module}")
 
 
-def test_reading_todays_queue_loads_neither_sqlite_utils_nor_numpy(tmp_path: Path) -> None:
-    db = str(tmp_path / "q.db")
-    # Creating the schema is a write (sqlite-utils); do it in another process first.
+def existing_database(folder: Path) -> str:
+    """A database created in another process: creating the schema is a write, which
+    loads sqlite-utils, and these tests look at the read path alone."""
+    db = str(folder / "q.db")
     subprocess.run(
         [sys.executable, "-c", f"from quiz.store import Store; Store.open({db!r})"],
         check=True,
         timeout=60,
     )
+    return db
+
+
+def test_reading_todays_queue_loads_neither_sqlite_utils_nor_numpy(tmp_path: Path) -> None:
+    db = existing_database(tmp_path)
     modules = loaded_after(
         "from quiz.store import Store\n"
         "from quiz.deck import load_deck\n"
@@ -67,12 +73,7 @@ def test_importing_the_tui_loads_neither_numpy_nor_sqlite_utils() -> None:
 
 
 def test_showing_the_first_card_loads_neither_numpy_nor_the_plot_library(tmp_path: Path) -> None:
-    db = str(tmp_path / "q.db")
-    subprocess.run(
-        [sys.executable, "-c", f"from quiz.store import Store; Store.open({db!r})"],
-        check=True,
-        timeout=60,
-    )
+    db = existing_database(tmp_path)
     modules = loaded_after(
         "import asyncio\n"
         "from quiz.store import Store\n"

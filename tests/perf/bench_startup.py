@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import shlex
 import shutil
 import statistics
@@ -32,15 +31,14 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
-from datetime import time as clock_time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))  # the checkout's quiz, as `python -m quiz` below uses
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from quiz import sm2  # noqa: E402
+from make_history import append_history  # noqa: E402
+
 from quiz.deck import load_deck  # noqa: E402
 from quiz.session import Session  # noqa: E402
 from quiz.store import Store  # noqa: E402
@@ -51,8 +49,6 @@ TIMEOUT_S = 60.0
 GOAL_EMPTY, GOAL_REVIEWS = 1.3, 1.5
 BARE_MARKER = "ready-marker"
 NOTHING_DUE = "Nothing is due today."
-# The log spans this many study days, ending yesterday.
-HISTORY_DAYS = 730
 
 BARE_APP = f'''\
 from textual.app import App, ComposeResult
@@ -83,76 +79,11 @@ def make_empty(path: Path) -> None:
     Store.open(path).close()
 
 
-def review_rows(n: int, card_ids: list[str], today: date, seed: int = 1) -> Iterator[tuple]:
-    """``n`` rows of a plausible log over the ``HISTORY_DAYS`` days before ``today``.
-
-    Every card starts on the first day and is reviewed (mode ``review``, SM-2 applied)
-    on each day it is due; the rest of each day's share of rows is practice, which
-    leaves schedules alone. Grades are random but fixed by ``seed``. (Below about 15
-    rows a day the scheduled reviews alone use up ``n`` and the log ends early.)
-    """
-    rng = random.Random(seed)
-    days = min(HISTORY_DAYS, n)
-    state = {cid: sm2.SM2State() for cid in card_ids}
-    due: dict[str, date | None] = {cid: None for cid in card_ids}
-    start = today - timedelta(days=days)
-    made = 0
-    for offset in range(days):
-        day = start + timedelta(days=offset)
-        base_ms = int(datetime.combine(day, clock_time(12), tzinfo=UTC).timestamp() * 1000)
-        todays = [cid for cid in card_ids if due[cid] is None or due[cid] <= day]
-        quota = n * (offset + 1) // days - n * offset // days  # n spread evenly
-        extra = max(0, quota - len(todays))
-        plan = [(cid, "review") for cid in todays]
-        plan += [(card_ids[(offset + i) % len(card_ids)], "practice") for i in range(extra)]
-        for i, (cid, mode) in enumerate(plan):
-            if made == n:
-                return
-            grade = rng.choices(range(6), weights=(1, 1, 2, 4, 6, 6))[0]
-            before, due_before = state[cid], due[cid]
-            if mode == "review":
-                after = sm2.review(before, grade)
-                due_after: date | None = day + timedelta(days=after.interval)
-                state[cid], due[cid] = after, due_after
-            else:
-                after, due_after = before, due_before
-            yield (
-                cid,
-                base_ms + i * 1000,
-                day.isoformat(),
-                grade,
-                mode,
-                before.easiness_x100,
-                before.interval,
-                before.repetitions,
-                due_before.isoformat() if due_before else None,
-                after.easiness_x100,
-                after.interval,
-                after.repetitions,
-                due_after.isoformat() if due_after else None,
-                rng.randrange(5_000, 120_000),
-                "",
-            )
-            made += 1
-
-
 def make_with_reviews(path: Path, n: int) -> None:
-    """A database whose log holds ``n`` reviews; its cards table rebuilt from the log."""
-    deck = load_deck()
+    """A database whose log holds ``n`` reviews, made by the project's own history maker."""
+    append_history(path, n)
     with Store.open(path) as store:
-        today = Session(store, deck).today
-        rows = review_rows(n, [card.id for card in deck], today)
-        store.conn.execute("BEGIN IMMEDIATE")
-        store.conn.executemany(
-            "INSERT INTO reviews (card_id, ts_ms, day, grade, mode, ef_before, "
-            "interval_before, reps_before, due_before, ef_after, interval_after, "
-            "reps_after, due_after, answer_ms, answer) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-        store.conn.execute("COMMIT")
-        store.rebuild()
-        progress = Session(store, deck).progress()
+        progress = Session(store, load_deck()).progress()
         print(
             f"  {store.review_count():,} reviews over {len(store.review_days())} days; "
             f"today: {progress.due} due, {progress.new} new"
