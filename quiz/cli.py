@@ -178,19 +178,8 @@ def _run_tui(args: argparse.Namespace) -> int:
     return 0
 
 
-def _due_text(due: date, today: date) -> str:
-    days = (due - today).days
-    if days < 0:
-        return f"overdue {-days}d"
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    return f"{due.isoformat()} (in {days}d)"
-
-
 def _list(args: argparse.Namespace) -> int:
-    from quiz.stats import MATURE_DAYS
+    from quiz.stats import due_text, stage
 
     session, deck = _session(args)
     with session.store as store:
@@ -202,8 +191,14 @@ def _list(args: argparse.Namespace) -> int:
             if state is None:
                 rows.append((f"{card.number:>2}", card.title, "new", "—"))
             else:
-                kind = "mature" if state.state.interval >= MATURE_DAYS else "learning"
-                rows.append((f"{card.number:>2}", card.title, kind, _due_text(state.due, today)))
+                rows.append(
+                    (
+                        f"{card.number:>2}",
+                        card.title,
+                        stage(state.state.interval),
+                        due_text(state.due, today, with_date=True),
+                    )
+                )
     header = ("#", "Topic", "State", "Next review")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
     for row in [header, *rows]:

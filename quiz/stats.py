@@ -17,6 +17,19 @@ from quiz.session import Session
 from quiz.store import Store
 
 
+def due_text(due: date, today: date, with_date: bool = False) -> str:
+    """A due date relative to today, in words: "overdue 2d", "today", "tomorrow",
+    "in 6d" (with ``with_date``, "2026-03-09 (in 6d)")."""
+    days = (due - today).days
+    if days < 0:
+        return f"overdue {-days}d"
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    return f"{due.isoformat()} (in {days}d)" if with_date else f"in {days}d"
+
+
 def streak(days: Iterable[date], today: date) -> int:
     """Consecutive study days with a review, ending today (or yesterday, when
     today has no review yet: the streak is not broken until the day is over)."""
@@ -75,6 +88,13 @@ class Summary:
 MATURE_DAYS = 21  # Anki's line between young and mature cards
 
 
+def stage(interval: int | None) -> str:
+    """ "new" (never reviewed, None), "learning", or "mature" (an interval of 21+ days)."""
+    if interval is None:
+        return "new"
+    return "mature" if interval >= MATURE_DAYS else "learning"
+
+
 def summary(session: Session, deck: Deck) -> Summary:
     """Today's figures for the deck over the session's store."""
     store = session.store
@@ -87,8 +107,8 @@ def summary(session: Session, deck: Deck) -> Summary:
         today=today.isoformat(),
         cards=len(deck),
         new=sum(1 for c in deck if c.id not in states),
-        learning=sum(1 for s in in_deck if s.state.interval < MATURE_DAYS),
-        mature=sum(1 for s in in_deck if s.state.interval >= MATURE_DAYS),
+        learning=sum(1 for s in in_deck if stage(s.state.interval) == "learning"),
+        mature=sum(1 for s in in_deck if stage(s.state.interval) == "mature"),
         due_today=progress.due + progress.drills,
         new_today=progress.new,
         reviewed_today=progress.done_today,
@@ -230,7 +250,7 @@ def topics(session: Session) -> list[Topic]:
                 card.number,
                 card.id,
                 card.title,
-                "mature" if interval >= MATURE_DAYS else "learning",
+                stage(interval),
                 state.state.easiness,
                 interval,
                 state.due,

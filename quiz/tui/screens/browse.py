@@ -10,20 +10,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from quiz.stats import MATURE_DAYS
+from quiz.stats import due_text, stage
 from quiz.tui.bindings import BACK
 
 if TYPE_CHECKING:
     from quiz.tui.app import QuizApp
-
-
-def due_text(days: int) -> str:
-    """A due date relative to today, in words."""
-    if days < 0:
-        return f"overdue {-days}d"
-    if days == 0:
-        return "today"
-    return "tomorrow" if days == 1 else f"in {days}d"
 
 
 class BrowseScreen(Screen[None]):
@@ -70,8 +61,11 @@ class BrowseScreen(Screen[None]):
             if state is None:
                 cells = ("new", "—", "—")
             else:
-                kind = "mature" if state.state.interval >= MATURE_DAYS else "learning"
-                cells = (kind, due_text((state.due - today).days), f"{state.state.easiness:.2f}")
+                cells = (
+                    stage(state.state.interval),
+                    due_text(state.due, today),
+                    f"{state.state.easiness:.2f}",
+                )
             table.add_row(str(card.number), card.title, *cells, key=card.id)
         table.move_cursor(row=row)
 

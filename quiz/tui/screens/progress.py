@@ -21,6 +21,7 @@ from quiz.stats import (
     best_streak,
     current_streak,
     daily,
+    due_text,
     forecast,
     interview,
     retention,
@@ -28,7 +29,6 @@ from quiz.stats import (
 )
 from quiz.textcharts import bars, heatmap
 from quiz.tui.bindings import BACK
-from quiz.tui.screens.browse import due_text
 
 if TYPE_CHECKING:
     from quiz.tui.app import QuizApp
@@ -151,7 +151,7 @@ class ProgressScreen(Screen[None]):
                 topic.title if len(topic.title) <= 22 else topic.title[:21] + "…",
                 f"{topic.easiness:.2f}" if topic.easiness is not None else "—",
                 f"{topic.interval}d" if topic.interval else "—",
-                due_text((topic.due - today).days) if topic.due else "new",
+                due_text(topic.due, today) if topic.due else "new",
                 str(topic.lapses),
                 " ".join(map(str, topic.last_grades)) or "—",
                 f"{_bar(topic.mastery, 8)} {topic.mastery:.0%}",
