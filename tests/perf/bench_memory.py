@@ -39,6 +39,7 @@ for entry in (str(ROOT), str(Path(__file__).resolve().parent)):
     if entry not in sys.path:
         sys.path.insert(0, entry)
 
+from benchlib import BARE_APP, BARE_MARKER, report  # noqa: E402
 from make_history import append_history  # noqa: E402
 
 from quiz.deck import load_deck  # noqa: E402
@@ -48,22 +49,8 @@ WIDTH, HEIGHT = 80, 24
 GOAL = 1.5
 SETTLE_S = 2.0
 TIMEOUT_S = 60.0
-BARE_MARKER = "ready-marker"
 NOTHING_DUE = "Nothing is due today."
 DEMO_DONE = ("done:", "✗")  # the demo screen's status line once the run has ended
-BARE_APP = f'''\
-from textual.app import App, ComposeResult
-from textual.widgets import Static
-
-
-class Bare(App[None]):
-    def compose(self) -> ComposeResult:
-        yield Static("{BARE_MARKER}")
-
-
-if __name__ == "__main__":
-    Bare().run()
-'''
 
 
 def peak_kb(pid: int) -> int:
@@ -228,11 +215,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception:  # a report, not a test: say what broke, exit 0 all the same
-        import traceback
-
-        traceback.print_exc()
-        print("bench_memory: the benchmark could not finish (see above)")
-    sys.exit(0)
+    report(main, "bench_memory")

@@ -37,6 +37,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))  # the checkout's quiz, as `python -m quiz` below uses
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from benchlib import BARE_APP, BARE_MARKER, report  # noqa: E402
 from make_history import append_history  # noqa: E402
 
 from quiz.deck import load_deck  # noqa: E402
@@ -47,22 +48,8 @@ WIDTH, HEIGHT = 80, 24
 POLL_S = 0.010
 TIMEOUT_S = 60.0
 GOAL_EMPTY, GOAL_REVIEWS = 1.3, 1.5
-BARE_MARKER = "ready-marker"
 NOTHING_DUE = "Nothing is due today."
 
-BARE_APP = f'''\
-from textual.app import App, ComposeResult
-from textual.widgets import Static
-
-
-class Bare(App[None]):
-    def compose(self) -> ComposeResult:
-        yield Static("{BARE_MARKER}")
-
-
-if __name__ == "__main__":
-    Bare().run()
-'''
 
 TMUX_CONF = f"""\
 set -g status off
@@ -287,11 +274,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception:  # a report, not a test: say what broke, exit 0 all the same
-        import traceback
-
-        traceback.print_exc()
-        print("bench_startup: the benchmark could not finish (see above)")
-    sys.exit(0)
+    report(main, "bench_startup")

@@ -34,6 +34,7 @@ for entry in (str(ROOT), str(Path(__file__).resolve().parent)):
     if entry not in sys.path:
         sys.path.insert(0, entry)
 
+from benchlib import report  # noqa: E402
 from make_history import append_history  # noqa: E402
 
 from quiz.store import Store  # noqa: E402
@@ -130,11 +131,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Exception:  # a report, not a test: say what broke, exit 0 all the same
-        import traceback
-
-        traceback.print_exc()
-        print("bench_stats: the benchmark could not finish (see above)")
-    sys.exit(0)
+    report(main, "bench_stats")
