@@ -24,8 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))  # import this checkout's solvers, not an installed copy
+for entry in (str(ROOT), str(Path(__file__).resolve().parent)):
+    if entry not in sys.path:
+        sys.path.insert(0, entry)  # this checkout's solvers, not an installed copy
+
+from benchlib import compile_checkout  # noqa: E402
 
 from solvers import DEMOS, load  # noqa: E402
 from solvers.cli import execute  # noqa: E402
@@ -92,6 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     names = args.names or list(DEMOS)
     runs = max(1, args.runs)
     python = sys.executable
+    compile_checkout()
 
     print(f"Python {sys.version.split()[0]} at {python}")
     print(f"{os.cpu_count()} CPUs visible; best and median of {runs} runs, wall seconds")

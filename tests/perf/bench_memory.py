@@ -39,7 +39,7 @@ for entry in (str(ROOT), str(Path(__file__).resolve().parent)):
     if entry not in sys.path:
         sys.path.insert(0, entry)
 
-from benchlib import BARE_APP, BARE_MARKER, report  # noqa: E402
+from benchlib import BARE_APP, BARE_MARKER, compile_checkout, report  # noqa: E402
 from make_history import append_history  # noqa: E402
 
 from quiz.deck import load_deck  # noqa: E402
@@ -151,6 +151,7 @@ def main() -> None:
     if shutil.which("tmux") is None or not Path("/proc/self/status").exists():
         print("needs tmux and /proc (Linux); nothing measured")
         return
+    compile_checkout()
     deck = load_deck()
     questions = [card.question[:30] for card in deck]
     with tempfile.TemporaryDirectory(prefix="quiz-bench-") as tmp:

@@ -11,6 +11,10 @@ shows: a card's question for ``quiz``, the text "ready-marker" for a bare Textua
 that shows one line. The programs take turns (the order rotates every round), so a
 machine that gets busier or quieter during the benchmark affects all of them alike.
 
+The checkout's modules are compiled to bytecode first, as ``pip install .`` does
+(see ``benchlib.compile_checkout``): without that, every timed start would compile
+about twenty modules, some 15-20 ms that no installed ``quiz`` spends.
+
 The goal (DESIGN.md, "Start-up"): quiz within 1.3x of the bare app on an empty
 database, within 1.5x with 1,000,000 reviews.
 
@@ -37,7 +41,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))  # the checkout's quiz, as `python -m quiz` below uses
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchlib import BARE_APP, BARE_MARKER, report  # noqa: E402
+from benchlib import BARE_APP, BARE_MARKER, compile_checkout, report  # noqa: E402
 from make_history import append_history  # noqa: E402
 
 from quiz.deck import load_deck  # noqa: E402
@@ -214,6 +218,7 @@ def main() -> None:
         print("tmux is not installed; nothing measured")
         return
 
+    compile_checkout()
     questions = [card.question[:30] for card in load_deck()]
     with tempfile.TemporaryDirectory(prefix="quiz-bench-") as tmp:
         work = Path(tmp)

@@ -34,7 +34,7 @@ for entry in (str(ROOT), str(Path(__file__).resolve().parent)):
     if entry not in sys.path:
         sys.path.insert(0, entry)
 
-from benchlib import report  # noqa: E402
+from benchlib import compile_checkout, report  # noqa: E402
 from make_history import append_history  # noqa: E402
 
 from quiz.store import Store  # noqa: E402
@@ -76,6 +76,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="a history to copy instead of making one")
     parser.add_argument("--runs", type=int, default=7, help="timed runs of each (7)")
     args = parser.parse_args()
+    compile_checkout()
     with tempfile.TemporaryDirectory(prefix="quiz-bench-") as tmp:
         work = Path(tmp)
         history = work / "history.db"
