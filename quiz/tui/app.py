@@ -49,7 +49,12 @@ class QuizApp(App[None]):
         self._failed = False
 
     def on_mount(self) -> None:
-        self.show_today(first=True)
+        # Not at once: Textual holds every frame until the app's start is over, and
+        # a screen pushed here would be laid out inside it, its first frame dropped
+        # and drawn only on the next change (with its "after refresh" work run
+        # before that). The app's queue runs once the start is over, so the first
+        # screen goes to the terminal as soon as it is laid out.
+        self.call_later(self.show_today, True)
 
     def load_writer(self) -> None:
         """Imports sqlite-utils (and with it NumPy) in a thread, once.

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Clock
+from textual.widgets import Button
 
 from quiz.deck import Deck
 from quiz.session import Session
@@ -16,6 +17,8 @@ from quiz.tui.screens.help import HelpScreen
 from quiz.tui.screens.nothing_due import NothingDueScreen
 from quiz.tui.screens.review import ReviewScreen
 from quiz.tui.screens.summary import SummaryScreen
+from quiz.tui.widgets.grades import GradeBar
+from quiz.tui.widgets.session_bar import SessionBar
 
 from .helpers import finish_yesterday_and_before, make_app, text_of
 
@@ -26,6 +29,7 @@ async def test_opens_on_the_first_due_card_then_reveal_and_grade(session: Sessio
         assert isinstance(app.screen, ReviewScreen)
         assert "What is deep learning?" in text_of(app, "#question")
         assert "15 left" in text_of(app, "#today")
+        assert str(app.screen.query_one(SessionBar).render()).endswith(" 0/15")
         await pilot.press("5")  # not revealed yet: a grade does nothing
         assert session.store.review_count() == 0
         await pilot.press("space")
@@ -38,6 +42,36 @@ async def test_opens_on_the_first_due_card_then_reveal_and_grade(session: Sessio
         assert "neural network" in text_of(app, "#question").lower()
         assert "14 left" in text_of(app, "#today") and "1 done today" in text_of(app, "#today")
         assert "Graded 5: next review tomorrow" in text_of(app, "#hint")
+        bar = app.screen.query_one(SessionBar).render()
+        assert bar.plain.endswith(" 1/15")
+        # 1 of 15 done: the first span (the bar's done part; the rest of the line is
+        # its track, the same glyph in another colour) covers about a fifteenth.
+        track = len(bar.plain) - len(" 1/15")
+        done = bar.spans[0].end - bar.spans[0].start
+        assert 0 < done <= track / 15 + 1
+
+
+async def test_grade_buttons_work_with_the_mouse_even_when_revealed_at_once(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The grade buttons are built just after the first card shows; a reveal that
+    # comes first must build them itself, with the suggested grade marked.
+    async def not_yet(self: ReviewScreen) -> None:
+        return None
+
+    monkeypatch.setattr(ReviewScreen, "_mount_rest", not_yet)
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert not app.screen.query(GradeBar)
+        await pilot.press("a", *"many layers learn the representation", "enter")
+        await pilot.pause()
+        suggested = app.screen.query(".suggested").results(Button)
+        [button] = list(suggested)
+        assert str(button.label).startswith("★")
+        assert await pilot.click("#grade-3")
+        await pilot.pause()
+        [review] = session.store.reviews_of("deep-learning")
+        assert review.grade == 3
 
 
 async def test_a_typed_answer_ticks_key_points_and_suggests_a_grade(session: Session) -> None:

@@ -16,7 +16,16 @@ from .helpers import finish_yesterday_and_before, grade_everything_today, make_a
 
 
 async def settle(pilot: Pilot[Any]) -> None:
+    """Waits until the screen is as a user sees it a moment after it opens: workers
+    done, and the parts the review screen adds after its first paint are in."""
     await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    for _ in range(100):
+        if getattr(pilot.app.screen, "built", True):
+            break
+        await pilot.pause()
+    else:
+        raise AssertionError("the review screen did not finish building")
     await pilot.pause()
 
 

@@ -15,13 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Footer, Input, Static
 
 from quiz.deck import Card
 from quiz.session import GRADE_MEANINGS, suggest_grade
 from quiz.tui.bindings import BROWSE, DEMO, UNDO
 from quiz.tui.widgets.grades import GradeBar
 from quiz.tui.widgets.keypoints import KeyPoints
+from quiz.tui.widgets.session_bar import SessionBar
 from quiz.tui.widgets.today import TodayBar
 
 if TYPE_CHECKING:
@@ -62,6 +63,11 @@ class ReviewScreen(Screen[None]):
         Binding("escape", "leave", "Back", id="leave", show=False),
     ]
 
+    # Keys act on the card, not in the answer box, until ``a``: nothing is focused
+    # when a card shows (focusing the box and then taking focus back off it also
+    # restyled the screen twice on the way to the first card).
+    AUTO_FOCUS = ""
+
     app: QuizApp
 
     def __init__(self, practice: list[Card] | None = None) -> None:
@@ -73,10 +79,11 @@ class ReviewScreen(Screen[None]):
         self.answer = ""
         self.shown_at = time.monotonic()
         self.rendered: str | None = None  # the card whose answer the Markdown holds
+        self.built = False  # True once the parts added after the first paint are in
 
     def compose(self) -> ComposeResult:
         yield TodayBar(id="today")
-        yield ProgressBar(id="progress", show_eta=False)
+        yield SessionBar(id="progress")
         with VerticalScroll(id="card"):
             yield Static(id="mode")
             yield Static(id="question")
@@ -84,13 +91,30 @@ class ReviewScreen(Screen[None]):
             with Vertical(id="reveal"):
                 yield KeyPoints(id="points")
         yield Static(id="hint")
-        yield GradeBar(id="grades")
 
     def on_mount(self) -> None:
         self.show_card()
-        # The footer (a widget per key) is the costliest part of the screen to build:
-        # add it once the question is on screen, not before.
-        self.call_after_refresh(self.mount, Footer())
+        # The footer (a widget per key) and the grade buttons, hidden until the answer
+        # shows, are the costliest parts of the screen to build: they are added once
+        # the question is on screen.
+        self.call_after_refresh(self._mount_rest)
+
+    async def _mount_rest(self) -> None:
+        self.grade_bar()
+        await self.mount(Footer())
+        self.refresh_bindings()  # the footer lists the keys when told they are set
+        self.built = True
+
+    def grade_bar(self) -> GradeBar:
+        """The grade buttons: mounted after the first paint, or at once if a key
+        needs them sooner."""
+        bars = self.query(GradeBar).results(GradeBar)
+        bar = next(bars, None)
+        if bar is None:
+            bar = GradeBar(id="grades")
+            bar.display = self.revealed
+            self.mount(bar, after="#hint")
+        return bar
 
     def on_screen_resume(self) -> None:
         # Back from another screen (progress, browse, practice): figures may have moved.
@@ -130,7 +154,8 @@ class ReviewScreen(Screen[None]):
         # only once the question has been on screen a moment: building the Markdown
         # takes a good part of a second, and the question must not wait for it.
         self.set_timer(PRERENDER_DELAY, lambda c=card: self.render_answer(c))
-        self.query_one(GradeBar).display = False
+        for bar in self.query(GradeBar):
+            bar.display = False
         status = self.app.take_status()
         hint = "space reveal the answer · a type your answer first"
         self.query_one("#hint", Static).update(f"{status} · {hint}" if status else hint)
@@ -164,14 +189,14 @@ class ReviewScreen(Screen[None]):
         self.set_focus(None)
 
     def _update_header(self) -> None:
-        bar = self.query_one(ProgressBar)
+        bar = self.query_one(SessionBar)
         if self.practice is not None:
             self.query_one(TodayBar).update(f"Practice · {len(self.practice)} cards")
-            bar.update(total=len(self.practice), progress=self.position)
+            bar.update(self.position, len(self.practice))
             return
         self.query_one(TodayBar).refresh_from(self.app.session)
         progress = self.app.session.progress()
-        bar.update(total=progress.done_today + progress.left, progress=progress.done_today)
+        bar.update(progress.done_today, progress.done_today + progress.left)
 
     def action_reveal(self) -> None:
         if self.card is None or self.revealed:
@@ -184,7 +209,7 @@ class ReviewScreen(Screen[None]):
         self.render_answer(self.card)
         self.query_one("#reveal").display = True
         self.app.load_writer()
-        grades = self.query_one(GradeBar)
+        grades = self.grade_bar()
         grades.display = True
         suggested = suggest_grade(self.card, self.answer)
         grades.suggest(suggested)

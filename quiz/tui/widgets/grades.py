@@ -24,17 +24,25 @@ class GradeBar(Horizontal):
 
         grade: int
 
+    suggested: int | None = None  # set per instance by suggest()
+
     def compose(self) -> ComposeResult:
         for grade in range(6):
-            button = Button(f"{grade} {SHORT[grade]}", id=f"grade-{grade}", compact=True)
+            button = Button(self._label(grade), id=f"grade-{grade}", compact=True)
+            button.set_class(grade == self.suggested, "suggested")
             button.tooltip = f"{grade}: {GRADE_MEANINGS[grade]}"
             yield button
 
+    def _label(self, grade: int) -> str:
+        return f"{'★' if grade == self.suggested else ''}{grade} {SHORT[grade]}"
+
     def suggest(self, grade: int | None) -> None:
-        """Marks the suggested grade (with a ★, not colour alone)."""
-        for g in range(6):
-            button = self.query_one(f"#grade-{g}", Button)
-            button.label = f"{'★' if g == grade else ''}{g} {SHORT[g]}"
+        """Marks the suggested grade (with a ★, not colour alone). Works before the
+        buttons exist too: they are made with the mark."""
+        self.suggested = grade
+        for button in self.query(Button).results(Button):
+            g = int(button.id.removeprefix("grade-")) if button.id else -1
+            button.label = self._label(g)
             button.set_class(g == grade, "suggested")
 
     @on(Button.Pressed)
