@@ -8,7 +8,6 @@ stderr and exit status 1 (2 for usage), never a traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sqlite3
 import sys
@@ -213,6 +212,8 @@ def _stats(args: argparse.Namespace) -> int:
     with session.store:
         figures = report(session)
     if args.json:
+        import json
+
         print(json.dumps(figures))
         return 0
     print("\n".join(stats_text(figures)))

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from quiz.days import current_streak  # there: the first screen needs it, not the rest
 from quiz.deck import Deck
 from quiz.session import Session
 from quiz.store import Store
@@ -32,22 +33,12 @@ def due_text(due: date, today: date, with_date: bool = False) -> str:
 
 def streak(days: Iterable[date], today: date) -> int:
     """Consecutive study days with a review, ending today (or yesterday, when
-    today has no review yet: the streak is not broken until the day is over)."""
+    today has no review yet: the streak is not broken until the day is over).
+    :func:`current_streak` counts the same straight from the database."""
     have = set(days)
     day = today if today in have else today - timedelta(days=1)
     count = 0
     while day in have:
-        count += 1
-        day -= timedelta(days=1)
-    return count
-
-
-def current_streak(store: Store, today: date) -> int:
-    """:func:`streak` straight from the database, one index lookup per day of the
-    streak, instead of reading every study day of the log."""
-    day = today if store.has_review_on(today) else today - timedelta(days=1)
-    count = 0
-    while store.has_review_on(day):
         count += 1
         day -= timedelta(days=1)
     return count

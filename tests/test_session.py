@@ -156,7 +156,8 @@ def test_rollover_hour_is_configurable(store: Store, deck: Deck) -> None:
 def test_current_streak_from_the_database_matches_the_pure_rule(store: Store) -> None:
     from datetime import date
 
-    from quiz.stats import current_streak, streak
+    from quiz.days import current_streak
+    from quiz.stats import streak
 
     today = date(2026, 3, 10)
     for back in (0, 1, 2, 4, 5, 9):

@@ -8,11 +8,11 @@ from conftest import Clock
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quiz.days import current_streak
 from quiz.deck import Deck
 from quiz.session import Session
 from quiz.stats import (
     best_streak,
-    current_streak,
     daily,
     forecast,
     interview,

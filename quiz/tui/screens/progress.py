@@ -14,12 +14,12 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
 
 from quiz import config
+from quiz.days import current_streak
 from quiz.errors import QuizError
 from quiz.stats import (
     HEATMAP_DAYS,
     WINDOW_DAYS,
     best_streak,
-    current_streak,
     daily,
     due_text,
     forecast,

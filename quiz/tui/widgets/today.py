@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from quiz.days import current_streak
 from quiz.session import Session
-from quiz.stats import current_streak, interview
 
 
 class TodayBar(Static):
@@ -23,6 +23,10 @@ class TodayBar(Static):
 
 
 def _interview_text(session: Session) -> str:
+    if session.interview is None:
+        return ""  # and quiz.stats need not load before the first card
+    from quiz.stats import interview
+
     coming = interview(session)
     if coming is None or coming.days_left < 0:
         return ""
