@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
@@ -91,6 +92,7 @@ class QuizApp(App[None]):
             screen = SummaryScreen()
         if first:
             self.push_screen(screen)
+            screen.call_after_refresh(_collect_from_now_on)
         else:
             self.switch_screen(screen)
 
@@ -181,6 +183,19 @@ class QuizApp(App[None]):
         )
         yield SystemCommand("Help", "Every key on every screen", self.action_help)
         yield SystemCommand("Undo last grade", "Take back today's last grade", self.undo)
+
+
+def _collect_from_now_on() -> None:
+    """Turns the cyclic garbage collector back on, if ``quiz`` turned it off for the
+    start (see ``quiz.cli``), once the first screen is painted.
+
+    What the start made is nearly all kept for the whole run (modules, classes,
+    styles, the deck): it is frozen first, so the collector's passes from now on
+    do not walk it again and again.
+    """
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def _preload_writer() -> None:

@@ -239,3 +239,22 @@ async def test_a_grade_that_cannot_be_saved_is_an_error_on_screen_not_a_crash(
         await pilot.press("5")
         await pilot.pause()
         assert store.review_count() == 1
+
+
+async def test_garbage_collection_is_back_on_once_the_first_card_shows(
+    session: Session,
+) -> None:
+    # `quiz` turns the cyclic collector off for the start; left off, a long session's
+    # reference cycles (Textual makes many) would never be freed.
+    import gc
+
+    gc.disable()
+    try:
+        app = make_app(session)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, ReviewScreen)
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
