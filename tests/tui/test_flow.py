@@ -258,3 +258,21 @@ async def test_garbage_collection_is_back_on_once_the_first_card_shows(
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+async def test_keys_typed_right_behind_a_go_into_the_answer_box(session: Session) -> None:
+    # A fast typist, or a paste: the terminal delivers "a" and the answer in one
+    # read, and the app queues every key before the first one has been acted on.
+    # None of them may be lost or act as a command (b browse, d demo, u undo...).
+    from textual import events
+
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for char in "abused deep nets, a dozen layers":
+            app.post_message(events.Key(char, char))
+        app.post_message(events.Key("enter", None))
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.screen.answer == "bused deep nets, a dozen layers"
+        assert "in your answer" in text_of(app, "#points")

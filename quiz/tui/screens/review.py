@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -47,6 +48,9 @@ class ReviewScreen(Screen[None]):
             "Type answer",
             id="type-answer",
             tooltip="Type your answer first; Enter submits it",
+            # Run by the app as the key arrives, so the keys right behind it (typed
+            # fast, or pasted) already find the answer box focused; see the action.
+            priority=True,
         ),
         Binding(
             "0",
@@ -220,8 +224,13 @@ class ReviewScreen(Screen[None]):
         self.set_focus(None)
 
     def action_type_answer(self) -> None:
-        if not self.revealed:
-            self.query_one("#answer", Input).focus()
+        answer = self.query_one("#answer", Input)
+        if self.revealed or self.focused is answer:
+            raise SkipAction()  # an "a" typed in the box, or nothing to type into
+        # Focused now, not on the next cycle as Input.focus() does: with the binding's
+        # priority, the keys queued behind the "a" are then sent to the box. Without
+        # both, the app had already routed them to the screen, where they were lost.
+        self.set_focus(answer)
 
     @on(Input.Submitted, "#answer")
     def _submitted(self) -> None:
