@@ -17,7 +17,10 @@ The four points ``x ∈ {0, 1}²`` with label ``y = x₁ XOR x₂``.
   ``δ₂ = (ŷ − y)/n``, ``∂L/∂w₂ = hᵀδ₂``, ``δ₁ = δ₂ w₂ᵀ ⊙ tanh'(a)``, ``∂L/∂W₁ = xᵀδ₁``,
   reaches 4/4: its hidden layer maps the points to a space where a line separates them.
   With one hidden unit the output is monotone in a single projection ``aᵀx``, so the
-  boundary is still a line: at most 3/4.
+  boundary is still a line: at most 3/4. Training alone would not show it (it stalls at
+  σ = 0.5 for all four points, undecided), so the demo draws many random weight
+  settings of that network: none gets 4/4, while the same search over two hidden units
+  finds settings that do.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ DIRECTIONS = 3600  # 0.1° apart; the labelling only changes at multiples of 45�
 PERCEPTRON_EPOCHS = 1000
 PERCEPTRON_SHOWN = 50  # epochs streamed as points (it repeats after that)
 MAX_POINTS = 250
+RANDOM_NETS = 20_000  # weight settings drawn for the one-hidden-unit claim
 
 
 def correct(scores: nn.Array, y: nn.Array) -> nn.Array:
@@ -129,6 +133,18 @@ def init_mlp(hidden: int, rng: np.random.Generator) -> list[nn.Array]:
         rng.standard_normal(hidden) / np.sqrt(hidden),
         np.zeros(1),
     ]
+
+
+def best_random_net(hidden: int, draws: int, rng: np.random.Generator) -> int:
+    """The most XOR points any of ``draws`` random 2 → ``hidden`` tanh → 1 networks gets
+    right (weights drawn with scale 3, wide enough to reach saturated units)."""
+    w1 = 3.0 * rng.standard_normal((draws, 2, hidden))
+    b1 = 3.0 * rng.standard_normal((draws, 1, hidden))
+    w2 = 3.0 * rng.standard_normal((draws, hidden))
+    b2 = 3.0 * rng.standard_normal((draws, 1))
+    h = nn.tanh(np.einsum("pi,dih->dph", X, w1) + b1)  # (draws, 4 points, hidden)
+    z = np.einsum("dph,dh->dp", h, w2) + b2
+    return int(correct(z, Y).max())
 
 
 def forward(p: list[nn.Array], x: nn.Array) -> tuple[nn.Array, nn.Array, nn.Array]:
@@ -229,11 +245,14 @@ def run(seed: int, hidden: int, lr: float, epochs: int) -> Generator[Event, None
             " poor local solution",
         )
     else:
+        best_random = best_random_net(1, RANDOM_NETS, rng)
         yield check(
-            "one hidden unit is still a line: at most 3/4",
-            mlp_correct <= 3,
-            f"{mlp_correct}/4 correct: σ(w₂ tanh(aᵀx + c) + b₂) is monotone in aᵀx, so the"
-            " boundary is a line; an MLP needs hidden ≥ 2 for XOR",
+            "one hidden unit is still a line: no weights get 4/4",
+            mlp_correct <= 3 and best_random <= 3,
+            f"trained: {mlp_correct}/4 (cross-entropy {final_loss:.3f}); best of"
+            f" {RANDOM_NETS:,} random weight settings: {best_random}/4."
+            " σ(w₂ tanh(aᵀx + c) + b₂) is monotone in aᵀx, so the boundary is a line;"
+            " an MLP needs hidden ≥ 2 for XOR",
         )
     yield log(
         "The hidden layer is what changes the picture: it maps the four points to tanh"

@@ -73,7 +73,17 @@ def test_mlp_solves_xor_and_streams_its_loss() -> None:
 def test_one_hidden_unit_is_still_a_line() -> None:
     m = metrics(hidden=1)
     assert m["mlp_correct"] <= 3
+    [claim] = [e for e in run(hidden=1) if e["type"] == "check" and "one hidden" in e["name"]]
+    assert claim["passed"] and "random weight settings: 3/4" in claim["detail"]
     assert run(hidden=1)[-1]["ok"]
+
+
+def test_the_random_weight_search_finds_xor_with_two_hidden_units() -> None:
+    # The search that finds no 4/4 with one unit is able to find one: with two units,
+    # a fraction of random settings separate XOR.
+    rng = np.random.default_rng(0)
+    assert demo.best_random_net(1, 20_000, rng) == 3
+    assert demo.best_random_net(2, 20_000, rng) == 4
 
 
 def test_smaller_step_needs_more_steps() -> None:
