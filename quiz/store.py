@@ -114,7 +114,7 @@ def apply(card: CardState | None, review: Review) -> CardState | None:
         card_id=review.card_id,
         state=review.after,
         # The log's due date: it may have been capped by an interview date.
-        due=review.due_after or review.day + timedelta(days=review.after.interval),
+        due=review.due_after or next_due(review.day, review.after.interval),
         lapses=(card.lapses if card else 0) + (review.grade < 3 and review.before.repetitions > 0),
         reviews=(card.reviews if card else 0) + 1,
         last_grade=review.grade,
@@ -131,7 +131,8 @@ def next_due(day: date, interval: int, interview: date | None = None) -> date:
     to the interview day itself). The interval, and so SM-2's state, is unchanged; once
     the interview has passed, or without one, this is plain SM-2.
     """
-    due = day + timedelta(days=interval)
+    # SM-2's intervals grow geometrically; a date stops at the year 9999.
+    due = day + timedelta(days=min(interval, (date.max - day).days))
     if interview is None or day >= interview:
         return due
     return min(due, max(day + timedelta(days=1), interview - timedelta(days=1)))

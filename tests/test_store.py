@@ -109,6 +109,20 @@ def test_replaying_the_log_rebuilds_identical_cards(db_path: Path, store: Store)
     assert len(before) == 3
 
 
+def test_an_interval_past_the_year_9999_is_due_on_the_last_day_there_is(
+    store: Store,
+) -> None:
+    # SM-2 multiplies the interval at each perfect grade: a long enough run of them
+    # (here all logged on one day) passes the last date Python can hold.
+    for _ in range(25):
+        store.record("deep-learning", 5, "review", day=DAY, ts_ms=0)
+    card = store.card_state("deep-learning")
+    assert card is not None and card.state.interval > (date.max - DAY).days
+    assert card.due == date.max
+    store.rebuild()  # the same state replayed from the log
+    assert store.card_state("deep-learning") == card
+
+
 def test_lapses_count_failures_after_a_success(store: Store) -> None:
     for g in (1, 4, 4, 2, 4, 0):
         grade(store, "mlp", g)
