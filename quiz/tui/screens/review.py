@@ -6,6 +6,7 @@ cards and logs practice grades, which never move a schedule.
 
 from __future__ import annotations
 
+import gc
 import time
 from typing import TYPE_CHECKING
 
@@ -157,7 +158,7 @@ class ReviewScreen(Screen[None]):
         # Render the answer hidden while the user thinks, so revealing is instant; but
         # only once the question has been on screen a moment: building the Markdown
         # takes a good part of a second, and the question must not wait for it.
-        self.set_timer(PRERENDER_DELAY, lambda c=card: self.render_answer(c))
+        self.set_timer(PRERENDER_DELAY, lambda c=card: self.render_answer(c, idle=True))
         for bar in self.query(GradeBar):
             bar.display = False
         status = self.app.take_status()
@@ -167,16 +168,20 @@ class ReviewScreen(Screen[None]):
         self.focus_next_card()
         self._update_header()
 
-    def render_answer(self, card: Card) -> None:
-        """Puts ``card``'s answer into the Markdown view, unless it is there already."""
+    def render_answer(self, card: Card, idle: bool = False) -> None:
+        """Puts ``card``'s answer into the Markdown view, unless it is there already.
+
+        ``idle``: the user is reading the question (not waiting on a key), a moment
+        to collect the garbage of the previous card as well.
+        """
         if self.card is not card or self.rendered == card.id:
             return
         self.rendered = card.id
         self.run_worker(
-            self._fill_answer(card), group="render", exclusive=True, exit_on_error=False
+            self._fill_answer(card, idle), group="render", exclusive=True, exit_on_error=False
         )
 
-    async def _fill_answer(self, card: Card) -> None:
+    async def _fill_answer(self, card: Card, idle: bool) -> None:
         # The Markdown widget (and its parser) is created on first use, not in
         # compose: that keeps it off the path to the first question.
         from textual.widgets import Markdown
@@ -187,6 +192,13 @@ class ReviewScreen(Screen[None]):
             view = Markdown(id="model-answer")
             await self.query_one("#reveal").mount(view)
         await view.update(card.body)
+        if idle:
+            # The previous answer's Markdown blocks are garbage now, in reference
+            # cycles that only a full collection frees: some 10,000 objects a card.
+            # Left to the automatic collector, they went as a 50-100 ms pause every
+            # few cards, at any moment (a key press included). Freed here instead,
+            # while the question is being read: about 20 ms.
+            gc.collect()
 
     def focus_next_card(self) -> None:
         """Keeps focus off the answer box so keys act on the card."""
