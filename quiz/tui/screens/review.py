@@ -210,8 +210,8 @@ class ReviewScreen(Screen[None]):
             self.query_one(TodayBar).update(f"Practice · {len(self.practice)} cards")
             bar.update(self.position, len(self.practice))
             return
-        self.query_one(TodayBar).refresh_from(self.app.session)
         progress = self.app.session.progress()
+        self.query_one(TodayBar).refresh_from(self.app.session, progress)
         bar.update(progress.done_today, progress.done_today + progress.left)
 
     def action_reveal(self) -> None:

@@ -5,15 +5,17 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from quiz.days import current_streak
-from quiz.session import Session
+from quiz.session import Progress, Session
 
 
 class TodayBar(Static):
     """Cards left, new, done today and the current streak."""
 
-    def refresh_from(self, session: Session) -> None:
-        """Recomputes the figures from the session."""
-        progress = session.progress()
+    def refresh_from(self, session: Session, progress: Progress | None = None) -> None:
+        """Recomputes the figures from the session (``progress``: its counts, when the
+        caller has just read them)."""
+        if progress is None:
+            progress = session.progress()
         days = current_streak(session.store, session.today)
         self.update(
             f"[b]{progress.left}[/b] left · [b]{progress.new}[/b] new · "
