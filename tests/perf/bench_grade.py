@@ -154,7 +154,6 @@ async def press_latencies(db: Path, n: int, gc_log: FullCollections | None = Non
             await app.workers.wait_for_complete()  # the render, and the collection after it
             await pilot.press("space")
             await until(lambda s=screen: s.revealed, "revealed answer")  # type: ignore[misc]
-            await app.workers.wait_for_complete()  # the answer's Markdown, rendered
             await pilot.pause()
             before = screen.card
             painted = asyncio.Event()
