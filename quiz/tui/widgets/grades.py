@@ -41,12 +41,16 @@ class GradeBar(Horizontal):
         buttons exist too: they are made with the mark."""
         self.suggested = grade
         for button in self.query(Button).results(Button):
-            g = int(button.id.removeprefix("grade-")) if button.id else -1
+            g = _grade_of(button)
             button.label = self._label(g)
             button.set_class(g == grade, "suggested")
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        if event.button.id:
-            self.post_message(self.Chosen(int(event.button.id.removeprefix("grade-"))))
+        self.post_message(self.Chosen(_grade_of(event.button)))
+
+
+def _grade_of(button: Button) -> int:
+    """The grade a button made by :meth:`GradeBar.compose` stands for."""
+    return int((button.id or "").removeprefix("grade-"))
