@@ -6,12 +6,14 @@ import gc
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from quiz import crashlog
 from quiz.deck import Card, Deck
 from quiz.errors import QuizError
 from quiz.session import Session
@@ -27,8 +29,6 @@ class QuizApp(App[None]):
     TITLE = "quiz"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit", tooltip="Quit; every grade is already saved"),
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="interrupt"),
         Binding(
             "s",
             "progress",
@@ -39,6 +39,8 @@ class QuizApp(App[None]):
         Binding(
             "question_mark", "help", "Help", key_display="?", id="help", tooltip="List every key"
         ),
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit; every grade is already saved"),
+        Binding("ctrl+c", "interrupt", "Quit", show=False, priority=True, id="interrupt"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -48,6 +50,8 @@ class QuizApp(App[None]):
         self._status = ""
         self._writer_loading = False
         self._failed = False
+        self.crash_log: Path | None = None  # where an unexpected error was written
+        self.crash: BaseException | None = None
 
     def on_mount(self) -> None:
         # Not at once: Textual holds every frame until the app's start is over, and
@@ -56,6 +60,29 @@ class QuizApp(App[None]):
         # before that). The app's queue runs once the start is over, so the first
         # screen goes to the terminal as soon as it is laid out.
         self.call_later(self.show_today, True)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Every unexpected error ends here (Textual's own hook). The details go to a
+        # log file instead of a traceback in the terminal; quiz.cli prints one line
+        # with the file's path and exits non-zero. Grades need no saving: each one
+        # was committed before the next card showed.
+        self.crash = error
+        try:
+            self.crash_log = crashlog.write(error)
+        except Exception:
+            super()._handle_exception(error)
+            return
+        super()._handle_exception(error)
+        self._exit_renderables.clear()
+
+    def action_interrupt(self) -> None:
+        """ctrl+c quits from anywhere, a text box included (every grade is saved)."""
+        self.exit()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While a text box has the keys, the app's letter keys (q, s, ?) type into it:
+        # the footer must not offer them.
+        return not (action in ("quit", "progress", "help") and _typing(self))
 
     def load_writer(self) -> None:
         """Imports sqlite-utils (and with it NumPy) in a thread, once.
@@ -183,6 +210,13 @@ class QuizApp(App[None]):
         )
         yield SystemCommand("Help", "Every key on every screen", self.action_help)
         yield SystemCommand("Undo last grade", "Take back today's last grade", self.undo)
+
+
+def _typing(app: App[None]) -> bool:
+    from textual.widgets import Input, TextArea
+
+    focused = app.focused
+    return isinstance(focused, (Input, TextArea)) and not getattr(focused, "read_only", False)
 
 
 def _collect_from_now_on() -> None:

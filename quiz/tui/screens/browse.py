@@ -8,10 +8,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from quiz.stats import due_text, stage
 from quiz.tui.bindings import BACK
+from quiz.tui.widgets.footer import QuizFooter
 
 if TYPE_CHECKING:
     from quiz.tui.app import QuizApp
@@ -38,7 +39,7 @@ class BrowseScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("[b]All topics[/b] · enter opens a card", id="browse-title")
         yield DataTable(id="topics", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield QuizFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

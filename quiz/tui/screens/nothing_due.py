@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from quiz.stats import next_due
 from quiz.tui.bindings import BROWSE, PRACTICE_ALL
+from quiz.tui.widgets.footer import QuizFooter
 from quiz.tui.widgets.today import TodayBar
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ class NothingDueScreen(Screen[None]):
                 yield Button("p  Practice anyway", id="practice", compact=True)
             with Center():
                 yield Button("b  Browse the topics", id="browse", compact=True)
-        yield Footer()
+        yield QuizFooter(compact=True)
 
     def on_mount(self) -> None:
         session = self.app.session

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from quiz.session import GRADE_MEANINGS
 from quiz.stats import day_summary
 from quiz.tui.bindings import BROWSE, PRACTICE_ALL, UNDO
+from quiz.tui.widgets.footer import QuizFooter
 from quiz.tui.widgets.today import TodayBar
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ class SummaryScreen(Screen[None]):
         with Vertical(id="summary", classes="panel"):
             yield Static("[b]Done for today.[/b]", classes="title")
             yield Static(id="figures")
-        yield Footer()
+        yield QuizFooter(compact=True)
 
     def on_screen_resume(self) -> None:
         # Also runs when the screen is first shown: the one place its figures are read.
