@@ -259,19 +259,26 @@ class Store:
     # -- opening -----------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str]) -> Store:
-        """Opens the database at ``path``, creating it (and its folder) if missing.
+    def open(cls, path: str | os.PathLike[str], *, create: bool = True) -> Store:
+        """Opens the database at ``path``, creating it (and its folder) if missing
+        and ``create`` is True.
 
         A file that is not a quiz database is refused before anything is written to
         it, so it stays byte-for-byte as it was.
 
+        Args:
+            path: the database file.
+            create: whether a missing file is created. Commands that only read pass
+                False: a mistyped ``--db`` must not leave a new empty database (and
+                its folders) behind.
+
         Raises:
-            QuizError: the file or folder cannot be used; the message says why.
+            QuizError: the file or folder cannot be used, or (with ``create`` False)
+                there is no file; the message says why.
         """
         path = Path(path)
-        if path.is_dir():
-            raise QuizError(f"{path} is a folder, not a database file; pass --db FILE")
-        if path.exists():
+        if _exists(path) or not create:
+            require_database(path)
             _inspect_existing(path)
         else:
             try:
@@ -279,8 +286,20 @@ class Store:
             except OSError as exc:
                 raise QuizError(f"cannot create the folder {path.parent}: {_reason(exc)}") from None
         try:
-            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            if create:
+                conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            else:
+                # mode=rw: SQLite itself will not create the file, even if it is
+                # removed between the check above and this line.
+                conn = sqlite3.connect(
+                    f"{path.resolve().as_uri()}?mode=rw",
+                    uri=True,
+                    timeout=BUSY_TIMEOUT_MS / 1000,
+                    isolation_level=None,
+                )
         except sqlite3.Error as exc:
+            if not path.exists() and not create:
+                raise _no_database(path) from None
             if not path.exists() and not os.access(path.parent, os.W_OK):
                 raise QuizError(
                     f"cannot create {path}: the folder {path.parent} is read-only; "
@@ -650,6 +669,35 @@ def _use_wal(conn: sqlite3.Connection) -> None:
             if getattr(exc, "sqlite_errorname", "") != "SQLITE_BUSY" or time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
+
+
+def _no_database(path: Path) -> QuizError:
+    """The error for a command that needs a database where there is none."""
+    return QuizError(
+        f"there is no database at {path}: running 'quiz' starts one there; "
+        "to use another file, pass --db PATH or set QUIZ_DB"
+    )
+
+
+def require_database(path: Path) -> None:
+    """Refuses, creating nothing, a ``path`` that is not an existing file.
+
+    Raises:
+        QuizError: ``path`` is a folder, or nothing is there.
+    """
+    if not _exists(path):
+        raise _no_database(path)
+    if path.is_dir():
+        raise QuizError(f"{path} is a folder, not a database file; pass --db FILE")
+
+
+def _exists(path: Path) -> bool:
+    """Whether ``path`` exists; a folder on the way that cannot be searched is an
+    error the user can fix, not a traceback."""
+    try:
+        return path.exists()
+    except OSError as exc:
+        raise QuizError(f"cannot open {path}: {_reason(exc)}") from None
 
 
 def _inspect_existing(path: Path) -> None:

@@ -452,7 +452,10 @@ def test_a_database_in_a_read_only_folder_is_refused_with_one_line(tmp_path: Pat
         line = one_line_error(quiz_as_user("--db", str(db), "stats"))
         assert str(db) in line and "folder is read-only" in line
         assert "damaged" not in line  # the file is fine: do not send the user to a backup
-        line = one_line_error(quiz_as_user("--db", str(folder / "new.db"), "list"))
+        # A command that writes creates a missing database (one that only reads
+        # refuses it, creating nothing: see test_cli).
+        new = quiz_as_user("--db", str(folder / "new.db"), "config", "new-per-day", "5")
+        line = one_line_error(new)
         assert line == (
             f"quiz: error: cannot create {folder / 'new.db'}: the folder {folder} is "
             "read-only; pass --db with a file in a folder you can write to"
@@ -506,8 +509,10 @@ def test_a_folder_that_cannot_be_created_is_one_line(tmp_path: Path) -> None:
     # (Creating a missing folder is tested in test_store and test_cli.)
     blocker = tmp_path / "notes.txt"
     blocker.write_text("a file where a folder should be")
+    # A command that writes, as only those create a missing database.
+    write = ["config", "new-per-day", "5"]
     result = subprocess.run(
-        [sys.executable, "-m", "quiz", "--db", str(blocker / "quiz" / "quiz.db"), "list"],
+        [sys.executable, "-m", "quiz", "--db", str(blocker / "quiz" / "quiz.db"), *write],
         capture_output=True,
         text=True,
         timeout=60,
@@ -653,6 +658,7 @@ def in_syscall(pid: int, name: str, fd: int | None = None) -> bool:
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_ctrl_c_while_the_output_is_being_written(tmp_path: Path, name: str) -> None:
     """Ctrl-C as the command writes its output (here: to a reader that has stalled)."""
+    Store.open(tmp_path / "quiz.db").close()  # list and stats read an existing database
     with full_pipe() as (read_end, write_end):
         child = subprocess.Popen(
             [sys.executable, "-m", "quiz", *COMMANDS[name]],
