@@ -148,6 +148,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("quiz: interrupted; every grade made so far is saved", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:
+        # A bug, not a mistake of the user's: the details go to a log file, the
+        # terminal gets one line, and the exit status says it failed.
+        from quiz import crashlog
+
+        print(crashlog.one_line(exc, crashlog.write(exc)), file=sys.stderr)
+        return EXIT_ERROR
 
 
 def _session(args: argparse.Namespace, *, create: bool = False) -> tuple[Session, Deck]:
@@ -189,15 +196,22 @@ def _run_tui(args: argparse.Namespace) -> int:
 
 def _run_app(args: argparse.Namespace) -> int:
     session, _ = _session(args, create=True)
+    from quiz import config, crashlog
     from quiz.backup import AutoBackup
     from quiz.tui.app import QuizApp
 
     # The day's backup: a thread that copies the file once the first card is up.
     auto_backup = AutoBackup(session.store.path)
     with session.store:
-        QuizApp(session).run()
+        app = QuizApp(session, theme=config.load(session.store).theme)
+        app.run()
     if (problem := auto_backup.finish()) is not None:
         print(f"quiz: warning: no automatic backup today: {problem}", file=sys.stderr)
+    if app.crash is not None:
+        # The app has already written the details to a log file (see QuizApp).
+        where = app.crash_log or crashlog.log_folder()
+        print(crashlog.one_line(app.crash, where), file=sys.stderr)
+        return EXIT_ERROR
     return 0
 
 

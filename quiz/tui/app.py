@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.theme import Theme
 
 from quiz import crashlog
 from quiz.deck import Card, Deck
@@ -43,8 +44,10 @@ class QuizApp(App[None]):
         Binding("ctrl+c", "interrupt", "Quit", show=False, priority=True, id="interrupt"),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, theme: str | None = None) -> None:
         super().__init__()
+        if theme in self.available_themes:
+            self.theme = theme  # the one chosen last time (the config's "theme")
         self.session = session
         self.deck: Deck = session.deck
         self._status = ""
@@ -54,6 +57,8 @@ class QuizApp(App[None]):
         self.crash: BaseException | None = None
 
     def on_mount(self) -> None:
+        # From now on, a theme picked in the palette is the one the next start uses.
+        self.theme_changed_signal.subscribe(self, self._save_theme)
         # Not at once: Textual holds every frame until the app's start is over, and
         # a screen pushed here would be laid out inside it, its first frame dropped
         # and drawn only on the next change (with its "after refresh" work run
@@ -83,6 +88,11 @@ class QuizApp(App[None]):
         # While a text box has the keys, the app's letter keys (q, s, ?) type into it:
         # the footer must not offer them.
         return not (action in ("quit", "progress", "help") and _typing(self))
+
+    def _save_theme(self, theme: Theme) -> None:
+        from quiz import config
+
+        self.attempt(config.set_value, self.session.store, "theme", theme.name)
 
     def load_writer(self) -> None:
         """Imports sqlite-utils (and with it NumPy) in a thread, once.

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
 from quiz import config
 from quiz.days import current_streak
@@ -27,8 +27,10 @@ from quiz.stats import (
     retention,
     topics,
 )
+from quiz.text import plural
 from quiz.textcharts import bars, heatmap
 from quiz.tui.bindings import BACK
+from quiz.tui.widgets.footer import QuizFooter
 
 if TYPE_CHECKING:
     from quiz.tui.app import QuizApp
@@ -74,7 +76,7 @@ class ProgressScreen(Screen[None]):
                 yield Static(id="forecast-chart")
             with TabPane("Topics", id="topics"):
                 yield DataTable(id="mastery", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield QuizFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#mastery", DataTable)
@@ -192,27 +194,36 @@ class HistoryScreen(Screen[None]):
         self.card_id = card_id
 
     def compose(self) -> ComposeResult:
+        # Built here, not in on_mount: a screen popped as fast as it was pushed (two
+        # keys in one read) is unmounted before its on_mount runs, children gone.
         with VerticalScroll(id="history"):
-            yield Static(id="history-text")
-        yield Footer()
+            yield Static(self._text(), id="history-text")
+        yield QuizFooter(compact=True)
 
-    def on_mount(self) -> None:
+    def _text(self) -> Content:
         from datetime import UTC, datetime
 
         card = self.app.deck.get(self.card_id)
         title = card.title if card else self.card_id
         reviews = self.app.session.store.reviews_of(self.card_id)
-        lines = [f"[b]{escape(title)}[/b] · {len(reviews)} grade(s)", ""]
+        lines = [
+            Content.assemble((title, "bold"), f" · {plural(len(reviews), 'grade')}"),
+            Content(""),
+        ]
         for review in reversed(reviews):
             moment = datetime.fromtimestamp(review.ts_ms / 1000, tz=UTC).astimezone()
             lines.append(
-                f"[b]{moment:%a %-d %b %Y %H:%M}[/b]  grade {review.grade} ({review.mode})"
+                Content.assemble(
+                    (f"{moment:%a %-d %b %Y %H:%M}", "bold"),
+                    f"  grade {review.grade} ({review.mode})",
+                )
             )
             if review.answer.strip():
-                lines.append(f"  “{escape(review.answer.strip())}”")
+                # Content, not markup: an answer is shown as typed, brackets and all.
+                lines.append(Content(f"  “{review.answer.strip()}”"))
         if not reviews:
-            lines.append("Not reviewed yet.")
-        self.query_one("#history-text", Static).update("\n".join(lines))
+            lines.append(Content("Not reviewed yet."))
+        return Content("\n").join(lines)
 
 
 class InterviewDateScreen(ModalScreen[bool]):
@@ -239,7 +250,12 @@ class InterviewDateScreen(ModalScreen[bool]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         try:
-            config.set_value(self.app.session.store, "interview-date", text or None)
+            config.set_value(
+                self.app.session.store,
+                "interview-date",
+                text or None,
+                today=self.app.session.today,
+            )
         except QuizError as exc:
             self.query_one("#interview-error", Static).update(f"✗ {exc}")
             return
