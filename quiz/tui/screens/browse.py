@@ -42,6 +42,8 @@ class BrowseScreen(Screen[None]):
         yield QuizFooter(compact=True)
 
     def on_mount(self) -> None:
+        if not self.is_attached:
+            return  # quit in the same burst of keys that opened it: nothing to set up
         table = self.query_one(DataTable)
         table.add_columns("#", "Topic", "State", "Next review", "Ease")
         table.focus()

@@ -52,6 +52,8 @@ class CardScreen(Screen[None]):
         yield QuizFooter(compact=True)
 
     async def on_mount(self) -> None:
+        if not self.is_attached:
+            return  # quit in the same burst of keys that opened it: nothing to set up
         await self.query_one(KeyPoints).show(self.card, "")
         self.query_one("#card").focus()
 

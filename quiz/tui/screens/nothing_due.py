@@ -37,6 +37,8 @@ class NothingDueScreen(Screen[None]):
         yield QuizFooter(compact=True)
 
     def on_mount(self) -> None:
+        if not self.is_attached:
+            return  # quit in the same burst of keys that opened it: nothing to set up
         session = self.app.session
         self.query_one(TodayBar).refresh_from(session)
         day = next_due(session)

@@ -79,6 +79,8 @@ class ProgressScreen(Screen[None]):
         yield QuizFooter(compact=True)
 
     def on_mount(self) -> None:
+        if not self.is_attached:
+            return  # quit in the same burst of keys that opened it: nothing to set up
         table = self.query_one("#mastery", DataTable)
         table.add_columns("#", "Topic", "Ease", "Ivl", "Next", "Lapses", "Last", "Mastery")
 
@@ -245,6 +247,8 @@ class InterviewDateScreen(ModalScreen[bool]):
             yield Static(id="interview-error")
 
     def on_mount(self) -> None:
+        if not self.is_attached:
+            return  # quit in the same burst of keys that opened it: nothing to set up
         self.query_one("#interview-input", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -165,6 +165,11 @@ class ReviewScreen(Screen[None]):
         yield Static(id="hint")
 
     def on_mount(self) -> None:
+        # A screen opened and the app quit in the same burst of keys (d then q) is
+        # mounted while the app is closing, its children already gone: every
+        # screen's on_mount checks for that first.
+        if not self.is_attached:
+            return  # quit in the same burst of keys that opened it: nothing to set up
         self.show_card()
         # The footer (a widget per key) and the grade buttons, hidden until the answer
         # shows, are the costliest parts of the screen to build: they are added once
