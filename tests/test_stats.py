@@ -135,3 +135,26 @@ def test_bars_scale_to_the_tallest_value() -> None:
     chart = bars([0, 2, 4], height=2)
     assert chart == ["  █", " ██"]
     assert bars([0, 0], height=3)[-1] == "▁▁"
+
+
+def test_the_interview_is_marked_under_its_day_on_the_forecast(session: Session) -> None:
+    from quiz.cli import stats_text
+
+    log(session.store, "mlp", 4, session.today)
+    session.interview = session.today + timedelta(days=12)  # Tue 3 March + 12: Sun 15 March
+    figures = report(session)
+    assert figures["interview"]["forecast_index"] == 12
+    assert figures["forecast"][12]["day"] == "2026-03-15"
+    lines = stats_text(figures)
+    [marked] = [i for i, line in enumerate(lines) if "▲" in line]
+    assert lines[marked] == " " * 12 + "▲ interview Sun 15 Mar"
+    assert len(lines[marked - 1]) == 30  # right under the bars, one column a day
+    assert lines[marked + 1].startswith("today")
+
+    session.interview = session.today + timedelta(days=40)  # past the chart's 30 days
+    assert report(session)["interview"]["forecast_index"] is None
+    assert not any("▲" in line for line in stats_text(report(session)))
+    session.interview = session.today - timedelta(days=1)  # over
+    assert report(session)["interview"]["forecast_index"] is None
+    session.interview = None
+    assert not any("▲" in line for line in stats_text(report(session)))

@@ -72,6 +72,21 @@ async def test_setting_the_interview_date_from_the_tui(session: Session) -> None
         assert "interview in 10d, ready" in text_of(app, "#today")
 
 
+async def test_the_forecast_marks_the_interview_day(session: Session) -> None:
+    build_history(session)
+    session.interview = session.today + timedelta(days=12)  # Tue 3 March + 12
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        app.screen.query_one("#progress-tabs").active = "forecast"  # type: ignore[attr-defined]
+        await pilot.pause()
+        lines = text_of(app, "#forecast-chart").splitlines()
+        [marked] = [i for i, line in enumerate(lines) if "▲" in line]
+        assert lines[marked].rstrip() == " " * 12 + "▲ interview Sun 15 Mar"
+        assert lines[marked + 1].startswith("today")
+
+
 def test_progress_snapshot(snap_compare: Any, session: Session) -> None:
     build_history(session)
     session.interview = session.today + timedelta(days=12)

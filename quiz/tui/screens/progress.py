@@ -23,11 +23,12 @@ from quiz.stats import (
     daily,
     due_text,
     forecast,
+    forecast_column,
     interview,
     retention,
     topics,
 )
-from quiz.textcharts import bars, heatmap
+from quiz.textcharts import bars, heatmap, marker
 from quiz.tui.bindings import BACK
 
 if TYPE_CHECKING:
@@ -137,8 +138,11 @@ class ProgressScreen(Screen[None]):
             f"Reviews due in the next 30 days: {sum(counts)}"
             + (f" · busiest {busiest[0]:%a %-d %b} ({busiest[1]})" if sum(counts) else ""),
             *bars(counts, 5),
-            "today".ljust(24) + "+29 d".rjust(6),
         ]
+        column = forecast_column(due, session.interview)
+        if column is not None and session.interview is not None:
+            coming_text.append(marker(column, f"interview {session.interview:%a %-d %b}"))
+        coming_text.append("today".ljust(24) + "+29 d".rjust(6))
         if not sum(counts):
             coming_text.append("Nothing scheduled yet: new cards join the forecast once graded.")
         self.query_one("#forecast-chart", Static).update("\n".join(coming_text))
