@@ -22,7 +22,7 @@ async def test_s_opens_progress_with_streaks_heatmap_and_topics(session: Session
         await pilot.pause()
         assert isinstance(app.screen, ProgressScreen)
         overview = text_of(app, "#heatmap")
-        assert "Streak: 3 day(s) · best 17" in overview
+        assert "Streak: 3 days · best 17" in overview
         assert "less · ░ ▒ ▓ █ more" in overview
         assert "No interview date set" in text_of(app, "#readiness")
         recent = text_of(app, "#recent-charts")
@@ -45,6 +45,7 @@ async def test_a_topics_history_shows_the_typed_answers(session: Session) -> Non
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
         text = text_of(app, "#history-text")
+        assert "Deep learning · 20 grades" in text  # every study day but the missed one
         assert "answer 1 about deep learning" in text and "answer 21 about" in text
         assert text.index("answer 1 about") < text.index("answer 21 about")  # newest first
 
@@ -65,7 +66,7 @@ async def test_setting_the_interview_date_from_the_tui(session: Session) -> None
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ProgressScreen)
-        assert "Interview in 10 day(s)" in text_of(app, "#readiness")
+        assert "Interview in 10 days," in text_of(app, "#readiness")
         assert session.store.setting("interview-date") == target.isoformat()
         await pilot.press("escape")
         await pilot.pause()
@@ -85,6 +86,20 @@ async def test_the_forecast_marks_the_interview_day(session: Session) -> None:
         [marked] = [i for i, line in enumerate(lines) if "▲" in line]
         assert lines[marked].rstrip() == " " * 12 + "▲ interview Sun 15 Mar"
         assert lines[marked + 1].startswith("today")
+
+
+async def test_one_day_and_one_grade_are_singular(session: Session) -> None:
+    session.store.record("mlp", 4, "review", day=session.today, ts_ms=0)
+    session.interview = session.today + timedelta(days=1)
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        assert "Interview in 1 day," in text_of(app, "#readiness")
+        assert "Streak: 1 day ·" in text_of(app, "#heatmap")
+        app.push_screen(HistoryScreen("mlp"))
+        await pilot.pause()
+        assert "· 1 grade\n" in text_of(app, "#history-text")
 
 
 def test_progress_snapshot(snap_compare: Any, session: Session) -> None:

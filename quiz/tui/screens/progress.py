@@ -35,6 +35,11 @@ if TYPE_CHECKING:
     from quiz.tui.app import QuizApp
 
 
+def _count(n: int, noun: str) -> str:
+    """``n`` and the noun, plural unless ``n`` is 1: "1 day", "3 days"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _bar(share: float, width: int = 10) -> str:
     filled = round(share * width)
     return "█" * filled + "░" * (width - filled)
@@ -92,7 +97,7 @@ class ProgressScreen(Screen[None]):
             headline = f"Interview was on {coming.day:%-d %b %Y} · press i to change it"
         else:
             headline = (
-                f"Interview in {coming.days_left} day(s), {coming.day:%a %-d %b} · ready "
+                f"Interview in {_count(coming.days_left, 'day')}, {coming.day:%a %-d %b} · ready "
                 f"{coming.ready}/{coming.topics} {_bar(coming.readiness)} {coming.readiness:.0%}"
             )
         self.query_one("#readiness", Static).update(headline)
@@ -100,7 +105,7 @@ class ProgressScreen(Screen[None]):
         heat = daily(store, today, HEATMAP_DAYS)
         days = store.review_days()
         lines = [
-            f"Streak: {current_streak(store, today)} day(s) · best {best_streak(days)} · "
+            f"Streak: {_count(current_streak(store, today), 'day')} · best {best_streak(days)} · "
             f"{store.review_count()} reviews logged",
             "",
             *heatmap({d.day: d.reviews for d in heat}, today),
@@ -206,7 +211,7 @@ class HistoryScreen(Screen[None]):
         card = self.app.deck.get(self.card_id)
         title = card.title if card else self.card_id
         reviews = self.app.session.store.reviews_of(self.card_id)
-        lines = [f"[b]{escape(title)}[/b] · {len(reviews)} grade(s)", ""]
+        lines = [f"[b]{escape(title)}[/b] · {_count(len(reviews), 'grade')}", ""]
         for review in reversed(reviews):
             moment = datetime.fromtimestamp(review.ts_ms / 1000, tz=UTC).astimezone()
             lines.append(
