@@ -261,7 +261,7 @@ def _stats(args: argparse.Namespace) -> int:
 def stats_text(figures: dict[str, object]) -> list[str]:
     """``quiz stats`` as lines of text, from the same document ``--json`` prints."""
     from quiz.text import plural
-    from quiz.textcharts import bars, heatmap
+    from quiz.textcharts import bars, heatmap, marker
 
     f: dict[str, Any] = dict(figures)
     today = date.fromisoformat(f["today"])
@@ -299,8 +299,11 @@ def stats_text(figures: dict[str, object]) -> list[str]:
         "",
         f"Due in the next 30 days ({plural(sum(coming), 'review')}):",
         *bars(coming, height=3),
-        "today" + " " * 21 + "+29d",
     ]
+    if f["interview"] and f["interview"]["forecast_index"] is not None:
+        day = date.fromisoformat(f["interview"]["date"])
+        lines.append(marker(f["interview"]["forecast_index"], f"interview {day:%a %-d %b}"))
+    lines.append("today" + " " * 21 + "+29d")
     if f["reviews"] == 0:
         lines += ["", "No reviews yet: run 'quiz' to start your first session."]
     return lines

@@ -113,7 +113,8 @@ def apply(card: CardState | None, review: Review) -> CardState | None:
     return CardState(
         card_id=review.card_id,
         state=review.after,
-        # The log's due date: it may have been capped by an interview date.
+        # The log's due date: the interview plan (or, in older logs, a cap to the day
+        # before the interview) may have made it earlier than SM-2's.
         due=review.due_after or next_due(review.day, review.after.interval),
         lapses=(card.lapses if card else 0) + (review.grade < 3 and review.before.repetitions > 0),
         reviews=(card.reviews if card else 0) + 1,
@@ -123,19 +124,14 @@ def apply(card: CardState | None, review: Review) -> CardState | None:
     )
 
 
-def next_due(day: date, interval: int, interview: date | None = None) -> date:
-    """The day of the next review after a review on ``day``.
+def next_due(day: date, interval: int) -> date:
+    """The day SM-2 asks a card again after a review on ``day``: ``interval`` days on.
 
-    SM-2's interval, except that before an interview date the next review never lands
-    after it: it is brought forward to the day before the interview (or, on that day,
-    to the interview day itself). The interval, and so SM-2's state, is unchanged; once
-    the interview has passed, or without one, this is plain SM-2.
+    An interview date does not change it: the plan (:mod:`quiz.plan`) may store an
+    earlier day, and the log keeps the interval, so the SM-2 day is never lost.
     """
     # SM-2's intervals grow geometrically; a date stops at the year 9999.
-    due = day + timedelta(days=min(interval, (date.max - day).days))
-    if interview is None or day >= interview:
-        return due
-    return min(due, max(day + timedelta(days=1), interview - timedelta(days=1)))
+    return day + timedelta(days=min(interval, (date.max - day).days))
 
 
 def _card_from_row(row: RowLike) -> CardState:
@@ -472,13 +468,17 @@ class Store:
         ts_ms: int,
         answer: str = "",
         answer_ms: int | None = None,
-        interview: date | None = None,
+        schedule: Callable[[date], date] | None = None,
     ) -> Review:
         """Logs a grade and, in ``review`` mode, moves the card's SM-2 schedule.
 
-        Both happen in one transaction, committed before this returns. With an
-        ``interview`` date, the next review is capped to land before it (see
-        :func:`next_due`).
+        Both happen in one transaction, committed before this returns.
+
+        Args:
+            schedule: for a ``review`` grade, turns the day SM-2 says into the day
+                to store (an interview plan may bring it forward). It is called inside
+                the transaction, so it sees every other card as it is. Its answer is
+                kept between ``day`` + 1 and the SM-2 day. None: the SM-2 day.
 
         Raises:
             ValueError: ``grade`` is not an int 0-5 or ``mode`` is unknown.
@@ -509,7 +509,10 @@ class Store:
                 "answer": answer,
             }
             if mode == "review":
-                row["due_after"] = next_due(day, after.interval, interview).isoformat()
+                due = next_due(day, after.interval)
+                if schedule is not None:
+                    due = max(min(schedule(due), due), next_due(day, min(1, after.interval)))
+                row["due_after"] = due.isoformat()
             elif card:
                 row["due_after"] = card.due.isoformat()
             table = self.db["reviews"]
@@ -569,7 +572,7 @@ class Store:
 
     def append_reviews(self, rows: Iterable[Mapping[str, Any]]) -> int:
         """Appends many grades to the log in one transaction, as :meth:`record` would
-        one at a time (without an interview cap): for importing a history in bulk.
+        one at a time (with SM-2's own due dates, no plan): for importing a history in bulk.
 
         Each row holds ``card_id``, ``day`` (a date), ``ts_ms``, ``grade`` and
         ``mode``, and may hold ``answer`` and ``answer_ms``. The SM-2 columns and the

@@ -438,7 +438,13 @@ def test_stats_interview_line(days_left: int, expected: str) -> None:
     from quiz.cli import stats_text
 
     day = date(2026, 12, 1) + timedelta(days=days_left)
-    interview = {"date": day.isoformat(), "days_left": days_left, "ready": 3, "readiness": 0.2}
+    interview = {
+        "date": day.isoformat(),
+        "days_left": days_left,
+        "ready": 3,
+        "readiness": 0.2,
+        "forecast_index": days_left if 0 <= days_left < 30 else None,
+    }
     assert expected in stats_text(stats_figures(interview=interview))
 
 

@@ -41,7 +41,8 @@ Q_DEEP_LEARNING = "What is deep learning?"
 Q_NEURAL_NETWORK = "What is a neural network?"
 Q_MLP = "What is a multilayer perceptron (MLP)?"
 REVEALED = "Grade your recall"
-TYPE_ANSWER_KEY = "a Type answer"  # in the footer while the card (not a text box) has focus
+# In the footer once the answer box (which has the keys when a card shows) is ready.
+ANSWER_BOX_READY = "Check answer"
 
 # tmux's own settings, not the user's ~/.tmux.conf: the pane stays after the app exits
 # (so its exit status and last screen can be read), no status line takes a row, and
@@ -188,9 +189,11 @@ def start_quiz(term: Terminal, db: Path) -> None:
 
 
 def reveal_and_grade(term: Terminal, question: str, grade: str, timeout: float = 15.0) -> None:
-    """Waits for ``question``, reveals the answer with space, and grades it."""
+    """Waits for ``question``, reveals the answer with enter (nothing typed), and
+    grades it."""
     term.wait_for(question, timeout=timeout)
-    term.send("space")
+    term.wait_for(ANSWER_BOX_READY)
+    term.send("Enter")
     term.wait_for(REVEALED)
     term.send(grade)
 
@@ -214,12 +217,17 @@ def test_grade_undo_regrade_and_quit(term: Terminal, tmp_path: Path) -> None:
     reveal_and_grade(term, Q_NEURAL_NETWORK, "2")
 
     term.wait_for(Q_MLP)
+    # Typed in the box, "u" is a letter of the answer; outside it, it undoes.
+    term.send("Escape")
+    term.wait_for("u Undo")
     term.send("u")  # takes the 2 back: the same card, asked again as a scheduled review
     screen = term.wait_for(Q_NEURAL_NETWORK)
     assert "Topic 2 of 15" in screen, f"the undone card is not asked as a review:\n{screen}"
     reveal_and_grade(term, Q_NEURAL_NETWORK, "4")
 
     term.wait_for(Q_MLP)
+    term.send("Escape")
+    term.wait_for("q Quit")
     term.send("q")
     status = term.wait_for_exit()
     output = term.scrollback()
@@ -246,12 +254,12 @@ def test_ctrl_c_mid_answer_exits_cleanly_and_keeps_the_grades(
     reveal_and_grade(term, Q_DEEP_LEARNING, "5", timeout=LAUNCH_TIMEOUT_S)
     reveal_and_grade(term, Q_NEURAL_NETWORK, "3")
 
-    # Half-way through typing an answer to the third card, with the answer box focused.
-    # "a" and the answer go in one write, as a fast typist or a paste sends them: the
-    # keys behind the "a" must land in the box (the "d" of "stacked" is the demo key).
+    # Half-way through typing an answer to the third card: every key of it, written
+    # in one go as a fast typist or a paste sends them, lands in the box (the "d" of
+    # "stacked" is the demo key outside the box, "s" stats, "a" the box's own key).
     term.wait_for(Q_MLP)
-    term.wait_for(TYPE_ANSWER_KEY)  # the footer is drawn: the card takes keys
-    term.type_text("astacked perceptrons")
+    term.wait_for(ANSWER_BOX_READY)
+    term.type_text("stacked perceptrons")
     term.wait_for("stacked perceptrons")
     term.send("C-c")
 

@@ -27,6 +27,7 @@ class QuizApp(App[None]):
     """Today's session over ``session``: review, browse, practice, demos."""
 
     CSS_PATH = "app.tcss"
+    TICK = 1.0  # seconds between looks at the clock
     TITLE = "quiz"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
@@ -59,6 +60,10 @@ class QuizApp(App[None]):
     def on_mount(self) -> None:
         # From now on, a theme picked in the palette is the one the next start uses.
         self.theme_changed_signal.subscribe(self, self._save_theme)
+        # The app's clock: a new study day (left open past the rollover hour), or a
+        # failed card whose minute is up, changes what the screen should show.
+        self._day = self.session.today
+        self.set_interval(self.TICK, self._tick)
         # Not at once: Textual holds every frame until the app's start is over, and
         # a screen pushed here would be laid out inside it, its first frame dropped
         # and drawn only on the next change (with its "after refresh" work run
@@ -88,6 +93,14 @@ class QuizApp(App[None]):
         # While a text box has the keys, the app's letter keys (q, s, ?) type into it:
         # the footer must not offer them.
         return not (action in ("quit", "progress", "help") and _typing(self))
+
+    def _tick(self) -> None:
+        """Tells the screen on top the time has moved (see each screen's ``tick``)."""
+        day = self.session.today
+        new_day, self._day = day != self._day, day
+        tick = getattr(self.screen, "tick", None)
+        if tick is not None:
+            tick(new_day)
 
     def _save_theme(self, theme: Theme) -> None:
         from quiz import config
@@ -119,7 +132,7 @@ class QuizApp(App[None]):
 
         if self.session.current() is not None:
             screen: Screen[None] = ReviewScreen()
-        elif first and self.session.progress().done_today == 0:
+        elif first and self.session.waiting() is None and self.session.progress().done_today == 0:
             from quiz.tui.screens.nothing_due import NothingDueScreen
 
             screen = NothingDueScreen()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -97,3 +98,13 @@ def build_history(session: Session) -> None:
                 answer=f"answer {back} about {card.title.lower()}",
                 answer_ms=10_000 + 1_000 * i,
             )
+
+
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], tries: int = 200) -> None:
+    """Polls the app until ``condition()`` holds (no fixed sleep); fails after
+    ``tries`` short pauses (about ten seconds)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the app never reached the state the test waits for")

@@ -23,7 +23,7 @@ from quiz.tui.widgets.grades import GradeBar
 from quiz.tui.widgets.keypoints import KeyPoints
 from quiz.tui.widgets.session_bar import SessionBar
 
-from .helpers import finish_yesterday_and_before, make_app, text_of
+from .helpers import finish_yesterday_and_before, make_app, text_of, until
 
 
 async def test_opens_on_the_first_due_card_then_reveal_and_grade(session: Session) -> None:
@@ -91,11 +91,12 @@ async def test_a_typed_answer_ticks_key_points_and_suggests_a_grade(session: Ses
         assert review.answer.startswith("representation learned")
 
 
-async def test_a_low_grade_comes_back_later_in_the_session(
+async def test_a_low_grade_comes_back_after_other_cards_or_a_minute(
     store: Store, deck: Deck, clock: Clock
 ) -> None:
     session = Session(store, deck, now=clock, new_per_day=2)
     app = make_app(session)
+    app.TICK = 0.05  # the app's look at the clock, sooner than once a second
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter", "2")
         await pilot.pause()
@@ -103,13 +104,37 @@ async def test_a_low_grade_comes_back_later_in_the_session(
         assert "Graded 2: back later today, then tomorrow" in text_of(app, "#hint")
         await pilot.press("enter", "5")
         await pilot.pause()
+        # Only the failed card is left: it does not come straight back.
+        assert isinstance(app.screen, SummaryScreen)
+        assert "“Deep learning” comes back in 60 s" in text_of(app, "#summary-title")
+        clock.advance(seconds=30)
+        await until(pilot, lambda: "comes back in 30 s" in text_of(app, "#summary-title"))
+        clock.advance(seconds=31)
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
         assert "What is deep learning?" in text_of(app, "#question")
         assert "Again" in text_of(app, "#mode")
         await pilot.press("enter", "4")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
+        assert "Done for today." in text_of(app, "#summary-title")
         modes = [(r.grade, r.mode) for r in store.reviews_of("deep-learning")]
         assert modes == [(2, "review"), (4, "drill")]
+
+
+async def test_the_app_left_open_past_the_rollover_starts_the_new_day(
+    session: Session, clock: Clock
+) -> None:
+    app = make_app(session)
+    app.TICK = 0.05
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(15):
+            await pilot.press("enter", "5")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "0 left" in text_of(app, "#today")
+        clock.advance(days=1)  # 10:00 tomorrow: every card is due again (interval 1)
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        assert "15 left" in text_of(app, "#today") and "0 done today" in text_of(app, "#today")
 
 
 async def test_undo_takes_the_grade_back_and_asks_the_card_again(session: Session) -> None:

@@ -50,6 +50,11 @@ class NothingDueScreen(Screen[None]):
             text = f"The next card is due {when}, on {day:%A %-d %B}."
         self.query_one("#next-due", Static).update(text)
 
+    def tick(self, new_day: bool) -> None:
+        """The app's clock: on a new study day with cards due, go to them."""
+        if new_day and self.app.session.current() is not None:
+            self.app.show_today()
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "practice":
             self.app.action_practice()

@@ -23,12 +23,13 @@ from quiz.stats import (
     daily,
     due_text,
     forecast,
+    forecast_column,
     interview,
     retention,
     topics,
 )
 from quiz.text import plural
-from quiz.textcharts import bars, heatmap
+from quiz.textcharts import bars, heatmap, marker
 from quiz.tui.bindings import BACK
 from quiz.tui.widgets.footer import QuizFooter
 
@@ -95,7 +96,7 @@ class ProgressScreen(Screen[None]):
             headline = f"Interview was on {coming.day:%-d %b %Y} · press i to change it"
         else:
             headline = (
-                f"Interview in {coming.days_left} day(s), {coming.day:%a %-d %b} · ready "
+                f"Interview in {plural(coming.days_left, 'day')}, {coming.day:%a %-d %b} · ready "
                 f"{coming.ready}/{coming.topics} {_bar(coming.readiness)} {coming.readiness:.0%}"
             )
         self.query_one("#readiness", Static).update(headline)
@@ -103,8 +104,8 @@ class ProgressScreen(Screen[None]):
         heat = daily(store, today, HEATMAP_DAYS)
         days = store.review_days()
         lines = [
-            f"Streak: {current_streak(store, today)} day(s) · best {best_streak(days)} · "
-            f"{store.review_count()} reviews logged",
+            f"Streak: {plural(current_streak(store, today), 'day')} · best {best_streak(days)} · "
+            f"{plural(store.review_count(), 'review')} logged",
             "",
             *heatmap({d.day: d.reviews for d in heat}, today),
         ]
@@ -141,8 +142,11 @@ class ProgressScreen(Screen[None]):
             f"Reviews due in the next 30 days: {sum(counts)}"
             + (f" · busiest {busiest[0]:%a %-d %b} ({busiest[1]})" if sum(counts) else ""),
             *bars(counts, 5),
-            "today".ljust(24) + "+29 d".rjust(6),
         ]
+        column = forecast_column(due, session.interview)
+        if column is not None and session.interview is not None:
+            coming_text.append(marker(column, f"interview {session.interview:%a %-d %b}"))
+        coming_text.append("today".ljust(24) + "+29 d".rjust(6))
         if not sum(counts):
             coming_text.append("Nothing scheduled yet: new cards join the forecast once graded.")
         self.query_one("#forecast-chart", Static).update("\n".join(coming_text))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gc
 import time
+from datetime import date
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -33,6 +34,7 @@ from textual.widgets import Static
 
 from quiz.deck import Card
 from quiz.session import suggest_grade
+from quiz.text import plural
 from quiz.tui.bindings import BROWSE, DEMO, UNDO
 from quiz.tui.widgets.answer_box import AnswerBox
 from quiz.tui.widgets.card_text import answer_markdown
@@ -68,8 +70,10 @@ class RevealedPart(Vertical):
             self.scroll_visible(animate=False, top=True)
 
 
-def _interval_text(days: int) -> str:
-    return "tomorrow" if days == 1 else f"in {days} days"
+def next_review_text(days: int, due: date) -> str:
+    """When a card comes back, in words and as a date: "in 13 days (Mon 14 Dec)"."""
+    when = "tomorrow" if days == 1 else f"in {plural(days, 'day')}"
+    return f"{when} ({due:%a %-d %b})"
 
 
 class ReviewScreen(Screen[None]):
@@ -196,6 +200,12 @@ class ReviewScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         # Back from another screen (progress, browse, practice): figures may have moved.
         if self.card is not None:
+            self._update_header()
+
+    def tick(self, new_day: bool) -> None:
+        """The app's clock: on a new study day the header counts the new day's cards
+        (the card on screen stays: its grade goes to it, logged on the new day)."""
+        if new_day and self.card is not None:
             self._update_header()
 
     # -- state -----------------------------------------------------------------------
@@ -425,17 +435,19 @@ class ReviewScreen(Screen[None]):
             self.app.set_status(f"✓ Practice grade {grade} logged; schedule unchanged")
             self.position += 1
         else:
-            result = self.app.attempt(self.app.session.grade, grade, self.answer, spent)
+            result = self.app.attempt(self.app.session.grade, card.id, grade, self.answer, spent)
             if result is None:
                 return  # not saved: the card stays, and the error is on screen
             # Said in the hint line of the next card, not in a toast that would
-            # cover the question at 80×24.
+            # cover the question at 80×24. The date is the day the card is really
+            # asked (an interview date can bring it before SM-2's interval).
+            when = next_review_text(result.days, result.due)
             if result.again_today:
                 message = f"✓ Graded {grade}: back later today"
                 if result.review.mode == "review":
-                    message += f", then {_interval_text(result.interval)}"
+                    message += f", then {when}"
             else:
-                message = f"✓ Graded {grade}: next review {_interval_text(result.interval)}"
+                message = f"✓ Graded {grade}: next review {when}"
             self.app.set_status(message)
         self.show_card()
         self.refresh_bindings()
