@@ -311,7 +311,6 @@ def stats_text(figures: dict[str, object]) -> list[str]:
 
 def _export(args: argparse.Namespace) -> int:
     from quiz import export
-    from quiz.store import _reason
     from quiz.text import plural
 
     if args.format == "apkg":
@@ -324,15 +323,11 @@ def _export(args: argparse.Namespace) -> int:
         return 0
     session, _ = _session(args)
     with session.store as store:
-        writer = export.write_csv if args.format == "csv" else export.write_json
         if args.output in (None, "-"):
+            writer = export.write_csv if args.format == "csv" else export.write_json
             writer(store, sys.stdout)
             return 0
-        try:
-            with open(args.output, "w", encoding="utf-8", newline="") as out:
-                count = writer(store, out)
-        except OSError as exc:
-            raise QuizError(f"cannot write {args.output}: {_reason(exc)}") from None
+        count = export.save_log(store, Path(args.output), args.format)
         print(f"wrote {plural(count, 'review')} to {args.output}", file=sys.stderr)
     return 0
 
