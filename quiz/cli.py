@@ -317,7 +317,11 @@ def _export(args: argparse.Namespace) -> int:
         # The cards only: no progress goes into the deck, so no database is needed.
         from quiz.deck import load_deck
 
+        from quiz.store import resolve_path
+
         path = Path(args.output or "quiz-deck.apkg")
+        if path.resolve() == resolve_path(args.db).resolve():
+            raise QuizError(f"{path} is your quiz database; export to another file")
         count = export.write_apkg(load_deck(), path)
         print(f"wrote {plural(count, 'card')} to {path}", file=sys.stderr)
         return 0

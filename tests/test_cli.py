@@ -542,3 +542,13 @@ def test_the_anki_deck_needs_no_database(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert files_under(tmp_path) == {tmp_path / "deck.apkg"}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "apkg"])
+def test_export_never_writes_over_the_database(tmp_path: Path, fmt: str) -> None:
+    db = new_database(tmp_path / "q.db")
+    before = db.read_bytes()
+    result = quiz("--db", str(db), "export", "--format", fmt, "-o", str(db))
+    assert "is your quiz database" in assert_one_line_error(result, 1)
+    assert db.read_bytes() == before
+    assert quiz("--db", str(db), "list").returncode == 0
