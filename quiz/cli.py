@@ -316,7 +316,6 @@ def _export(args: argparse.Namespace) -> int:
     if args.format == "apkg":
         # The cards only: no progress goes into the deck, so no database is needed.
         from quiz.deck import load_deck
-
         from quiz.store import resolve_path
 
         path = Path(args.output or "quiz-deck.apkg")

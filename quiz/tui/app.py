@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -226,13 +227,62 @@ class QuizApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand(
-            "Browse topics", "All fifteen topics and their state", self.action_browse
+            "Progress and stats",
+            "Heatmap, streaks, the forecast, topics and interview readiness (s)",
+            self.action_progress,
         )
         yield SystemCommand(
-            "Practice", "Go through every card, weakest first", self.action_practice
+            "Set the interview date", "Reviews are planned before it", self.action_interview
         )
-        yield SystemCommand("Help", "Every key on every screen", self.action_help)
-        yield SystemCommand("Undo last grade", "Take back today's last grade", self.undo)
+        card = getattr(screen, "card", None)
+        if isinstance(card, Card) and card.demo:
+            yield SystemCommand(
+                f"Run the demo of “{card.title}”",
+                "The NumPy demo behind this answer (d)",
+                lambda: self.action_demo(card.id),
+            )
+        yield SystemCommand("Browse topics", "All topics and their state (b)", self.action_browse)
+        yield SystemCommand(
+            "Practice",
+            "Go through every card, weakest first; no schedule moves",
+            self.action_practice,
+        )
+        yield SystemCommand(
+            "Export the review log", "Every grade as CSV or JSON, to a file", self.action_export
+        )
+        yield SystemCommand(
+            "Back up now", "Copy the database into its backups folder", self.action_backup
+        )
+        yield SystemCommand("Undo last grade", "Take back today's last grade (u)", self.undo)
+        yield SystemCommand("Help", "Every key of this screen (?)", self.action_help)
+
+    def action_interview(self) -> None:
+        from quiz.tui.screens.progress import InterviewDateScreen
+
+        def done(changed: bool | None) -> None:
+            if changed:
+                resume = getattr(self.screen, "on_screen_resume", None)
+                if resume is not None:
+                    resume()  # the figures the screen shows may have moved
+
+        self.push_screen(InterviewDateScreen(), done)
+
+    def action_export(self) -> None:
+        from quiz.tui.screens.export import ExportScreen
+
+        self.push_screen(ExportScreen())
+
+    @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
+    def action_backup(self) -> None:
+        """Backs the database up now, in a thread (a large file takes a moment)."""
+        from quiz.backup import backup
+
+        try:
+            path = backup(self.session.store.path)
+        except (QuizError, OSError, sqlite3.Error) as exc:
+            self.call_from_thread(self.notify, str(exc), title="No backup", severity="error")
+            return
+        self.call_from_thread(self.notify, f"Saved {path}", title="Backed up")
 
 
 def _typing(app: App[None]) -> bool:

@@ -48,7 +48,7 @@ class ProgressScreen(Screen[None]):
     BINDINGS = [
         Binding(
             "i",
-            "interview",
+            "app.interview",
             "Interview date",
             id="interview",
             tooltip="Set or clear the date of your interview",
@@ -179,13 +179,6 @@ class ProgressScreen(Screen[None]):
         card = self.app.deck.get(card_id or "")
         if card is not None:
             self.app.push_screen(HistoryScreen(card.id))
-
-    def action_interview(self) -> None:
-        def done(changed: bool | None) -> None:
-            if changed:
-                self.refresh_figures()
-
-        self.app.push_screen(InterviewDateScreen(), done)
 
 
 class HistoryScreen(Screen[None]):
