@@ -216,26 +216,20 @@ def _run_app(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from quiz.stats import due_text, stage
+    from quiz.stats import due_text, topics
 
-    session, deck = _session(args)
-    with session.store as store:
-        states = store.card_states()
+    session, _ = _session(args)
+    with session.store:
         today = session.today
-        rows = []
-        for card in deck:
-            state = states.get(card.id)
-            if state is None:
-                rows.append((f"{card.number:>2}", card.title, "new", "—"))
-            else:
-                rows.append(
-                    (
-                        f"{card.number:>2}",
-                        card.title,
-                        stage(state.state.interval),
-                        due_text(state.due, today, with_date=True),
-                    )
-                )
+        rows = [
+            (
+                f"{topic.number:>2}",
+                topic.title,
+                topic.state,
+                due_text(topic.due, today, with_date=True) if topic.due else "—",
+            )
+            for topic in topics(session)
+        ]
     header = ("#", "Topic", "State", "Next review")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
     for row in [header, *rows]:

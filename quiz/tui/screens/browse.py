@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from quiz.stats import due_text, stage
+from quiz.stats import due_text, topics
 from quiz.tui.bindings import BACK
 from quiz.tui.widgets.footer import QuizFooter
 
@@ -57,19 +57,14 @@ class BrowseScreen(Screen[None]):
         row = table.cursor_row
         table.clear()
         session = self.app.session
-        states = session.store.card_states()
         today = session.today
-        for card in self.app.deck:
-            state = states.get(card.id)
-            if state is None:
-                cells = ("new", "—", "—")
-            else:
-                cells = (
-                    stage(state.state.interval),
-                    due_text(state.due, today),
-                    f"{state.state.easiness:.2f}",
-                )
-            table.add_row(str(card.number), card.title, *cells, key=card.id)
+        for topic in topics(session):
+            cells = (
+                (topic.state, "—", "—")
+                if topic.due is None or topic.easiness is None
+                else (topic.state, due_text(topic.due, today), f"{topic.easiness:.2f}")
+            )
+            table.add_row(str(topic.number), topic.title, *cells, key=topic.card_id)
         table.move_cursor(row=row)
 
     def selected(self) -> str | None:
