@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Input
 from quiz.session import Session
 from quiz.tui.screens.progress import HistoryScreen, ProgressScreen
 
-from .helpers import build_history, make_app, text_of
+from .helpers import build_history, make_app, screen_text, text_of
 
 
 async def test_s_opens_progress_with_streaks_heatmap_and_topics(session: Session) -> None:
@@ -123,5 +123,9 @@ def test_progress_topics_snapshot(snap_compare: Any, session: Session) -> None:
         await pilot.pause()
         pilot.app.screen.query_one("#progress-tabs").active = "topics"  # type: ignore[attr-defined]
         await pilot.pause()
+        # Every column, the mastery percentage included, fits at 80 columns.
+        rows = screen_text(pilot.app).splitlines()
+        [first] = [row for row in rows if "Deep learning" in row]
+        assert "Mastery" in screen_text(pilot.app) and first.rstrip().endswith("%"), first
 
     assert snap_compare(make_app(session), run_before=open_topics)

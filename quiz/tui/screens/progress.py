@@ -156,13 +156,13 @@ class ProgressScreen(Screen[None]):
         for topic in topics(session):
             table.add_row(
                 str(topic.number),
-                topic.title if len(topic.title) <= 22 else topic.title[:21] + "…",
+                topic.title if len(topic.title) <= 20 else topic.title[:19] + "…",
                 f"{topic.easiness:.2f}" if topic.easiness is not None else "—",
                 f"{topic.interval}d" if topic.interval else "—",
                 due_text(topic.due, today) if topic.due else "new",
                 str(topic.lapses),
                 " ".join(map(str, topic.last_grades)) or "—",
-                f"{_bar(topic.mastery, 8)} {topic.mastery:.0%}",
+                f"{_bar(topic.mastery, 5)} {topic.mastery:.0%}",
                 key=topic.card_id,
             )
 
