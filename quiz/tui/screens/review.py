@@ -54,6 +54,15 @@ TYPING_HINT = "Type your answer; enter checks it · esc leaves the box (then spa
 OUTSIDE_HINT = "space reveals the answer · a (or tab) goes back into the answer box"
 
 
+class CardPane(VerticalScroll):
+    """The scrolling card. ``End`` anchors it to the bottom, so the end stays in view
+    while the answer is still being laid out (pressed right after a reveal, End would
+    otherwise stop at the end of what was there then); any other scroll lets go."""
+
+    def action_scroll_end(self) -> None:
+        self.anchor()
+
+
 class RevealedPart(Vertical):
     """What a reveal shows; scrolled to the top of the card pane when it appears."""
 
@@ -157,7 +166,7 @@ class ReviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield TodayBar(id="today")
         yield SessionBar(id="progress")
-        with VerticalScroll(id="card"):
+        with CardPane(id="card"):
             yield Static(id="mode")
             yield Static(id="question")
             yield AnswerBox(
@@ -283,7 +292,9 @@ class ReviewScreen(Screen[None]):
         for bar in self.query(GradeBar):
             bar.display = False
         self.status = self.app.take_status()
-        self.query_one("#card", VerticalScroll).scroll_home(animate=False)
+        pane = self.query_one("#card", CardPane)
+        pane.anchor(False)
+        pane.scroll_home(animate=False)
         # Focused now, not on the next cycle as widget.focus() does: keys already on
         # their way (a fast typist) land in the box, never on a command.
         self.set_focus(box)
