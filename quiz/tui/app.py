@@ -256,6 +256,12 @@ class QuizApp(App[None]):
         yield SystemCommand("Undo last grade", "Take back today's last grade (u)", self.undo)
         yield SystemCommand("Help", "Every key of this screen (?)", self.action_help)
 
+    def action_command_palette(self) -> None:
+        from quiz.tui.widgets.palette import QuizPalette
+
+        if self.use_command_palette and not QuizPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(QuizPalette(id="--command-palette"))
+
     def action_interview(self) -> None:
         from quiz.tui.screens.progress import InterviewDateScreen
 

@@ -23,7 +23,7 @@ async def run_command(pilot: object, words: str) -> None:
 
     assert isinstance(pilot, Pilot)
     await pilot.press("ctrl+p")
-    await until(pilot, lambda: type(pilot.app.screen).__name__ == "CommandPalette")
+    await until(pilot, lambda: type(pilot.app.screen).__name__ == "QuizPalette")
     await pilot.press(*words)
 
     def listed() -> bool:  # the palette searches as it is typed: poll for the match
@@ -98,3 +98,20 @@ async def test_the_palette_backs_up_now(session: Session) -> None:
         await run_command(pilot, "back up now")
         await until(pilot, lambda: folder.is_dir() and any(folder.glob("*manual*")))
         await until(pilot, lambda: any(n.title == "Backed up" for n in app._notifications))
+
+
+async def test_page_keys_as_the_first_matches_arrive_do_not_end_the_app(
+    session: Session,
+) -> None:
+    # Found by the monkey test: Textual's option list raised KeyError on a PageDown
+    # pressed before it had laid out the options it had just been given.
+    from textual import events
+
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in ("ctrl+p", "b", "pagedown", "pageup", "pagedown"):
+            assert app._driver is not None
+            app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause()
+        assert app.is_running and type(app.screen).__name__ == "QuizPalette"

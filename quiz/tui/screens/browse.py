@@ -49,6 +49,8 @@ class BrowseScreen(Screen[None]):
         table.focus()
 
     def on_screen_resume(self) -> None:
+        if not self.is_attached:
+            return  # the app is closing
         # Also runs when the screen is first shown: the one place its figures are read.
         self.fill()
 

@@ -207,6 +207,8 @@ class ReviewScreen(Screen[None]):
         return bar
 
     def on_screen_resume(self) -> None:
+        if not self.is_attached:
+            return  # the app is closing
         # Back from another screen (progress, browse, practice): figures may have moved.
         if self.card is not None:
             self._update_header()

@@ -41,6 +41,8 @@ class SummaryScreen(Screen[None]):
         yield QuizFooter(compact=True)
 
     def on_screen_resume(self) -> None:
+        if not self.is_attached:
+            return  # the app is closing
         # Also runs when the screen is first shown: the one place its figures are read.
         if not self.tick(new_day=False):
             self.refresh_figures()
