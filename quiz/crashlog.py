@@ -34,13 +34,17 @@ def write(error: BaseException) -> Path:
     details are never lost to a second error.
     """
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    text = "".join(
-        [
-            f"quiz {__version__}, Python {sys.version.split()[0]}, {datetime.now().isoformat()}\n",
-            f"command: {' '.join(sys.argv)}\n\n",
-            *traceback.format_exception(error),
-        ]
-    )
+    parts = [
+        f"quiz {__version__}, Python {sys.version.split()[0]}, {datetime.now().isoformat()}\n",
+        f"command: {' '.join(sys.argv)}\n\n",
+        *traceback.format_exception(error),
+    ]
+    # A failed worker (Textual's WorkerFailed) holds the error it failed with, and
+    # that error's traceback is the one that says where.
+    inner = getattr(error, "error", None)
+    if isinstance(inner, BaseException):
+        parts += ["\nThe worker failed with:\n", *traceback.format_exception(inner)]
+    text = "".join(parts)
     for folder in (log_folder(), Path(tempfile.gettempdir())):
         try:
             folder.mkdir(parents=True, exist_ok=True)

@@ -44,7 +44,7 @@ EVERY_SCREEN = {
     "HelpScreen",
     "ProgressScreen",
     "DemoScreen",
-    "CommandPalette",
+    "QuizPalette",
 }
 
 
@@ -81,7 +81,7 @@ async def run_monkey(
                         clock.advance(hours=rng.choice([1, 6, 20]))  # days roll over too
                     # A burst, as fast hands, a paste or a held key deliver it: the
                     # app gets every key of it before it has acted on the first.
-                    burst = rng.choice([1, 1, 2, 3, 5, 8])
+                    burst = min(rng.choice([1, 1, 2, 3, 5, 8]), keys - pressed)
                     for _ in range(burst):
                         assert app._driver is not None
                         app._driver.send_message(monkey_key(rng))

@@ -115,3 +115,27 @@ async def test_page_keys_as_the_first_matches_arrive_do_not_end_the_app(
             app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
         await pilot.pause()
         assert app.is_running and type(app.screen).__name__ == "QuizPalette"
+
+
+async def test_fast_keys_in_and_out_of_the_palette_do_not_end_the_app(
+    session: Session,
+) -> None:
+    # Found by the monkey test: the palette's search worker, started by a typed
+    # letter, looked for its list after a key in the same burst had closed the
+    # palette. Seeded bursts of the keys a person uses in the palette.
+    import random
+
+    from textual import events
+
+    rng = random.Random(0)
+    keys = ["ctrl+p", "b", "r", "escape", "backspace", "enter", "down", "x"]
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for _ in range(30):
+            for key in rng.choices(keys, k=rng.choice([2, 3, 5, 8])):
+                assert app._driver is not None
+                app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+            await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert app.is_running
