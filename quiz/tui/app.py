@@ -256,6 +256,19 @@ class QuizApp(App[None]):
         yield SystemCommand("Undo last grade", "Take back today's last grade (u)", self.undo)
         yield SystemCommand("Help", "Every key of this screen (?)", self.action_help)
 
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        # The palette's "Save screenshot" runs a moment after it is chosen; chosen in
+        # the same burst of keys as Quit, it ran with no screen left (ScreenStackError,
+        # found by the monkey test). There is nothing to take then.
+        if not self.screen_stack:
+            return None
+        return super().deliver_screenshot(filename, path, time_format)
+
     def action_command_palette(self) -> None:
         from quiz.tui.widgets.palette import QuizPalette
 

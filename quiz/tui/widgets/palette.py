@@ -1,14 +1,17 @@
-"""Textual's command palette, without two crashes of fast keys."""
+"""Textual's command palette, without three crashes of fast keys."""
 
 from __future__ import annotations
 
+import asyncio
+
 from textual import work
+from textual.await_complete import AwaitComplete
 from textual.command import CommandList, CommandPalette
 from textual.css.query import NoMatches
 
 
 class QuizPalette(CommandPalette):
-    """The command palette, with two of Textual 8.2.8's races closed (both found by
+    """The command palette, with three of Textual 8.2.8's races closed (both found by
     the monkey test, each ending the app):
 
     - its option list moves a page by looking up where the highlighted option is
@@ -18,7 +21,18 @@ class QuizPalette(CommandPalette):
     - the search for matches runs in a worker that starts by looking up the list it
       fills when it has the matches: typed into a palette closed in the same burst
       of keys, it found the list gone. Its results are now dropped then.
+    - a command chosen twice in one burst (enter, enter) closed the palette twice,
+      and the second close took the screen under it off the stack. A palette that
+      is no longer on top now ignores being closed.
     """
+
+    def dismiss(self, result: object = None) -> AwaitComplete:
+        if self.app.screen is not self:
+            # Already closed: a second enter in the same burst selected again, and
+            # Textual's dismiss pops whatever screen is on top (the review screen,
+            # then none at all: ScreenStackError).
+            return AwaitComplete(asyncio.sleep(0))
+        return super().dismiss(result)  # type: ignore[arg-type]
 
     def _action_command_list(self, action: str) -> None:
         try:
