@@ -103,8 +103,8 @@ async def test_a_low_grade_comes_back_after_other_cards_or_a_minute(
         assert "neural network" in text_of(app, "#question").lower()
         assert "Graded 2: back later today, then tomorrow" in text_of(app, "#hint")
         await pilot.press("enter", "5")
-        await pilot.pause()
         # Only the failed card is left: it does not come straight back.
+        await until(pilot, lambda: bool(app.screen.query("#summary-title")))
         assert isinstance(app.screen, SummaryScreen)
         assert "“Deep learning” comes back in 60 s" in text_of(app, "#summary-title")
         clock.advance(seconds=30)
@@ -114,7 +114,7 @@ async def test_a_low_grade_comes_back_after_other_cards_or_a_minute(
         assert "What is deep learning?" in text_of(app, "#question")
         assert "Again" in text_of(app, "#mode")
         await pilot.press("enter", "4")
-        await pilot.pause()
+        await until(pilot, lambda: bool(app.screen.query("#summary-title")))
         assert isinstance(app.screen, SummaryScreen)
         assert "Done for today." in text_of(app, "#summary-title")
         modes = [(r.grade, r.mode) for r in store.reviews_of("deep-learning")]
