@@ -424,6 +424,23 @@ async def test_enter_on_a_refused_value_keeps_the_field_and_says_why(session: Se
         assert isinstance(app.screen, ReviewScreen)
 
 
+async def test_enter_right_behind_typed_keys_runs_the_typed_value(session: Session) -> None:
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_demo(app, "learning-rate")
+        type_fast(app, ["tab", *"0.7", "enter"])  # a burst, as fast typing sends it
+        await until(pilot, lambda: bool(screen.runs), "a run started")
+        assert [run.label for run in screen.runs] == ["lr=0.7"]
+        await until(pilot, lambda: not screen.running, "the run ended")
+        type_fast(app, ["tab", *"70", "enter"])  # steps=70, at once
+        await until(pilot, lambda: len(screen.runs) == 2, "a second run started")
+        assert screen.runs[-1].label == "lr=0.7, steps=70"
+        await until(pilot, lambda: not screen.running, "the second run ended")
+        type_fast(app, ["shift+tab", *"0.6", "tab", *"80", "enter"])  # two fields
+        await until(pilot, lambda: len(screen.runs) == 3, "a third run started")
+        assert screen.runs[-1].label == "lr=0.6, steps=80"
+
+
 async def test_a_runs_label_says_its_parameter_values(session: Session) -> None:
     app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:

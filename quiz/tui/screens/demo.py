@@ -77,8 +77,9 @@ class DemoScreen(Screen[None]):
             "Run",
             id="run-field",
             tooltip="In a field: run; a refused value keeps the field",
-            # Checked by the app before the field sees the key, so that a refused
-            # value can keep the focus and a valid one runs (see the action).
+            # Checked by the app before the field sees the key (and shown in the
+            # footer over the field's own enter), so that a refused value keeps the
+            # focus and a valid one runs; see the action for the order of keys.
             priority=True,
         ),
         # Three meanings of escape, one at a time (see check_action). The help
@@ -216,6 +217,21 @@ class DemoScreen(Screen[None]):
 
     def action_run_field(self) -> None:
         """Enter in a field: runs, or keeps the focus on a refused value and says why."""
+        # The app runs this priority binding as the key arrives, when keys typed just
+        # before it (into this field, or into one left by tab) may still wait in the
+        # fields' queues: the run is queued behind them in each field in turn, so it
+        # takes the values as typed, not as they were a moment before.
+        fields = list(self.query_one(ParamForm).query(Input))
+
+        def after(index: int) -> None:
+            if index < len(fields):
+                fields[index].call_later(after, index + 1)
+            else:
+                self._run_from_field()
+
+        after(0)
+
+    def _run_from_field(self) -> None:
         invalid = self.query_one(ParamForm).invalid_fields()
         if invalid and self.focused not in invalid:
             self.set_focus(invalid[0])  # the field to fix, not the one enter was in
