@@ -394,6 +394,19 @@ async def test_keys_typed_right_after_tab_land_in_the_next_field(session: Sessio
         assert (screen.focused, z.value, lr.value) == (z, "3", "0.1")
 
 
+async def test_editing_keys_typed_fast_act_in_the_order_typed(session: Session) -> None:
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_demo(app, "learning-rate")
+        lr = screen.query_one("#param-lr", Input)
+        type_fast(app, ["tab", "x", "backspace", "0", ".", "9"])
+        await pilot.pause()
+        assert lr.value == "0.9"
+        type_fast(app, ["home", "delete", "1", "end", "backspace", "5"])
+        await pilot.pause()
+        assert lr.value == "1.5"
+
+
 async def test_enter_on_a_refused_value_keeps_the_field_and_says_why(session: Session) -> None:
     app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:

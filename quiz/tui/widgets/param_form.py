@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.validation import ValidationResult, Validator
@@ -26,6 +27,24 @@ class ParamValidator(Validator):
         except ParamError as exc:
             return self.failure(str(exc))
         return self.success()
+
+
+class ParamInput(Input):
+    """An input whose own keys (backspace, arrows, home, enter...) act in the order typed.
+
+    Textual runs a focused widget's bindings only once the key has bubbled up to the
+    app, by which time the field has already taken the characters queued behind it:
+    typed fast (or sent at once, as tmux does), "x", backspace, "5", "0" gave "x5",
+    not "50". Here the field runs its own bindings as each key comes out of its queue.
+    """
+
+    async def _on_key(self, event: events.Key) -> None:
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if await self.app.run_action(binding.action, self):
+                event.stop()  # handled: the app must not run it again
+                event.prevent_default()
+                return
+        await super()._on_key(event)
 
 
 class ParamForm(Vertical):
@@ -54,7 +73,7 @@ class ParamForm(Vertical):
                 for param in self.params[start : start + self.PER_ROW]:
                     with Vertical(classes="field"):
                         yield Label(param.name)
-                        field = Input(
+                        field = ParamInput(
                             format_value(param, param.default),
                             id=f"param-{param.name}",
                             validators=[ParamValidator(param)],
