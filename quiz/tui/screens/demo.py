@@ -76,7 +76,7 @@ class DemoScreen(Screen[None]):
             "run_field",
             "Run",
             id="run-field",
-            tooltip="In a field: run; a refused value keeps the field",
+            tooltip="In a field: run, or say what is wrong",
             # Checked by the app before the field sees the key (and shown in the
             # footer over the field's own enter), so that a refused value keeps the
             # focus and a valid one runs; see the action for the order of keys.
@@ -89,7 +89,7 @@ class DemoScreen(Screen[None]):
             "back",
             "Back",
             id="back",
-            tooltip="Back to the card; first stops a run, or leaves a field",
+            tooltip="Cancel a run, leave a field, or go back",
         ),
         Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Stop the running demo"),
         Binding(
