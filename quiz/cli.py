@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 
 
+class UsageError(QuizError):
+    """A command given the wrong way (exit status 2, like argparse's own errors)."""
+
+
 def _db_option(parser: argparse.ArgumentParser, default: object) -> None:
     parser.add_argument(
         "--db",
@@ -76,12 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
     config = sub.add_parser(
         "config",
         parents=[common],
-        help="show or change settings (interview-date, new-per-day, rollover-hour)",
-        description="With no KEY, show every setting. 'quiz config KEY VALUE' sets one; "
-        "'quiz config KEY --clear' returns it to its default.",
+        help="show or change settings (interview-date, new-per-day, rollover-hour, theme)",
+        description="With no KEY, show every setting; 'quiz config KEY' shows one. "
+        "'quiz config KEY VALUE' sets one; 'quiz config KEY --clear' returns it to its "
+        "default.",
     )
-    config.add_argument("key", nargs="?", metavar="KEY")
-    config.add_argument("value", nargs="?", metavar="VALUE")
+    config.add_argument(
+        "key", nargs="?", metavar="KEY", help="interview-date, new-per-day, rollover-hour or theme"
+    )
+    config.add_argument("value", nargs="?", metavar="VALUE", help="the new value")
     config.add_argument("--clear", action="store_true", help="return KEY to its default")
     sub.add_parser(
         "due", parents=[common], help="one short line: cards due now (for a prompt or status bar)"
@@ -125,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except QuizError as exc:
         print(f"quiz: error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return EXIT_USAGE if isinstance(exc, UsageError) else EXIT_ERROR
     except sqlite3.Error as exc:
         # Damage deep in the file shows only when that page is read, past the checks
         # made on opening it.
@@ -141,18 +148,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("quiz: interrupted; every grade made so far is saved", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:
+        # A bug, not a mistake of the user's: the details go to a log file, the
+        # terminal gets one line, and the exit status says it failed.
+        from quiz import crashlog
+
+        print(crashlog.one_line(exc, crashlog.write(exc)), file=sys.stderr)
+        return EXIT_ERROR
 
 
-def _session(args: argparse.Namespace) -> tuple[Session, Deck]:
+def _session(args: argparse.Namespace, *, create: bool = False) -> tuple[Session, Deck]:
     """Loads the deck (first: a broken card is reported before the database is
-    touched) and opens the database."""
+    touched) and opens the database.
+
+    Only commands that write pass ``create``: one that only reads refuses a missing
+    database rather than leave a new empty one wherever a mistyped ``--db`` points.
+    """
     from quiz import config
     from quiz.deck import load_deck
     from quiz.session import Session
     from quiz.store import Store, resolve_path
 
     deck = load_deck()
-    store = Store.open(resolve_path(args.db))
+    store = Store.open(resolve_path(args.db), create=create)
     settings = config.load(store)
     session = Session(
         store,
@@ -177,40 +195,41 @@ def _run_tui(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace) -> int:
-    session, _ = _session(args)
+    session, _ = _session(args, create=True)
+    from quiz import config, crashlog
     from quiz.backup import AutoBackup
     from quiz.tui.app import QuizApp
 
     # The day's backup: a thread that copies the file once the first card is up.
     auto_backup = AutoBackup(session.store.path)
     with session.store:
-        QuizApp(session).run()
+        app = QuizApp(session, theme=config.load(session.store).theme)
+        app.run()
     if (problem := auto_backup.finish()) is not None:
         print(f"quiz: warning: no automatic backup today: {problem}", file=sys.stderr)
+    if app.crash is not None:
+        # The app has already written the details to a log file (see QuizApp).
+        where = app.crash_log or crashlog.log_folder()
+        print(crashlog.one_line(app.crash, where), file=sys.stderr)
+        return EXIT_ERROR
     return 0
 
 
 def _list(args: argparse.Namespace) -> int:
-    from quiz.stats import due_text, stage
+    from quiz.stats import due_text, topics
 
-    session, deck = _session(args)
-    with session.store as store:
-        states = store.card_states()
+    session, _ = _session(args)
+    with session.store:
         today = session.today
-        rows = []
-        for card in deck:
-            state = states.get(card.id)
-            if state is None:
-                rows.append((f"{card.number:>2}", card.title, "new", "—"))
-            else:
-                rows.append(
-                    (
-                        f"{card.number:>2}",
-                        card.title,
-                        stage(state.state.interval),
-                        due_text(state.due, today, with_date=True),
-                    )
-                )
+        rows = [
+            (
+                f"{topic.number:>2}",
+                topic.title,
+                topic.state,
+                due_text(topic.due, today, with_date=True) if topic.due else "—",
+            )
+            for topic in topics(session)
+        ]
     header = ("#", "Topic", "State", "Next review")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
     for row in [header, *rows]:
@@ -235,7 +254,8 @@ def _stats(args: argparse.Namespace) -> int:
 
 def stats_text(figures: dict[str, object]) -> list[str]:
     """``quiz stats`` as lines of text, from the same document ``--json`` prints."""
-    from quiz.textcharts import bars, heatmap
+    from quiz.text import plural
+    from quiz.textcharts import bars, heatmap, marker
 
     f: dict[str, Any] = dict(figures)
     today = date.fromisoformat(f["today"])
@@ -244,7 +264,7 @@ def stats_text(figures: dict[str, object]) -> list[str]:
         f"{f['reviewed_today']} graded",
         f"Cards: {f['cards']} ({f['new']} new, {f['learning']} learning, {f['mature']} mature)",
         f"Reviews logged: {f['reviews']}",
-        f"Streak: {f['streak']} day(s), best {f['best_streak']}",
+        f"Streak: {plural(f['streak'], 'day')}, best {plural(f['best_streak'], 'day')}",
     ]
     retention = f["retention_30d"]
     lines.append(
@@ -257,19 +277,27 @@ def stats_text(figures: dict[str, object]) -> list[str]:
     )
     if f["interview"]:
         iv = f["interview"]
-        lines.append(
-            f"Interview {iv['date']}: in {iv['days_left']} day(s); ready {iv['ready']} of "
-            f"{f['cards']} topics ({iv['readiness']:.0%})"
-        )
+        left = iv["days_left"]
+        if left < 0:
+            # Readiness is a countdown figure: once the day is over, only the date is news.
+            lines.append(f"Interview {iv['date']}: was {plural(-left, 'day')} ago")
+        else:
+            lines.append(
+                f"Interview {iv['date']}: {'today' if left == 0 else 'in ' + plural(left, 'day')}"
+                f"; ready {iv['ready']} of {plural(f['cards'], 'topic')} ({iv['readiness']:.0%})"
+            )
     counts = {date.fromisoformat(k): v for k, v in f["heatmap"].items()}
     lines += ["", "Reviews per day, last six months:", *heatmap(counts, today)]
     coming = [d["due"] for d in f["forecast"]]
     lines += [
         "",
-        f"Due in the next 30 days ({sum(coming)} reviews):",
+        f"Due in the next 30 days ({plural(sum(coming), 'review')}):",
         *bars(coming, height=3),
-        "today" + " " * 21 + "+29d",
     ]
+    if f["interview"] and f["interview"]["forecast_index"] is not None:
+        day = date.fromisoformat(f["interview"]["date"])
+        lines.append(marker(f["interview"]["forecast_index"], f"interview {day:%a %-d %b}"))
+    lines.append("today" + " " * 21 + "+29d")
     if f["reviews"] == 0:
         lines += ["", "No reviews yet: run 'quiz' to start your first session."]
     return lines
@@ -277,53 +305,100 @@ def stats_text(figures: dict[str, object]) -> list[str]:
 
 def _export(args: argparse.Namespace) -> int:
     from quiz import export
+    from quiz.text import plural
 
-    session, deck = _session(args)
+    if args.format == "apkg":
+        # The cards only: no progress goes into the deck, so no database is needed.
+        from quiz.deck import load_deck
+        from quiz.store import resolve_path
+
+        path = Path(args.output or "quiz-deck.apkg")
+        if path.resolve() == resolve_path(args.db).resolve():
+            raise QuizError(f"{path} is your quiz database; export to another file")
+        count = export.write_apkg(load_deck(), path)
+        print(f"wrote {plural(count, 'card')} to {path}", file=sys.stderr)
+        return 0
+    session, _ = _session(args)
     with session.store as store:
-        if args.format == "apkg":
-            path = Path(args.output or "quiz-deck.apkg")
-            count = export.write_apkg(deck, path)
-            print(f"wrote {count} cards to {path}", file=sys.stderr)
-            return 0
-        writer = export.write_csv if args.format == "csv" else export.write_json
         if args.output in (None, "-"):
+            writer = export.write_csv if args.format == "csv" else export.write_json
             writer(store, sys.stdout)
             return 0
-        try:
-            with open(args.output, "w", encoding="utf-8", newline="") as out:
-                count = writer(store, out)
-        except OSError as exc:
-            raise QuizError(f"cannot write {args.output}: {exc.strerror or exc}") from None
-        print(f"wrote {count} reviews to {args.output}", file=sys.stderr)
+        count = export.save_log(store, Path(args.output), args.format)
+        print(f"wrote {plural(count, 'review')} to {args.output}", file=sys.stderr)
     return 0
 
 
 def _config(args: argparse.Namespace) -> int:
     from quiz import config
 
-    session, _ = _session(args)
-    with session.store as store:
-        if args.key is None:
-            current = config.load(store)
-            shown = {
-                "interview-date": current.interview_date.isoformat()
-                if current.interview_date
-                else "not set",
-                "new-per-day": str(current.new_per_day),
-                "rollover-hour": f"{current.rollover_hour} (a study day starts at "
-                f"{current.rollover_hour}:00 local time)",
-            }
-            for key, value in shown.items():
-                print(f"{key:<15} {value}")
-            return 0
-        if args.clear == (args.value is not None):
-            raise QuizError(
-                "give a VALUE to set, or --clear to reset; e.g. "
-                "'quiz config interview-date 2026-12-15'"
-            )
-        config.set_value(store, args.key, None if args.clear else args.value)
-        print(f"{args.key} {'cleared' if args.clear else 'set to ' + args.value}")
+    if args.key is None:
+        if args.clear:
+            raise UsageError("--clear needs a KEY; e.g. 'quiz config interview-date --clear'")
+        return _show_config(args, None)
+    try:
+        config.check_key(args.key)
+    except QuizError as exc:
+        raise UsageError(str(exc)) from None
+    if args.clear and args.value is not None:
+        raise UsageError(
+            f"give a VALUE or --clear, not both; e.g. 'quiz config {args.key} --clear'"
+        )
+    if not args.clear and args.value is None:
+        return _show_config(args, args.key)
+    from quiz.days import local_now, study_day
+    from quiz.store import Store, resolve_path
+
+    path = resolve_path(args.db)
+    if args.value is not None:
+        # Checked before the database is opened, so that a mistake does not create
+        # one. A new database has no rollover hour stored: its today is the default.
+        try:
+            today = None if path.exists() else study_day(local_now())
+        except OSError:
+            today = None  # Store.open, next, says what is wrong with the path
+        config.parse(args.key, args.value, today=today)
+        if args.key == "theme":
+            _check_theme(args.value.strip())
+    with Store.open(path) as store:
+        today = study_day(local_now(), config.load(store).rollover_hour)
+        stored = config.set_value(store, args.key, args.value, today=today)
+    print(f"{args.key} cleared" if stored is None else f"{args.key} set to {stored}")
     return 0
+
+
+def _show_config(args: argparse.Namespace, key: str | None) -> int:
+    """Prints every setting, or only the value of ``key``."""
+    from quiz import config
+    from quiz.store import Store, resolve_path
+
+    with Store.open(resolve_path(args.db), create=False) as store:
+        current = config.load(store)
+    shown = {
+        "interview-date": current.interview_date.isoformat()
+        if current.interview_date
+        else "not set",
+        "new-per-day": str(current.new_per_day),
+        "rollover-hour": f"{current.rollover_hour} (a study day starts at "
+        f"{current.rollover_hour}:00 local time)",
+        "theme": current.theme or "not set (Textual's default)",
+    }
+    if key is not None:
+        print(shown[key])
+        return 0
+    width = max(map(len, shown))
+    for name, value in shown.items():
+        print(f"{name:<{width}}  {value}")
+    return 0
+
+
+def _check_theme(name: str) -> None:
+    """Refuses a theme the app does not have. Textual is imported only here: the
+    settings module never imports it."""
+    from textual.theme import BUILTIN_THEMES
+
+    if name not in BUILTIN_THEMES:
+        raise QuizError(f"there is no theme {name!r}; themes: {', '.join(sorted(BUILTIN_THEMES))}")
 
 
 def _due(args: argparse.Namespace) -> int:
@@ -336,18 +411,25 @@ def _due(args: argparse.Namespace) -> int:
 
 def _backup(args: argparse.Namespace) -> int:
     from quiz.backup import backup
-    from quiz.store import resolve_path
+    from quiz.store import require_database, resolve_path
 
-    print(backup(resolve_path(args.db)))
+    path = resolve_path(args.db)
+    require_database(path)  # nothing to back up: say how a database is made
+    print(backup(path))
     return 0
 
 
 def _restore(args: argparse.Namespace) -> int:
     from quiz.backup import restore
-    from quiz.store import resolve_path
+    from quiz.store import _reason, resolve_path
 
     db_path = resolve_path(args.db)
-    previous = restore(db_path, Path(args.file).expanduser())
+    try:
+        previous = restore(db_path, Path(args.file).expanduser())
+    except OSError as exc:
+        # restore() reports what goes wrong while copying; this is a path it could
+        # not even look at (a folder on the way that cannot be searched).
+        raise QuizError(f"cannot restore {db_path} from {args.file}: {_reason(exc)}") from None
     print(f"restored {db_path} from {args.file}")
     if previous is not None:
         print(f"the file it replaced is saved as {previous}")

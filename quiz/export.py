@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,6 +59,45 @@ def write_json(store: Store, out: IO[str]) -> int:
         out.write(("," if count else "") + "\n  " + json.dumps(row, ensure_ascii=False))
         count += 1
     out.write("\n]\n")
+    return count
+
+
+FORMATS = ("csv", "json")
+_JOURNAL = ("-wal", "-shm", "-journal")
+
+
+def save_log(store: Store, path: Path, fmt: str) -> int:
+    """Writes the review log to the file ``path`` as ``fmt`` (csv or json), whole or
+    not at all; returns the rows written.
+
+    The rows go to a temporary file beside ``path``, which replaces it only once
+    complete: an export that fails or is killed half-way leaves no truncated file
+    that looks complete. The database itself (or its journal) is refused as a target.
+
+    Raises:
+        QuizError: the path is the database, or cannot be written.
+    """
+    if fmt not in FORMATS:
+        raise QuizError(f"unknown export format {fmt!r}; formats: {', '.join(FORMATS)}")
+    target = path.expanduser()
+    database = store.path.resolve()
+    own = {database, *(database.with_name(database.name + end) for end in _JOURNAL)}
+    if target.resolve() in own:
+        raise QuizError(f"{path} is your quiz database; export to another file")
+    if target.is_dir():
+        raise QuizError(f"{path} is a folder; give a file name, e.g. {path}/reviews.{fmt}")
+    writer = write_csv if fmt == "csv" else write_json
+    temporary = target.with_name(f".{target.name}.partial")
+    try:
+        with open(temporary, "w", encoding="utf-8", newline="") as out:
+            count = writer(store, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, target)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        reason = (exc.strerror or str(exc)).lower()
+        raise QuizError(f"cannot write {path}: {reason}") from None
     return count
 
 

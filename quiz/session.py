@@ -3,27 +3,36 @@
 The queue is derived from the database every time it is asked for, so a session
 that was quit (or killed) resumes exactly where it stopped:
 
-1. cards due today or earlier, most overdue first;
-2. new cards, in deck order, up to the daily limit (less those started today);
-3. re-drills: cards whose latest grade today is below 4 come back, in the order
-   they were graded, until graded 4 or 5 (SM-2's same-day rule). Only the day's
-   first grade of a card moves its schedule; re-drills are logged as ``drill``.
+1. re-drills that are ready: cards whose latest grade today is below 4 come back,
+   in the order they were graded, until graded 4 or 5 (SM-2's same-day rule). Only
+   the day's first grade of a card moves its schedule; re-drills are logged as
+   ``drill``. A failed card is ready once 3 other cards have been graded since, or,
+   when nothing else is left to show, 60 seconds after its grade: never at once;
+2. cards due today or earlier (by the interview plan's dates, :mod:`quiz.plan`),
+   most overdue first; cards due on the same day in an order shuffled per study day;
+3. new cards, in deck order, up to the daily limit (less those started today);
+4. re-drills not ready yet, soonest first (:meth:`Session.waiting`).
 
-Practice (any card, any time) is logged as ``practice`` and never moves a schedule.
+An undone card is asked again first. Practice (any card, any time) is logged as
+``practice`` and never moves a schedule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
+from quiz import plan
 from quiz.days import DEFAULT_ROLLOVER_HOUR, local_now, study_day, to_ms
 from quiz.deck import Card, Deck
-from quiz.store import Mode, Review, Store
+from quiz.store import CardState, Mode, Review, Store
 
 DEFAULT_NEW_PER_DAY = 15
 PASSING_DRILL_GRADE = 4
+DRILL_AFTER_CARDS = 3  # a failed card comes back once this many others were graded
+DRILL_AFTER = timedelta(seconds=60)  # ... or after this, when nothing else is left
 
 
 @dataclass(frozen=True)
@@ -41,15 +50,37 @@ class Graded:
     Attributes:
         review: the logged row.
         again_today: the card comes back later in this session.
+        due: the study day of the card's next scheduled review, as the schedule will
+            really ask it (an interview plan may make it earlier than SM-2's interval).
     """
 
     review: Review
     again_today: bool
+    due: date
 
     @property
     def interval(self) -> int:
-        """Days until the next scheduled review (unchanged by drills and practice)."""
+        """SM-2's interval in days (unchanged by drills and practice); :attr:`due`
+        is when the card is really asked."""
         return self.review.after.interval
+
+    @property
+    def days(self) -> int:
+        """Days from the grade's study day to :attr:`due`."""
+        return (self.due - self.review.day).days
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A failed card that is not ready to come back yet.
+
+    Attributes:
+        item: the card, in ``drill`` mode.
+        ready_at: when it comes back if nothing else is left to show (aware).
+    """
+
+    item: Item
+    ready_at: datetime
 
 
 @dataclass(frozen=True)
@@ -100,6 +131,34 @@ def suggest_grade(card: Card, answer: str) -> int | None:
     return 2 if share > 0 else 1
 
 
+@dataclass(frozen=True)
+class _Today:
+    """One reading of today's queue, in its parts."""
+
+    day: date
+    due: list[Item]
+    new: list[Item]
+    ready: list[Item]  # re-drills ready now
+    waiting: list[Waiting]  # re-drills not ready yet, soonest first
+    done: int  # grades today (practice not counted)
+    scheduled: set[str]  # cards with a scheduling grade today
+
+    def items(self) -> Iterator[Item]:
+        """Every card left, in the order they will be asked (undo aside)."""
+        yield from self.ready
+        yield from self.due
+        yield from self.new
+        for waiting in self.waiting:
+            yield waiting.item
+
+
+def _shuffle_key(day: date, card_id: str) -> int:
+    """A per-day order for cards due on the same day: the same all day long (the
+    queue is derived again on every call), another the next day. crc32, not
+    ``hash()``, whose value for a string changes with each process."""
+    return zlib.crc32(f"{day.isoformat()}/{card_id}".encode())
+
+
 class Session:
     """Today's queue over a store and a deck.
 
@@ -109,7 +168,8 @@ class Session:
         now: the clock (aware datetimes); injectable for tests.
         rollover_hour: the local hour at which a new study day starts.
         new_per_day: how many new cards to introduce per day.
-        interview: the interview date, if set: next reviews are scheduled before it.
+        interview: the interview date, if set: reviews are planned before it
+            (:mod:`quiz.plan`).
     """
 
     def __init__(
@@ -135,81 +195,144 @@ class Session:
         """The current study day."""
         return study_day(self.now(), self.rollover_hour)
 
-    def _parts(self) -> tuple[list[Item], list[Item], list[Item], int]:
-        today = self.today
+    def states(self) -> dict[str, CardState]:
+        """The schedules of the deck's cards (cards no longer in the deck left out)."""
         states = self.store.card_states()
-        todays = [r for r in self.store.reviews_on(today) if r.mode != "practice"]
-        scheduled_today = {r.card_id for r in todays if r.mode == "review"}
-        last_grade: dict[str, int] = {}
-        for r in todays:  # oldest first: re-inserting keeps the latest grade's order
-            last_grade.pop(r.card_id, None)
-            last_grade[r.card_id] = r.grade
+        return {c.id: states[c.id] for c in self.deck if c.id in states}
+
+    def due_dates(self, day: date | None = None) -> dict[str, date]:
+        """Each scheduled card's effective due date (:func:`quiz.plan.due_dates`): the
+        day it is really asked, which is what lists and figures should show.
+
+        Args:
+            day: the study day to plan from (default: today).
+        """
+        return plan.due_dates(self.states(), day or self.today, self.interview)
+
+    def _today(self, moment: datetime) -> _Today:
+        day = study_day(moment, self.rollover_hour)
+        states = self.states()
+        todays = [r for r in self.store.reviews_on(day) if r.mode != "practice"]
+        scheduled = {r.card_id for r in todays if r.mode == "review"}
+        latest: dict[str, int] = {}  # card -> index in todays of its latest grade
+        for i, r in enumerate(todays):  # re-inserting keeps the latest grades' order
+            latest.pop(r.card_id, None)
+            latest[r.card_id] = i
+        dates = plan.due_dates(states, day, self.interview)
+        due_ids = {card_id for card_id, due in dates.items() if due <= day} - scheduled
         due = sorted(
-            (
-                c
-                for c in self.deck
-                if c.id in states and states[c.id].due <= today and c.id not in scheduled_today
-            ),
-            key=lambda c: (states[c.id].due, c.number),
+            (c for c in self.deck if c.id in due_ids),
+            key=lambda c: (dates[c.id], _shuffle_key(day, c.id)),
         )
-        started_today = sum(1 for s in states.values() if s.introduced == today)
+        started_today = sum(1 for s in states.values() if s.introduced == day)
         allowance = max(0, self.new_per_day - started_today)
         new = [c for c in self.deck if c.id not in states][:allowance]
         by_id = {c.id: c for c in self.deck}
-        drills = [
-            Item(by_id[cid], "drill")
-            for cid, grade in last_grade.items()
-            if grade < PASSING_DRILL_GRADE and cid in by_id
+        failed = [
+            (Item(by_id[cid], "drill"), len(todays) - 1 - i, todays[i].ts_ms)
+            for cid, i in latest.items()
+            if todays[i].grade < PASSING_DRILL_GRADE and cid in by_id
         ]
-        return (
-            [Item(c, "review") for c in due],
-            [Item(c, "review") for c in new],
-            drills,
-            len(todays),
+        if due or new or any(since >= DRILL_AFTER_CARDS for _, since, _ in failed):
+            is_ready = [since >= DRILL_AFTER_CARDS for _, since, _ in failed]
+        else:  # nothing else to show: a failed card comes back after a while
+            now_ms = to_ms(moment)
+            gap_ms = DRILL_AFTER // timedelta(milliseconds=1)
+            is_ready = [now_ms >= ts + gap_ms for _, _, ts in failed]
+        tz = moment.astimezone().tzinfo
+        waiting = sorted(
+            (
+                Waiting(item, datetime.fromtimestamp(ts / 1000, UTC).astimezone(tz) + DRILL_AFTER)
+                for (item, _, ts), ready in zip(failed, is_ready, strict=True)
+                if not ready
+            ),
+            key=lambda w: w.ready_at,
+        )
+        return _Today(
+            day=day,
+            due=[Item(c, "review") for c in due],
+            new=[Item(c, "review") for c in new],
+            ready=[item for (item, _, _), ready in zip(failed, is_ready, strict=True) if ready],
+            waiting=waiting,
+            done=len(todays),
+            scheduled=scheduled,
         )
 
     def queue(self) -> list[Item]:
-        """The cards left today, in the order they will be asked."""
-        due, new, drills, _ = self._parts()
-        items = due + new + drills
+        """Every card left today, in the order they will be asked; drills that are
+        not ready yet come last, and :meth:`current` does not return them."""
+        items = list(self._today(self.now()).items())
         if self._front is not None:
             front = [i for i in items if i.card.id == self._front]
             items = front + [i for i in items if i.card.id != self._front]
         return items
 
     def current(self) -> Item | None:
-        """The card to ask now, or None when today's session is done."""
-        items = self.queue()
-        return items[0] if items else None
+        """The card to ask now, or None when none is ready (see :meth:`waiting` for
+        a failed card still to come back today)."""
+        today = self._today(self.now())
+        if self._front is not None:
+            front = next((i for i in today.items() if i.card.id == self._front), None)
+            if front is not None:
+                return front
+        return next(iter([*today.ready, *today.due, *today.new]), None)
+
+    def waiting(self) -> Waiting | None:
+        """The failed card that comes back soonest, while it is not ready yet; None
+        when no card is waiting. When :meth:`current` is None and this is not, the
+        session goes on at ``ready_at``."""
+        today = self._today(self.now())
+        return next((w for w in today.waiting if w.item.card.id != self._front), None)
 
     def progress(self) -> Progress:
-        """Counts for the header: due, new and re-drills left, and grades made today."""
-        due, new, drills, done = self._parts()
-        return Progress(len(due), len(new), len(drills), done)
+        """Counts for the header: due, new and re-drills left (waiting ones included),
+        and grades made today."""
+        today = self._today(self.now())
+        return Progress(
+            len(today.due), len(today.new), len(today.ready) + len(today.waiting), today.done
+        )
 
-    def grade(self, grade: int, answer: str = "", answer_ms: int | None = None) -> Graded:
-        """Grades the current card, committing the grade before returning.
+    def grade(
+        self, card_id: str, grade: int, answer: str = "", answer_ms: int | None = None
+    ) -> Graded:
+        """Grades the card ``card_id`` (the one on screen), committing the grade before
+        returning.
+
+        The grade is logged in the mode the card has in today's queue. A card no
+        longer in it (graded meanwhile by another instance, or the day rolled over)
+        is graded all the same: as a ``drill`` if it had a scheduling grade today,
+        else as a ``review``.
 
         Raises:
-            LookupError: there is no card left today.
+            LookupError: no card of the deck has this id.
             ValueError: ``grade`` is not an int from 0 to 5.
         """
-        item = self.current()
-        if item is None:
-            raise LookupError("no card is left today")
+        if self.deck.get(card_id) is None:
+            raise LookupError(f"no card {card_id!r} in the deck")
         moment = self.now()
+        today = self._today(moment)
+        mode: Mode | None = next((i.mode for i in today.items() if i.card.id == card_id), None)
+        if mode is None:
+            mode = "drill" if card_id in today.scheduled else "review"
+
+        def schedule(due: date) -> date:
+            # Called inside the grade's transaction: every other card as it is now.
+            return plan.place(card_id, today.day, due, self.states(), self.interview)
+
         review = self.store.record(
-            item.card.id,
+            card_id,
             grade,
-            item.mode,
-            day=study_day(moment, self.rollover_hour),
+            mode,
+            day=today.day,
             ts_ms=to_ms(moment),
             answer=answer,
             answer_ms=answer_ms,
-            interview=self.interview,
+            schedule=None if self.interview is None else schedule,
         )
-        self._front = None
-        return Graded(review, again_today=grade < PASSING_DRILL_GRADE)
+        if self._front == card_id:
+            self._front = None
+        due = self.due_dates(today.day).get(card_id) or review.due_after or today.day
+        return Graded(review, again_today=grade < PASSING_DRILL_GRADE, due=due)
 
     def practice(
         self, card: Card, grade: int, answer: str = "", answer_ms: int | None = None

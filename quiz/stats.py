@@ -7,7 +7,7 @@ shared by ``quiz stats`` and the TUI's header.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -121,25 +121,24 @@ class DaySummary:
 
 
 def day_summary(session: Session) -> DaySummary:
-    """Today's graded cards, grade spread and time, and tomorrow's load."""
+    """Today's graded cards, grade spread and time, and tomorrow's load (by the dates
+    the schedule really asks cards on, :meth:`Session.due_dates`)."""
     today = session.today
     rows = [r for r in session.store.reviews_on(today) if r.mode != "practice"]
     tomorrow = today + timedelta(days=1)
-    due = session.store.due_ids(tomorrow)
     return DaySummary(
         cards=len({r.card_id for r in rows}),
         grades=len(rows),
         spread=dict(sorted(Counter(r.grade for r in rows).items())),
         seconds=sum((r.answer_ms or 0) for r in rows) / 1000,
-        due_tomorrow=len([cid for cid in due if session.deck.get(cid) is not None]),
+        due_tomorrow=sum(1 for d in session.due_dates(today).values() if d <= tomorrow),
     )
 
 
 def next_due(session: Session) -> date | None:
     """The study day of the earliest scheduled review after today, or None."""
-    states = session.store.card_states()
-    days = [s.due for cid, s in states.items() if session.deck.get(cid) is not None]
-    later = [d for d in days if d > session.today]
+    today = session.today
+    later = [d for d in session.due_dates(today).values() if d > today]
     return min(later) if later else None
 
 
@@ -193,14 +192,17 @@ def retention(days: Iterable[Day]) -> float | None:
 
 
 def forecast(session: Session, days: int = WINDOW_DAYS) -> list[tuple[date, int]]:
-    """Cards due on each of the next ``days`` days; overdue cards count for today."""
+    """Cards due on each of the next ``days`` days, by the dates the schedule really
+    asks them on (an interview plan included); overdue cards count for today."""
     today = session.today
-    counts: Counter[date] = Counter()
-    for card_id, state in session.store.card_states().items():
-        if session.deck.get(card_id) is None:
-            continue
-        counts[max(state.due, today)] += 1
+    counts = Counter(max(due, today) for due in session.due_dates(today).values())
     return [(today + timedelta(days=i), counts[today + timedelta(days=i)]) for i in range(days)]
+
+
+def forecast_column(days: Sequence[tuple[date, int]], day: date | None) -> int | None:
+    """The position of ``day`` (e.g. the interview) in a :func:`forecast`, or None
+    when it is not one of its days."""
+    return next((i for i, (d, _) in enumerate(days) if d == day), None)
 
 
 @dataclass(frozen=True)
@@ -225,8 +227,9 @@ def mastery(interval: int | None) -> float:
 
 
 def topics(session: Session) -> list[Topic]:
-    """Every topic of the deck, in deck order."""
-    states = session.store.card_states()
+    """Every topic of the deck, in deck order, due when the schedule really asks it."""
+    states = session.states()
+    dates = session.due_dates()
     result = []
     for card in session.deck:
         state = states.get(card.id)
@@ -244,7 +247,7 @@ def topics(session: Session) -> list[Topic]:
                 stage(interval),
                 state.state.easiness,
                 interval,
-                state.due,
+                dates[card.id],
                 state.lapses,
                 session.store.last_grades(card.id),
                 mastery(interval),
@@ -273,12 +276,9 @@ def interview(session: Session) -> Interview | None:
     if session.interview is None:
         return None
     today = session.today
-    states = session.store.card_states()
-    ready = sum(
-        1
-        for card in session.deck
-        if (s := states.get(card.id)) is not None and s.last_grade >= 4 and s.due >= today
-    )
+    states = session.states()
+    dates = session.due_dates(today)
+    ready = sum(1 for card_id, s in states.items() if s.last_grade >= 4 and dates[card_id] >= today)
     return Interview(session.interview, (session.interview - today).days, ready, len(session.deck))
 
 
@@ -289,6 +289,7 @@ def report(session: Session) -> dict[str, Any]:
     window = heat[-WINDOW_DAYS:]
     figures = summary(session, session.deck).as_dict()
     coming = interview(session)
+    ahead = forecast(session)
     figures.update(
         retention_30d=retention(window),
         last_30_days=[
@@ -300,7 +301,7 @@ def report(session: Session) -> dict[str, Any]:
             }
             for d in window
         ],
-        forecast=[{"day": day.isoformat(), "due": n} for day, n in forecast(session)],
+        forecast=[{"day": day.isoformat(), "due": n} for day, n in ahead],
         heatmap={d.day.isoformat(): d.reviews for d in heat if d.reviews},
         topics=[
             {**asdict(t), "due": t.due.isoformat() if t.due else None} for t in topics(session)
@@ -312,6 +313,8 @@ def report(session: Session) -> dict[str, Any]:
             "days_left": coming.days_left,
             "ready": coming.ready,
             "readiness": coming.readiness,
+            # Where to mark the interview under the forecast (None: not in it).
+            "forecast_index": forecast_column(ahead, coming.day),
         },
     )
     return figures

@@ -113,7 +113,8 @@ def apply(card: CardState | None, review: Review) -> CardState | None:
     return CardState(
         card_id=review.card_id,
         state=review.after,
-        # The log's due date: it may have been capped by an interview date.
+        # The log's due date: the interview plan (or, in older logs, a cap to the day
+        # before the interview) may have made it earlier than SM-2's.
         due=review.due_after or next_due(review.day, review.after.interval),
         lapses=(card.lapses if card else 0) + (review.grade < 3 and review.before.repetitions > 0),
         reviews=(card.reviews if card else 0) + 1,
@@ -123,19 +124,14 @@ def apply(card: CardState | None, review: Review) -> CardState | None:
     )
 
 
-def next_due(day: date, interval: int, interview: date | None = None) -> date:
-    """The day of the next review after a review on ``day``.
+def next_due(day: date, interval: int) -> date:
+    """The day SM-2 asks a card again after a review on ``day``: ``interval`` days on.
 
-    SM-2's interval, except that before an interview date the next review never lands
-    after it: it is brought forward to the day before the interview (or, on that day,
-    to the interview day itself). The interval, and so SM-2's state, is unchanged; once
-    the interview has passed, or without one, this is plain SM-2.
+    An interview date does not change it: the plan (:mod:`quiz.plan`) may store an
+    earlier day, and the log keeps the interval, so the SM-2 day is never lost.
     """
     # SM-2's intervals grow geometrically; a date stops at the year 9999.
-    due = day + timedelta(days=min(interval, (date.max - day).days))
-    if interview is None or day >= interview:
-        return due
-    return min(due, max(day + timedelta(days=1), interview - timedelta(days=1)))
+    return day + timedelta(days=min(interval, (date.max - day).days))
 
 
 def _card_from_row(row: RowLike) -> CardState:
@@ -259,19 +255,26 @@ class Store:
     # -- opening -----------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str]) -> Store:
-        """Opens the database at ``path``, creating it (and its folder) if missing.
+    def open(cls, path: str | os.PathLike[str], *, create: bool = True) -> Store:
+        """Opens the database at ``path``, creating it (and its folder) if missing
+        and ``create`` is True.
 
         A file that is not a quiz database is refused before anything is written to
         it, so it stays byte-for-byte as it was.
 
+        Args:
+            path: the database file.
+            create: whether a missing file is created. Commands that only read pass
+                False: a mistyped ``--db`` must not leave a new empty database (and
+                its folders) behind.
+
         Raises:
-            QuizError: the file or folder cannot be used; the message says why.
+            QuizError: the file or folder cannot be used, or (with ``create`` False)
+                there is no file; the message says why.
         """
         path = Path(path)
-        if path.is_dir():
-            raise QuizError(f"{path} is a folder, not a database file; pass --db FILE")
-        if path.exists():
+        if _exists(path) or not create:
+            require_database(path)
             _inspect_existing(path)
         else:
             try:
@@ -279,8 +282,20 @@ class Store:
             except OSError as exc:
                 raise QuizError(f"cannot create the folder {path.parent}: {_reason(exc)}") from None
         try:
-            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            if create:
+                conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            else:
+                # mode=rw: SQLite itself will not create the file, even if it is
+                # removed between the check above and this line.
+                conn = sqlite3.connect(
+                    f"{path.resolve().as_uri()}?mode=rw",
+                    uri=True,
+                    timeout=BUSY_TIMEOUT_MS / 1000,
+                    isolation_level=None,
+                )
         except sqlite3.Error as exc:
+            if not path.exists() and not create:
+                raise _no_database(path) from None
             if not path.exists() and not os.access(path.parent, os.W_OK):
                 raise QuizError(
                     f"cannot create {path}: the folder {path.parent} is read-only; "
@@ -453,13 +468,17 @@ class Store:
         ts_ms: int,
         answer: str = "",
         answer_ms: int | None = None,
-        interview: date | None = None,
+        schedule: Callable[[date], date] | None = None,
     ) -> Review:
         """Logs a grade and, in ``review`` mode, moves the card's SM-2 schedule.
 
-        Both happen in one transaction, committed before this returns. With an
-        ``interview`` date, the next review is capped to land before it (see
-        :func:`next_due`).
+        Both happen in one transaction, committed before this returns.
+
+        Args:
+            schedule: for a ``review`` grade, turns the day SM-2 says into the day
+                to store (an interview plan may bring it forward). It is called inside
+                the transaction, so it sees every other card as it is. Its answer is
+                kept between ``day`` + 1 and the SM-2 day. None: the SM-2 day.
 
         Raises:
             ValueError: ``grade`` is not an int 0-5 or ``mode`` is unknown.
@@ -490,7 +509,10 @@ class Store:
                 "answer": answer,
             }
             if mode == "review":
-                row["due_after"] = next_due(day, after.interval, interview).isoformat()
+                due = next_due(day, after.interval)
+                if schedule is not None:
+                    due = max(min(schedule(due), due), next_due(day, min(1, after.interval)))
+                row["due_after"] = due.isoformat()
             elif card:
                 row["due_after"] = card.due.isoformat()
             table = self.db["reviews"]
@@ -550,7 +572,7 @@ class Store:
 
     def append_reviews(self, rows: Iterable[Mapping[str, Any]]) -> int:
         """Appends many grades to the log in one transaction, as :meth:`record` would
-        one at a time (without an interview cap): for importing a history in bulk.
+        one at a time (with SM-2's own due dates, no plan): for importing a history in bulk.
 
         Each row holds ``card_id``, ``day`` (a date), ``ts_ms``, ``grade`` and
         ``mode``, and may hold ``answer`` and ``answer_ms``. The SM-2 columns and the
@@ -650,6 +672,35 @@ def _use_wal(conn: sqlite3.Connection) -> None:
             if getattr(exc, "sqlite_errorname", "") != "SQLITE_BUSY" or time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
+
+
+def _no_database(path: Path) -> QuizError:
+    """The error for a command that needs a database where there is none."""
+    return QuizError(
+        f"there is no database at {path}: running 'quiz' starts one there; "
+        "to use another file, pass --db PATH or set QUIZ_DB"
+    )
+
+
+def require_database(path: Path) -> None:
+    """Refuses, creating nothing, a ``path`` that is not an existing file.
+
+    Raises:
+        QuizError: ``path`` is a folder, or nothing is there.
+    """
+    if not _exists(path):
+        raise _no_database(path)
+    if path.is_dir():
+        raise QuizError(f"{path} is a folder, not a database file; pass --db FILE")
+
+
+def _exists(path: Path) -> bool:
+    """Whether ``path`` exists; a folder on the way that cannot be searched is an
+    error the user can fix, not a traceback."""
+    try:
+        return path.exists()
+    except OSError as exc:
+        raise QuizError(f"cannot open {path}: {_reason(exc)}") from None
 
 
 def _inspect_existing(path: Path) -> None:

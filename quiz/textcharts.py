@@ -63,3 +63,9 @@ def bars(values: Sequence[float], height: int = 5) -> list[str]:
             line += BLOCKS[fill]
         lines.append(line)
     return lines
+
+
+def marker(column: int, label: str) -> str:
+    """A line that points up at one column of a chart drawn by :func:`bars`:
+    ``▲`` under it, then ``label``."""
+    return " " * column + "▲ " + label

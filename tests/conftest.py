@@ -36,6 +36,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads or writes the user's real database or settings."""
     monkeypatch.setenv("QUIZ_DB", str(tmp_path / "env.db"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("QUIZ_LOG_DIR", str(tmp_path / "logs"))
     monkeypatch.delenv("QUIZ_CONTENT", raising=False)
 
 

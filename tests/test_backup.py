@@ -398,5 +398,7 @@ def test_quiz_backup_without_a_database_creates_nothing(tmp_path: Path) -> None:
     missing = tmp_path / "none" / "quiz.db"
     result = quiz("--db", str(missing), "backup")
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stderr.strip() == f"quiz: error: there is no database at {missing} to back up"
+    line = result.stderr.strip()
+    assert line.startswith(f"quiz: error: there is no database at {missing}:")
+    assert "running 'quiz' starts one" in line and "\n" not in line
     assert not missing.parent.exists()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -47,8 +49,20 @@ def test_help_names_every_command() -> None:
         assert command in result.stdout
 
 
+def new_database(path: Path) -> Path:
+    """A database as the first run of ``quiz`` leaves it: no reviews, no settings."""
+    from quiz.store import Store
+
+    Store.open(path).close()
+    return path
+
+
+def files_under(folder: Path) -> set[Path]:
+    return set(folder.rglob("*"))
+
+
 def test_list_shows_every_topic_in_order_on_a_fresh_database(tmp_path: Path) -> None:
-    db = tmp_path / "new" / "quiz.db"
+    db = new_database(tmp_path / "quiz.db")
     result = quiz("--db", str(db), "list", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -56,7 +70,57 @@ def test_list_shows_every_topic_in_order_on_a_fresh_database(tmp_path: Path) -> 
     numbers = [int(line.split()[0]) for line in lines[1:]]
     assert numbers == list(range(1, 16))
     assert all(" new " in line for line in lines[1:])
-    assert db.exists()
+
+
+def test_a_new_user_is_told_how_to_start_and_nothing_is_created(tmp_path: Path) -> None:
+    # A first 'quiz list', before ever running 'quiz': no --db, no QUIZ_DB.
+    env = {k: v for k, v in os.environ.items() if k != "QUIZ_DB"}
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")
+    env["HOME"] = str(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "quiz", "list"], capture_output=True, text=True, env=env
+    )
+    line = assert_one_line_error(result, 1)
+    assert result.stdout == ""
+    default = tmp_path / "data" / "quiz" / "quiz.db"
+    assert line == (
+        f"quiz: error: there is no database at {default}: running 'quiz' starts one there; "
+        "to use another file, pass --db PATH or set QUIZ_DB"
+    )
+    assert files_under(tmp_path) == set()
+
+
+READ_ONLY_COMMANDS = [
+    ["list"],
+    ["due"],
+    ["stats"],
+    ["stats", "--json"],
+    ["export", "--format", "csv"],
+    ["export", "--format", "json", "-o", "log.json"],
+    ["config"],
+    ["config", "interview-date"],
+    ["config", "theme"],
+    ["backup"],
+]
+
+
+@pytest.mark.parametrize("args", READ_ONLY_COMMANDS, ids=" ".join)
+def test_a_command_that_only_reads_never_creates_a_database(
+    tmp_path: Path, args: list[str]
+) -> None:
+    typo = tmp_path / "sub" / "typo.db"
+    result = quiz("--db", str(typo), *args, cwd=tmp_path)
+    line = assert_one_line_error(result, 1)
+    assert f"there is no database at {typo}:" in line
+    assert "running 'quiz' starts one" in line and "--db" in line and "QUIZ_DB" in line
+    assert files_under(tmp_path) == set()  # no file, no folder, no -wal or -shm, no output
+
+
+@pytest.mark.parametrize("args", [["list"], ["stats"], ["backup"], ["config"]])
+def test_a_folder_given_as_the_database_is_refused(tmp_path: Path, args: list[str]) -> None:
+    line = assert_one_line_error(quiz("--db", str(tmp_path), *args), 1)
+    assert line == f"quiz: error: {tmp_path} is a folder, not a database file; pass --db FILE"
+    assert files_under(tmp_path) == set()
 
 
 def test_list_shows_state_and_due_date_after_a_grade(tmp_path: Path) -> None:
@@ -78,7 +142,7 @@ def test_list_shows_state_and_due_date_after_a_grade(tmp_path: Path) -> None:
 
 
 def test_stats_json_on_a_fresh_database(tmp_path: Path) -> None:
-    result = quiz("stats", "--json", "--db", str(tmp_path / "q.db"))
+    result = quiz("stats", "--json", "--db", str(new_database(tmp_path / "q.db")))
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
     assert figures["cards"] == 15 and figures["new"] == 15
@@ -107,8 +171,10 @@ def test_stats_counts_reviews_and_streak(tmp_path: Path) -> None:
 
 def test_quiz_db_environment_variable_picks_the_database(tmp_path: Path) -> None:
     db = tmp_path / "from-env.db"
-    assert quiz("stats", env={"QUIZ_DB": str(db)}).returncode == 0
+    assert quiz("config", "new-per-day", "3", env={"QUIZ_DB": str(db)}).returncode == 0
     assert db.exists()
+    figures = json.loads(quiz("stats", "--json", env={"QUIZ_DB": str(db)}).stdout)
+    assert figures["new_today"] == 3
 
 
 def test_default_database_lives_in_the_user_data_folder(tmp_path: Path) -> None:
@@ -116,7 +182,10 @@ def test_default_database_lives_in_the_user_data_folder(tmp_path: Path) -> None:
     env["XDG_DATA_HOME"] = str(tmp_path / "data")
     env["HOME"] = str(tmp_path)
     result = subprocess.run(
-        [sys.executable, "-m", "quiz", "stats", "--json"], capture_output=True, text=True, env=env
+        [sys.executable, "-m", "quiz", "config", "new-per-day", "3"],
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "data" / "quiz" / "quiz.db").exists()
@@ -136,8 +205,7 @@ def test_a_damaged_database_is_one_line_and_untouched(tmp_path: Path) -> None:
 
 
 def test_a_newer_database_is_refused(tmp_path: Path) -> None:
-    db = tmp_path / "quiz.db"
-    assert quiz("--db", str(db), "list").returncode == 0
+    db = new_database(tmp_path / "quiz.db")
     with sqlite3.connect(db) as conn:
         conn.execute("PRAGMA user_version = 99")
     line = assert_one_line_error(quiz("--db", str(db), "stats"), 1)
@@ -157,8 +225,11 @@ def test_a_broken_card_is_named(tmp_path: Path) -> None:
 def test_an_unwritable_location_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    line = assert_one_line_error(quiz("--db", str(blocker / "sub" / "q.db"), "list"), 1)
+    db = blocker / "sub" / "q.db"
+    line = assert_one_line_error(quiz("--db", str(db), "config", "new-per-day", "3"), 1)
     assert "cannot create the folder" in line
+    line = assert_one_line_error(quiz("--db", str(db), "list"), 1)
+    assert "there is no database" in line
 
 
 def test_demo_delegates_to_the_solvers(tmp_path: Path) -> None:
@@ -173,43 +244,272 @@ def test_demo_delegates_to_the_solvers(tmp_path: Path) -> None:
 
 
 def test_commands_work_from_any_folder(tmp_path: Path) -> None:
-    result = quiz("list", "--db", str(tmp_path / "q.db"), cwd=Path("/"))
+    result = quiz("list", "--db", str(new_database(tmp_path / "q.db")), cwd=Path("/"))
     assert result.returncode == 0 and len(result.stdout.splitlines()) == 16
 
 
 def test_config_shows_sets_and_clears(tmp_path: Path) -> None:
     db = ["--db", str(tmp_path / "q.db")]
+    # Setting a value is a write: it creates the database.
+    set_date = quiz("config", "interview-date", "20310115", *db)
+    assert set_date.returncode == 0 and set_date.stdout == "interview-date set to 2031-01-15\n"
     shown = quiz("config", *db)
-    assert shown.returncode == 0 and "interview-date  not set" in shown.stdout
+    assert shown.returncode == 0 and "interview-date  2031-01-15" in shown.stdout
     assert "new-per-day     15" in shown.stdout
-    assert quiz("config", "interview-date", "2031-01-15", *db).returncode == 0
     assert quiz("config", "new-per-day", "3", *db).returncode == 0
-    assert "interview-date  2031-01-15" in quiz("config", *db).stdout
     figures = json.loads(quiz("stats", "--json", *db).stdout)
     assert figures["interview"]["date"] == "2031-01-15" and figures["interview"]["ready"] == 0
     assert figures["new_today"] == 3
     assert "Interview 2031-01-15: in" in quiz("stats", *db).stdout
-    assert quiz("config", "interview-date", "--clear", *db).returncode == 0
+    cleared = quiz("config", "interview-date", "--clear", *db)
+    assert cleared.returncode == 0 and cleared.stdout == "interview-date cleared\n"
     assert json.loads(quiz("stats", "--json", *db).stdout)["interview"] is None
+    assert "interview-date  not set" in quiz("config", *db).stdout
+
+
+def test_config_help_names_every_setting() -> None:
+    from quiz import config
+
+    result = quiz("config", "--help")
+    assert result.returncode == 0
+    assert all(key in result.stdout for key in config.KEYS)
+
+
+def test_config_key_shows_that_one_setting(tmp_path: Path) -> None:
+    db = ["--db", str(new_database(tmp_path / "q.db"))]
+    one = quiz("config", "interview-date", *db)
+    assert one.returncode == 0 and one.stdout == "not set\n"
+    assert quiz("config", "new-per-day", "7", *db).returncode == 0
+    assert quiz("config", "interview-date", "2031-01-15", *db).returncode == 0
+    assert quiz("config", "new-per-day", *db).stdout == "7\n"
+    assert quiz("config", "interview-date", *db).stdout == "2031-01-15\n"
+    # Each one as 'quiz config' shows it among the others.
+    every = quiz("config", *db).stdout.splitlines()
+    for key in ("interview-date", "new-per-day", "rollover-hour", "theme"):
+        [line] = [line for line in every if line.split()[0] == key]
+        alone = quiz("config", key, *db)
+        assert alone.returncode == 0 and alone.stdout == line[len(key) :].lstrip() + "\n"
+
+
+@pytest.mark.parametrize("args", [["foo"], ["foo", "bar"], ["foo", "--clear"]])
+def test_config_refuses_an_unknown_setting_as_a_usage_error(
+    tmp_path: Path, args: list[str]
+) -> None:
+    result = quiz("config", *args, "--db", str(tmp_path / "q.db"))
+    line = assert_one_line_error(result, 2)
+    assert result.stderr == (
+        "quiz: error: unknown setting 'foo'; "
+        "settings: interview-date, new-per-day, rollover-hour, theme\n"
+    )
+    assert line.startswith("quiz: error:")
+    assert files_under(tmp_path) == set()
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["interview-date", "next tuesday"], "must be a date"),
+        (["interview-date", "2020-01-01"], "is in the past"),
         (["new-per-day", "500"], "from 0 to 100"),
+        (["new-per-day", "abc"], "must be a whole number from 0 to 100, not 'abc'"),
+        (["rollover-hour", "99"], "must be from 0 to 23, not 99"),
         (["rollover-hour", "x"], "whole number"),
-        (["colour", "blue"], "unknown setting"),
-        (["new-per-day"], "give a VALUE"),
+        (["theme", "Nord!"], "theme must be a theme name"),
+        (["theme", "nordd"], "there is no theme 'nordd'"),
     ],
 )
 def test_config_refuses_bad_values(tmp_path: Path, args: list[str], message: str) -> None:
     line = assert_one_line_error(quiz("config", *args, "--db", str(tmp_path / "q.db")), 1)
     assert message in line
+    assert files_under(tmp_path) == set()  # refused before a database was made
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--clear"], "--clear needs a KEY"),
+        (["new-per-day", "3", "--clear"], "give a VALUE or --clear, not both"),
+    ],
+)
+def test_config_misused_is_a_usage_error(tmp_path: Path, args: list[str], message: str) -> None:
+    db = new_database(tmp_path / "q.db")
+    line = assert_one_line_error(quiz("config", *args, "--db", str(db)), 2)
+    assert message in line
+
+
+def test_a_past_interview_date_is_refused(tmp_path: Path) -> None:
+    from quiz.days import local_now, study_day
+
+    db = ["--db", str(new_database(tmp_path / "q.db"))]
+    before = study_day(local_now())
+    refused = quiz("config", "interview-date", "2020-01-01", *db)
+    after = study_day(local_now())
+    line = assert_one_line_error(refused, 1)
+    assert line in {
+        f"quiz: error: interview-date 2020-01-01 is in the past (today is {day}); "
+        "give today or a later date, or --clear"
+        for day in (before, after)
+    }
+    assert quiz("config", "interview-date", *db).stdout == "not set\n"
+    yesterday = (after - timedelta(days=1)).isoformat()
+    assert "is in the past" in assert_one_line_error(
+        quiz("config", "interview-date", yesterday, *db), 1
+    )
+    today = quiz("config", "interview-date", after.isoformat(), *db)
+    assert today.returncode == 0, today.stderr
+
+
+def test_today_for_an_interview_date_follows_the_stored_rollover_hour(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from quiz import cli, days
+
+    # 22:00 on 3 March: with the day starting at 23:00, it is still 2 March.
+    evening = datetime(2026, 3, 3, 22, 0, tzinfo=timezone(timedelta(hours=1)))
+    monkeypatch.setattr(days, "local_now", lambda: evening)
+    db = ["--db", str(new_database(tmp_path / "q.db"))]
+    assert cli.main(["config", "interview-date", "2026-03-02", *db]) == 1
+    assert "(today is 2026-03-03)" in capsys.readouterr().err
+    assert cli.main(["config", "rollover-hour", "23", *db]) == 0
+    assert cli.main(["config", "interview-date", "2026-03-02", *db]) == 0
+    assert capsys.readouterr().out.endswith("interview-date set to 2026-03-02\n")
+
+
+def test_stats_after_the_interview_says_how_long_ago(tmp_path: Path) -> None:
+    from quiz.days import local_now, study_day
+    from quiz.store import Store
+
+    db = tmp_path / "q.db"
+    yesterday = study_day(local_now()) - timedelta(days=1)
+    with Store.open(db) as store:  # set while it was still ahead
+        store.set_setting("interview-date", yesterday.isoformat())
+    result = quiz("stats", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert f"Interview {yesterday.isoformat()}: was 1 day ago" in result.stdout.splitlines()
+    assert "in -" not in result.stdout and "(s)" not in result.stdout
+    assert quiz("config", "interview-date", "--db", str(db)).stdout == f"{yesterday}\n"
+
+
+def stats_figures(**changes: object) -> dict[str, object]:
+    """A ``quiz stats --json`` document, written out by hand: one review, today."""
+    figures: dict[str, object] = {
+        "today": "2026-12-01",
+        "due_today": 0,
+        "new_today": 14,
+        "reviewed_today": 1,
+        "cards": 15,
+        "new": 14,
+        "learning": 1,
+        "mature": 0,
+        "reviews": 1,
+        "streak": 1,
+        "best_streak": 1,
+        "retention_30d": None,
+        "interview": None,
+        "heatmap": {"2026-12-01": 1},
+        "forecast": [{"day": f"2026-12-{d:02}", "due": int(d == 2)} for d in range(1, 31)],
+    }
+    return {**figures, **changes}
+
+
+def test_stats_counts_of_one_are_singular() -> None:
+    from quiz.cli import stats_text
+
+    lines = stats_text(stats_figures())
+    assert "Streak: 1 day, best 1 day" in lines
+    assert "Due in the next 30 days (1 review):" in lines
+    more = stats_text(stats_figures(streak=2, best_streak=0, forecast=[{"due": 2}] * 30))
+    assert "Streak: 2 days, best 0 days" in more
+    assert "Due in the next 30 days (60 reviews):" in more
+    assert not any("(s)" in line for line in lines + more)
+
+
+@pytest.mark.parametrize(
+    ("days_left", "expected"),
+    [
+        (-3, "Interview 2026-11-28: was 3 days ago"),
+        (-1, "Interview 2026-11-30: was 1 day ago"),
+        (0, "Interview 2026-12-01: today; ready 3 of 15 topics (20%)"),
+        (1, "Interview 2026-12-02: in 1 day; ready 3 of 15 topics (20%)"),
+        (14, "Interview 2026-12-15: in 14 days; ready 3 of 15 topics (20%)"),
+    ],
+)
+def test_stats_interview_line(days_left: int, expected: str) -> None:
+    from quiz.cli import stats_text
+
+    day = date(2026, 12, 1) + timedelta(days=days_left)
+    interview = {
+        "date": day.isoformat(),
+        "days_left": days_left,
+        "ready": 3,
+        "readiness": 0.2,
+        "forecast_index": days_left if 0 <= days_left < 30 else None,
+    }
+    assert expected in stats_text(stats_figures(interview=interview))
+
+
+def test_theme_is_set_shown_and_cleared(tmp_path: Path) -> None:
+    from quiz import config
+    from quiz.store import Store
+
+    db = new_database(tmp_path / "q.db")
+    assert quiz("config", "theme", "--db", str(db)).stdout == "not set (Textual's default)\n"
+    chosen = quiz("config", "theme", "nord", "--db", str(db))
+    assert chosen.returncode == 0 and chosen.stdout == "theme set to nord\n"
+    assert quiz("config", "theme", "--db", str(db)).stdout == "nord\n"
+    every = quiz("config", "--db", str(db)).stdout.splitlines()
+    assert ["theme", "nord"] in [line.split() for line in every]
+    with Store.open(db) as store:
+        assert config.load(store).theme == "nord"  # what the app applies when it starts
+    assert quiz("config", "theme", "--clear", "--db", str(db)).stdout == "theme cleared\n"
+    with Store.open(db) as store:
+        assert config.load(store).theme is None
+
+
+def test_an_unknown_theme_is_refused_with_the_valid_names(tmp_path: Path) -> None:
+    from textual.theme import BUILTIN_THEMES
+
+    db = new_database(tmp_path / "q.db")
+    line = assert_one_line_error(quiz("config", "theme", "nordd", "--db", str(db)), 1)
+    assert "'nordd'" in line
+    assert all(name in line for name in BUILTIN_THEMES)
+    assert quiz("config", "theme", "--db", str(db)).stdout == "not set (Textual's default)\n"
+
+
+def test_a_folder_that_cannot_be_searched_is_one_line(tmp_path: Path) -> None:
+    # Root reads any folder; without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH it does not.
+    prefix = []
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv: permissions would not apply")
+        prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    backup = tmp_path / "backup.db"
+    backup.write_bytes(b"")
+    db = locked / "q.db"
+    locked.chmod(0)
+    try:
+        for args in (
+            ["stats"],
+            ["backup"],
+            ["config", "new-per-day", "3"],
+            ["restore", str(backup)],
+        ):
+            result = subprocess.run(
+                [*prefix, sys.executable, "-m", "quiz", "--db", str(db), *args],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            line = assert_one_line_error(result, 1)
+            assert str(db) in line and "permission denied" in line, args
+    finally:
+        locked.chmod(0o755)
 
 
 def test_due_prints_one_short_line(tmp_path: Path) -> None:
-    result = quiz("due", "--db", str(tmp_path / "q.db"))
+    result = quiz("due", "--db", str(new_database(tmp_path / "q.db")))
     assert result.returncode == 0 and result.stdout == "0 due, 15 new\n"
 
 
@@ -226,7 +526,29 @@ def test_export_writes_the_log_and_the_deck(tmp_path: Path) -> None:
     out = tmp_path / "log.json"
     result = quiz("export", "--format", "json", "-o", str(out), "--db", str(db))
     assert result.returncode == 0 and json.loads(out.read_text())[0]["answer"] == "xor"
+    assert result.stderr == f"wrote 1 review to {out}\n"
     result = quiz("export", "--format", "apkg", "--db", str(db), cwd=tmp_path)
     assert result.returncode == 0 and (tmp_path / "quiz-deck.apkg").stat().st_size > 1000
+    assert result.stderr == "wrote 15 cards to quiz-deck.apkg\n"  # the fifteen topics
     bad = quiz("export", "--format", "csv", "-o", str(tmp_path / "no" / "dir.csv"), "--db", str(db))
     assert "cannot write" in assert_one_line_error(bad, 1)
+
+
+def test_the_anki_deck_needs_no_database(tmp_path: Path) -> None:
+    # The deck holds the cards only, none of a user's progress.
+    missing = tmp_path / "none" / "quiz.db"
+    result = quiz(
+        "export", "--format", "apkg", "-o", "deck.apkg", "--db", str(missing), cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert files_under(tmp_path) == {tmp_path / "deck.apkg"}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "apkg"])
+def test_export_never_writes_over_the_database(tmp_path: Path, fmt: str) -> None:
+    db = new_database(tmp_path / "q.db")
+    before = db.read_bytes()
+    result = quiz("--db", str(db), "export", "--format", fmt, "-o", str(db))
+    assert "is your quiz database" in assert_one_line_error(result, 1)
+    assert db.read_bytes() == before
+    assert quiz("--db", str(db), "list").returncode == 0

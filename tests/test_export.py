@@ -73,3 +73,45 @@ def test_apkg_imports_into_real_anki_once(deck: Deck, tmp_path: Path) -> None:
         assert collection.decks.by_name("Deep-learning interview") is not None
     finally:
         collection.close()
+
+
+def test_save_log_refuses_the_database_itself(store: Store) -> None:
+    import pytest
+
+    from quiz.errors import QuizError
+    from quiz.export import save_log
+
+    fill(store)
+    before = store.path.read_bytes()
+    for target in (store.path, store.path.with_name(store.path.name + "-wal")):
+        with pytest.raises(QuizError, match="is your quiz database"):
+            save_log(store, target, "csv")
+    assert store.path.read_bytes() == before
+    assert store.review_count() == 2
+
+
+def test_save_log_writes_whole_or_not_at_all(store: Store, tmp_path: Path) -> None:
+    import pytest
+
+    from quiz import export
+    from quiz.errors import QuizError
+
+    fill(store)
+    target = tmp_path / "reviews.csv"
+    target.write_text("the previous export\n")
+
+    def dies_half_way(store: Store, out: io.TextIOBase) -> int:
+        out.write("id,card_id\n1,mlp\n")  # part of the rows, then the disk fills
+        raise OSError(28, "No space left on device")
+
+    real = export.write_csv
+    export.write_csv = dies_half_way  # type: ignore[assignment]
+    try:
+        with pytest.raises(QuizError, match="no space left on device"):
+            export.save_log(store, target, "csv")
+    finally:
+        export.write_csv = real
+    assert target.read_text() == "the previous export\n"  # untouched, not truncated
+    assert not list(tmp_path.glob("*partial*")), "the half-written file was left behind"
+    assert export.save_log(store, target, "json") == 2
+    assert [row["grade"] for row in json.loads(target.read_text())] == [4, 2]

@@ -109,7 +109,8 @@ while True:
     elif rng.random() < 0.1:
         print(session.practice(rng.choice(list(session.deck)), rng.randrange(6)).id, flush=True)
     else:
-        print(session.grade(rng.choice([1, 2, 3, 4, 4, 5, 5])).review.id, flush=True)
+        graded = session.grade(session.current().card.id, rng.choice([1, 2, 3, 4, 4, 5, 5]))
+        print(graded.review.id, flush=True)
 """
 
 
@@ -407,7 +408,7 @@ from quiz.session import Session
 from quiz.store import Store
 session = Session(Store.open(sys.argv[1]), load_deck(Path(sys.argv[2])))
 try:
-    session.grade(5)
+    session.grade(session.current().card.id, 5)
 except QuizError as exc:
     print(exc)
     sys.exit(1)
@@ -452,7 +453,10 @@ def test_a_database_in_a_read_only_folder_is_refused_with_one_line(tmp_path: Pat
         line = one_line_error(quiz_as_user("--db", str(db), "stats"))
         assert str(db) in line and "folder is read-only" in line
         assert "damaged" not in line  # the file is fine: do not send the user to a backup
-        line = one_line_error(quiz_as_user("--db", str(folder / "new.db"), "list"))
+        # A command that writes creates a missing database (one that only reads
+        # refuses it, creating nothing: see test_cli).
+        new = quiz_as_user("--db", str(folder / "new.db"), "config", "new-per-day", "5")
+        line = one_line_error(new)
         assert line == (
             f"quiz: error: cannot create {folder / 'new.db'}: the folder {folder} is "
             "read-only; pass --db with a file in a folder you can write to"
@@ -482,7 +486,7 @@ def test_a_full_disk_refuses_the_grade_whole_and_the_next_one_goes_through(
             clock.advance(days=1)
             continue
         try:
-            session.grade(4, answer="a long typed answer " * 20)
+            session.grade(session.current().card.id, 4, answer="a long typed answer " * 20)
         except QuizError as exc:
             failure = exc
             break
@@ -497,7 +501,7 @@ def test_a_full_disk_refuses_the_grade_whole_and_the_next_one_goes_through(
     store.conn.execute("PRAGMA max_page_count = 1073741823")  # space freed
     card = session.current()
     assert card is not None
-    session.grade(5)
+    session.grade(session.current().card.id, 5)
     assert len(table(db_path, "reviews")) == len(before[0]) + 1
     assert integrity(db_path) == "ok"
 
@@ -506,8 +510,10 @@ def test_a_folder_that_cannot_be_created_is_one_line(tmp_path: Path) -> None:
     # (Creating a missing folder is tested in test_store and test_cli.)
     blocker = tmp_path / "notes.txt"
     blocker.write_text("a file where a folder should be")
+    # A command that writes, as only those create a missing database.
+    write = ["config", "new-per-day", "5"]
     result = subprocess.run(
-        [sys.executable, "-m", "quiz", "--db", str(blocker / "quiz" / "quiz.db"), "list"],
+        [sys.executable, "-m", "quiz", "--db", str(blocker / "quiz" / "quiz.db"), *write],
         capture_output=True,
         text=True,
         timeout=60,
@@ -527,7 +533,7 @@ def test_the_clock_going_backwards_neither_crashes_nor_corrupts(
     session = Session(store, deck, now=clock)
     day = session.today
     for grade in (5, 2, 4):
-        session.grade(grade)
+        session.grade(session.current().card.id, grade)
     on_day = table(db_path, "reviews")
 
     clock.advance(days=-3)  # the clock is set back (or a dead CMOS battery)
@@ -537,11 +543,11 @@ def test_the_clock_going_backwards_neither_crashes_nor_corrupts(
     assert table(db_path, "reviews") == on_day
     item = session.current()
     assert item is not None and item.card.id not in {r[1] for r in on_day}
-    graded = session.grade(3).review
+    graded = session.grade(session.current().card.id, 3).review
     assert graded.day == day - timedelta(days=3)
     assert session.undo() == graded  # undo works within the (earlier) day
 
-    session.grade(4)
+    session.grade(session.current().card.id, 4)
     clock.advance(days=3)  # and back to the right time
     assert session.today == day
     assert [r.grade for r in store.reviews_on(day)] == [5, 2, 4]
@@ -556,7 +562,7 @@ def test_a_time_zone_change_between_sessions_keeps_each_grade_on_its_own_day(
     late = datetime(2026, 3, 3, 23, 30, tzinfo=TZ)  # 23:30 in UTC+1: study day 3 March
     clock = Clock(late)
     first = Session(store, deck, now=clock)
-    a = first.grade(2).review  # comes back later today as a drill
+    a = first.grade(first.current().card.id, 2).review  # comes back later today as a drill
     assert a.day == date(2026, 3, 3)
 
     # Flying west: ten minutes later it is 14:40 in UTC-8, still 3 March there.
@@ -565,7 +571,7 @@ def test_a_time_zone_change_between_sessions_keeps_each_grade_on_its_own_day(
     assert second.today == date(2026, 3, 3)
     assert second.progress().done_today == 1
     assert second.undo() == a  # the same study day: undo reaches it
-    b = second.grade(4).review
+    b = second.grade(second.current().card.id, 4).review
     assert b.day == date(2026, 3, 3) and b.card_id == a.card_id
 
     # Flying east instead: 08:40 in UTC+9 is 4 March there, a new study day.
@@ -573,7 +579,7 @@ def test_a_time_zone_change_between_sessions_keeps_each_grade_on_its_own_day(
     third = Session(store, deck, now=east)
     assert third.today == date(2026, 3, 4)
     assert third.undo() is None, "undo must not reach into the day before"
-    c = third.grade(5).review
+    c = third.grade(third.current().card.id, 5).review
     assert c.day == date(2026, 3, 4)
     assert [r.ts_ms for r in (a, b, c)] == sorted(r.ts_ms for r in (a, b, c))
     assert_consistent(db_path, deck, east()).store.close()
@@ -653,6 +659,7 @@ def in_syscall(pid: int, name: str, fd: int | None = None) -> bool:
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_ctrl_c_while_the_output_is_being_written(tmp_path: Path, name: str) -> None:
     """Ctrl-C as the command writes its output (here: to a reader that has stalled)."""
+    Store.open(tmp_path / "quiz.db").close()  # list and stats read an existing database
     with full_pipe() as (read_end, write_end):
         child = subprocess.Popen(
             [sys.executable, "-m", "quiz", *COMMANDS[name]],

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
-from conftest import Clock
+import pytest
+from conftest import CONTENT, Clock
 
 from quiz.deck import Deck
 from quiz.session import Session
@@ -15,9 +19,28 @@ def ids(session: Session) -> list[str]:
     return [item.card.id for item in session.queue()]
 
 
-def grade_all(session: Session, grade: int) -> None:
-    while session.current() is not None:
-        session.grade(grade)
+def current_id(session: Session) -> str:
+    item = session.current()
+    assert item is not None
+    return item.card.id
+
+
+def grade_next(session: Session, grade: int) -> str:
+    """Grades the card the session asks now; returns its id."""
+    card_id = current_id(session)
+    session.grade(card_id, grade)
+    return card_id
+
+
+def grade_all(session: Session, grade: int, clock: Clock) -> None:
+    """Grades every card left today, waiting (on the clock) for failed ones to come back."""
+    while True:
+        if session.current() is None:
+            waiting = session.waiting()
+            if waiting is None:
+                return
+            clock.moment = waiting.ready_at
+        grade_next(session, grade)
 
 
 def test_first_day_offers_every_card_in_deck_order(session: Session, deck: Deck) -> None:
@@ -30,12 +53,12 @@ def test_first_day_offers_every_card_in_deck_order(session: Session, deck: Deck)
 def test_new_cards_are_limited_per_day(store: Store, deck: Deck, clock: Clock) -> None:
     session = Session(store, deck, now=clock, new_per_day=4)
     assert ids(session) == deck.ids[:4]
-    session.grade(5)
-    session.grade(5)
+    grade_next(session, 5)
+    grade_next(session, 5)
     # Two started today: only two more new ones, even after reopening.
     reopened = Session(store, deck, now=clock, new_per_day=4)
     assert ids(reopened) == deck.ids[2:4]
-    grade_all(reopened, 5)
+    grade_all(reopened, 5, clock)
     assert reopened.current() is None
     clock.advance(days=1)
     assert len([i for i in ids(reopened) if i not in deck.ids[:4]]) == 4
@@ -44,40 +67,107 @@ def test_new_cards_are_limited_per_day(store: Store, deck: Deck, clock: Clock) -
 def test_due_cards_come_first_most_overdue_first(store: Store, deck: Deck, clock: Clock) -> None:
     session = Session(store, deck, now=clock, new_per_day=3)
     a, b, c = deck.ids[:3]
-    session.grade(5)  # a: due in 1 day
-    session.grade(5)  # b: due in 1 day
-    session.grade(5)  # c: due in 1 day
+    for card in (a, b, c):
+        session.grade(card, 5)  # due in 1 day
     clock.advance(days=1)
-    session.grade(5)  # a again: now due in 6 days
-    assert ids(session)[:2] == [b, c]
+    session.grade(a, 5)  # a again: now due in 6 days
+    assert set(ids(session)[:2]) == {b, c}
     clock.advance(days=9)  # b, c overdue by 9 days; a by 3
     due = [i for i in ids(session) if i in (a, b, c)]
-    assert due == [b, c, a]
-    assert ids(session)[:3] == [b, c, a]  # before any new card
+    assert set(due[:2]) == {b, c} and due[2] == a
+    assert set(ids(session)[:3]) == {a, b, c}  # before any new card
+    assert ids(session)[3:] == [i for i in deck.ids if i not in (a, b, c)][:3]  # deck order
+
+
+PRINT_QUEUE = """
+import sys
+from datetime import datetime
+from pathlib import Path
+from quiz.deck import load_deck
+from quiz.session import Session
+from quiz.store import Store
+moment = datetime.fromisoformat(sys.argv[3])
+session = Session(Store.open(sys.argv[1]), load_deck(Path(sys.argv[2])), now=lambda: moment)
+print(" ".join(item.card.id for item in session.queue()))
+"""
+
+
+def test_cards_due_the_same_day_are_shuffled_per_day(
+    store: Store, deck: Deck, clock: Clock, db_path: Path
+) -> None:
+    session = Session(store, deck, now=clock)
+    grade_all(session, 5, clock)
+    clock.advance(days=1)  # all fifteen due today, none more overdue than another
+    first_day = ids(session)
+    assert sorted(first_day) == sorted(deck.ids)
+    assert first_day != deck.ids, "ties must not come in topic-number order"
+    # Derived again on every call: the same all day, in this process and in another
+    # one (the order must not rest on Python's per-process salted hash()).
+    assert ids(session) == first_day
+    clock.advance(hours=5)
+    assert ids(Session(store, deck, now=clock)) == first_day
+    other_process = subprocess.run(
+        [sys.executable, "-c", PRINT_QUEUE, str(db_path), str(CONTENT), clock().isoformat()],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert other_process.stdout.split() == first_day
+    clock.advance(days=1)  # skipped a day: still all due on the same (now earlier) day
+    second_day = ids(session)
+    assert sorted(second_day) == sorted(deck.ids) and second_day != first_day
 
 
 def test_low_grades_come_back_until_graded_4_or_5(store: Store, deck: Deck, clock: Clock) -> None:
     session = Session(store, deck, now=clock, new_per_day=2)
     first, second = deck.ids[:2]
-    result = session.grade(2)
+    result = session.grade(first, 2)
     assert result.again_today and result.interval == 1
     assert ids(session) == [second, first]
-    session.grade(5)
+    session.grade(second, 5)
+    # Nothing else is left: the failed card comes back a minute after its grade,
+    # not at once.
+    assert session.current() is None
+    waiting = session.waiting()
+    assert waiting is not None and waiting.item.card.id == first and waiting.item.mode == "drill"
+    assert waiting.ready_at == clock() + timedelta(seconds=60)
+    assert waiting.ready_at.tzinfo is not None
+    assert session.progress().drills == 1 and session.progress().left == 1
+    clock.advance(seconds=59)
+    assert session.current() is None
+    clock.advance(seconds=1)
     item = session.current()
     assert item is not None and (item.card.id, item.mode) == (first, "drill")
+    assert session.waiting() is None
     state_after_first_grade = store.card_state(first)
-    session.grade(3)  # still below 4: again
-    assert ids(session) == [first]
-    session.grade(4)
-    assert session.current() is None
+    session.grade(first, 3)  # still below 4: again, and again not at once
+    assert ids(session) == [first] and session.current() is None
+    clock.advance(seconds=60)
+    session.grade(current_id(session), 4)
+    assert session.current() is None and session.waiting() is None
     # Only the day's first grade moved SM-2; the drills are logged.
     assert store.card_state(first) == state_after_first_grade
     modes = [(r.grade, r.mode) for r in store.reviews_of(first)]
     assert modes == [(2, "review"), (3, "drill"), (4, "drill")]
 
 
+def test_a_failed_card_comes_back_after_three_other_cards(
+    store: Store, deck: Deck, clock: Clock
+) -> None:
+    session = Session(store, deck, now=clock, new_per_day=6)
+    failed = grade_next(session, 1)
+    assert ids(session)[-1] == failed  # waiting, behind every other card
+    clock.advance(minutes=10)  # time alone does not bring it back while others are left
+    others = [grade_next(session, 5) for _ in range(3)]
+    assert failed not in others
+    item = session.current()
+    assert item is not None and (item.card.id, item.mode) == (failed, "drill")
+    assert ids(session)[1:] == deck.ids[4:6]  # then the new cards, in deck order
+
+
 def test_redrill_survives_quitting(store: Store, deck: Deck, clock: Clock) -> None:
-    Session(store, deck, now=clock, new_per_day=1).grade(1)
+    Session(store, deck, now=clock, new_per_day=1).grade(deck.ids[0], 1)
+    clock.advance(seconds=60)
     reopened = Session(store, deck, now=clock, new_per_day=1)
     item = reopened.current()
     assert item is not None and item.mode == "drill" and item.card.id == deck.ids[0]
@@ -85,12 +175,18 @@ def test_redrill_survives_quitting(store: Store, deck: Deck, clock: Clock) -> No
 
 def test_next_day_shows_only_what_sm2_says_is_due(session: Session, clock: Clock) -> None:
     grades = iter([5, 4, 3] * 5)
-    while (item := session.current()) is not None:
-        session.grade(next(grades) if item.mode == "review" else 5)
+    while True:
+        item = session.current()
+        if item is None:
+            if (waiting := session.waiting()) is None:
+                break
+            clock.moment = waiting.ready_at
+            continue
+        session.grade(item.card.id, next(grades) if item.mode == "review" else 5)
     clock.advance(days=1)
     # Every card was reviewed once: interval 1, so all are due tomorrow, none new.
     assert session.progress().due == 15 and session.progress().new == 0
-    grade_all(session, 5)
+    grade_all(session, 5, clock)
     clock.advance(days=1)
     assert session.current() is None  # next reviews are 6 days out
     clock.advance(days=5)
@@ -101,7 +197,7 @@ def test_practice_is_logged_and_leaves_the_schedule_alone(
     session: Session, store: Store, deck: Deck
 ) -> None:
     card = deck.cards[3]
-    session.grade(5)
+    grade_next(session, 5)
     before = store.card_states()
     queue_before = ids(session)
     session.practice(card, 0, answer="no idea")
@@ -114,8 +210,8 @@ def test_practice_is_logged_and_leaves_the_schedule_alone(
 def test_undo_brings_the_card_back_first_with_its_schedule(
     session: Session, store: Store, deck: Deck
 ) -> None:
-    session.grade(5)
-    session.grade(2)
+    grade_next(session, 5)
+    grade_next(session, 2)
     undone = session.undo()
     assert undone is not None and undone.card_id == deck.ids[1]
     assert store.card_state(deck.ids[1]) is None
@@ -127,7 +223,7 @@ def test_undo_brings_the_card_back_first_with_its_schedule(
 
 
 def test_undo_does_not_reach_into_yesterday(session: Session, clock: Clock) -> None:
-    session.grade(5)
+    grade_next(session, 5)
     clock.advance(days=1)
     assert session.undo() is None
 
@@ -136,7 +232,7 @@ def test_study_day_rolls_over_at_4am(store: Store, deck: Deck) -> None:
     tz = timezone(timedelta(hours=-5))
     clock = Clock(datetime(2026, 3, 3, 23, 30, tzinfo=tz))
     session = Session(store, deck, now=clock, new_per_day=1)
-    session.grade(5)
+    grade_next(session, 5)
     clock.advance(hours=4)  # 03:30 the next calendar day: still the same study day
     assert session.today.isoformat() == "2026-03-03"
     assert session.current() is None
@@ -169,3 +265,83 @@ def test_current_streak_from_the_database_matches_the_pure_rule(store: Store) ->
     assert current_streak(store, today) == 3
     assert current_streak(store, today + timedelta(days=1)) == 3  # today not over yet
     assert current_streak(store, today + timedelta(days=2)) == 0
+
+
+# -- a grade names the card it grades ---------------------------------------------------
+
+
+def test_a_grade_lands_on_the_card_it_names_not_on_the_current_one(
+    session: Session, store: Store, deck: Deck
+) -> None:
+    shown = current_id(session)
+    other = deck.ids[4]
+    assert other != shown
+    graded = session.grade(other, 5)
+    assert graded.review.card_id == other and graded.review.mode == "review"
+    assert store.reviews_of(shown) == []
+    assert current_id(session) == shown  # still asked next
+
+
+def test_a_card_graded_meanwhile_by_another_instance_gets_a_drill_grade(
+    db_path: Path, store: Store, deck: Deck, clock: Clock
+) -> None:
+    mine = Session(store, deck, now=clock)
+    shown = current_id(mine)
+    with Store.open(db_path) as other_store:  # a second app on the same file
+        Session(other_store, deck, now=clock).grade(shown, 5)
+    scheduled = store.card_state(shown)
+    graded = mine.grade(shown, 2)  # the key pressed on my screen, for the card on it
+    assert graded.review.card_id == shown and graded.review.mode == "drill"
+    assert store.card_state(shown) == scheduled  # a drill does not move the schedule
+    assert graded.again_today and graded.due == scheduled.due  # type: ignore[union-attr]
+    assert [(r.grade, r.mode) for r in store.reviews_of(shown)] == [(5, "review"), (2, "drill")]
+
+
+def test_a_grade_made_after_the_day_rolled_over_is_that_days_review(
+    store: Store, deck: Deck, clock: Clock
+) -> None:
+    session = Session(store, deck, now=clock, new_per_day=1)
+    shown = grade_next(session, 2)  # Tuesday 10:00: failed, back later today
+    clock.moment = clock.moment.replace(day=4, hour=3, minute=59)  # still Tuesday's study day
+    item = session.current()
+    assert item is not None and (item.card.id, item.mode) == (shown, "drill")
+    clock.advance(minutes=2)  # 04:01 while it is on screen: Wednesday's study day
+    graded = session.grade(shown, 4)
+    assert graded.review.card_id == shown
+    assert (graded.review.mode, graded.review.day.isoformat()) == ("review", "2026-03-04")
+    # It moved the schedule: the first success after a failure is one day (SM-2).
+    assert graded.due.isoformat() == "2026-03-05"
+    assert [r.mode for r in store.reviews_of(shown)] == ["review", "review"]
+
+
+def test_a_card_not_in_todays_queue_is_graded_as_a_review(
+    store: Store, deck: Deck, clock: Clock
+) -> None:
+    session = Session(store, deck, now=clock, new_per_day=1)
+    beyond_the_limit = deck.ids[5]
+    assert beyond_the_limit not in ids(session)
+    graded = session.grade(beyond_the_limit, 4)
+    assert graded.review.mode == "review" and graded.due == session.today + timedelta(days=1)
+
+
+def test_an_unknown_card_id_is_refused_and_nothing_is_logged(session: Session) -> None:
+    with pytest.raises(LookupError):
+        session.grade("no-such-card", 5)
+    assert session.store.review_count() == 0
+
+
+def test_undo_asks_the_card_again_first_even_a_failed_card_not_ready_yet(
+    session: Session, store: Store
+) -> None:
+    first = current_id(session)
+    session.grade(first, 2)
+    session.grade(first, 2)  # graded again at once (its id named): a drill
+    assert [r.mode for r in store.reviews_of(first)] == ["review", "drill"]
+    assert current_id(session) != first  # failed just now: not ready
+    undone = session.undo()
+    assert undone is not None and undone.mode == "drill"
+    item = session.current()
+    assert item is not None and (item.card.id, item.mode) == (first, "drill")
+    assert session.waiting() is None  # it is not waiting: it is asked now
+    session.grade(first, 5)
+    assert current_id(session) != first

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 from conftest import Clock
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from quiz.days import current_streak
 from quiz.deck import Deck
@@ -20,7 +18,7 @@ from quiz.stats import (
     retention,
     topics,
 )
-from quiz.store import Store, next_due
+from quiz.store import Store
 from quiz.textcharts import SHADES, bars, heatmap, shade
 
 DAY = date(2026, 3, 10)
@@ -43,9 +41,9 @@ def test_a_review_after_midnight_counts_for_the_evening_before(store: Store, dec
     tz = timezone(timedelta(hours=2))
     clock = Clock(datetime(2026, 3, 9, 21, 0, tzinfo=tz))
     session = Session(store, deck, now=clock)
-    session.grade(5)  # Mon 9 March, 21:00
+    session.grade(deck.ids[0], 5)  # Mon 9 March, 21:00
     clock.moment = datetime(2026, 3, 11, 1, 30, tzinfo=tz)  # Wed 01:30: still Tuesday
-    session.grade(5)
+    session.grade(deck.ids[1], 5)
     assert [d.isoformat() for d in store.review_days()] == ["2026-03-10", "2026-03-09"]
     assert current_streak(store, session.today) == 2
 
@@ -53,7 +51,7 @@ def test_a_review_after_midnight_counts_for_the_evening_before(store: Store, dec
 def test_the_day_is_the_local_day_where_the_grade_was_made(store: Store, deck: Deck) -> None:
     # 23:30 in New York is 04:30 the next morning in UTC: it is the New York day that counts.
     clock = Clock(datetime(2026, 3, 9, 23, 30, tzinfo=timezone(timedelta(hours=-5))))
-    Session(store, deck, now=clock).grade(4)
+    Session(store, deck, now=clock).grade(deck.ids[0], 4)
     assert store.review_days() == [date(2026, 3, 9)]
     # Flying to Tokyo (UTC+9): the same instant is already 13:30 on the 10th there, so a
     # session opened now is on the 10th, and the stored day of the old grade is unchanged.
@@ -139,65 +137,24 @@ def test_bars_scale_to_the_tallest_value() -> None:
     assert bars([0, 0], height=3)[-1] == "▁▁"
 
 
-@settings(max_examples=200, deadline=None)
-@given(
-    grades=st.lists(st.integers(0, 5), min_size=1, max_size=25),
-    gaps=st.lists(st.integers(0, 40), min_size=25, max_size=25),
-    lead=st.integers(1, 400),
-)
-def test_no_review_is_scheduled_after_the_interview(
-    grades: list[int], gaps: list[int], lead: int
-) -> None:
-    from quiz.sm2 import SM2State, review
+def test_the_interview_is_marked_under_its_day_on_the_forecast(session: Session) -> None:
+    from quiz.cli import stats_text
 
-    day = DAY
-    interview_day = DAY + timedelta(days=lead)
-    state = SM2State()
-    for grade, gap in zip(grades, gaps, strict=False):
-        state = review(state, grade)
-        due = next_due(day, state.interval, interview_day)
-        if day < interview_day:
-            assert day < due <= interview_day
-        else:
-            assert due == day + timedelta(days=state.interval)
-        assert next_due(day, state.interval, None) == day + timedelta(days=state.interval)
-        day += timedelta(days=gap)
+    log(session.store, "mlp", 4, session.today)
+    session.interview = session.today + timedelta(days=12)  # Tue 3 March + 12: Sun 15 March
+    figures = report(session)
+    assert figures["interview"]["forecast_index"] == 12
+    assert figures["forecast"][12]["day"] == "2026-03-15"
+    lines = stats_text(figures)
+    [marked] = [i for i, line in enumerate(lines) if "▲" in line]
+    assert lines[marked] == " " * 12 + "▲ interview Sun 15 Mar"
+    assert len(lines[marked - 1]) == 30  # right under the bars, one column a day
+    assert lines[marked + 1].startswith("today")
 
-
-def test_the_interview_caps_due_dates_and_clearing_restores_sm2(
-    store: Store, deck: Deck, clock: Clock
-) -> None:
-    session = Session(store, deck, now=clock, interview=None)
-    today = session.today
-    session.interview = today + timedelta(days=4)
-    first = deck.ids[0]
-    session.grade(5)  # new card: 1 day
-    clock.advance(days=1)
-    assert session.current() is not None and session.current().card.id == first  # type: ignore[union-attr]
-    session.grade(5)  # second success: SM-2 says 6 days, past the interview
-    state = store.card_state(first)
-    # The SM-2 state keeps its meaning (interval 6); only the due date is brought forward.
-    assert state is not None and state.state.interval == 6
-    assert state.due == session.interview - timedelta(days=1)
-    # A card whose interval would run past the interview is brought forward.
-    log(store, "cost-function", 5, today)
-    log(store, "cost-function", 5, today + timedelta(days=1))
-    store.record(
-        "cost-function",
-        5,
-        "review",
-        day=today + timedelta(days=1),
-        ts_ms=0,
-        interview=today + timedelta(days=4),
-    )
-    capped = store.card_state("cost-function")
-    assert capped is not None and capped.state.interval > 6
-    assert capped.due == today + timedelta(days=3)  # the day before the interview
-    # Replaying the log keeps the capped date.
-    store.rebuild()
-    assert store.card_state("cost-function") == capped
-    # Cleared: plain SM-2 again.
-    store.record("cost-function", 5, "review", day=today + timedelta(days=2), ts_ms=0)
-    plain = store.card_state("cost-function")
-    assert plain is not None
-    assert plain.due == today + timedelta(days=2 + plain.state.interval)
+    session.interview = session.today + timedelta(days=40)  # past the chart's 30 days
+    assert report(session)["interview"]["forecast_index"] is None
+    assert not any("▲" in line for line in stats_text(report(session)))
+    session.interview = session.today - timedelta(days=1)  # over
+    assert report(session)["interview"]["forecast_index"] is None
+    session.interview = None
+    assert not any("▲" in line for line in stats_text(report(session)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -211,3 +212,36 @@ def test_a_version_1_database_is_migrated_keeping_its_history(db_path: Path) -> 
         }
         assert any("mode" in sql and "grade" in sql for sql in indexes)
         assert [r.grade for r in store.reviews_of("mlp")] == [4]
+
+
+def test_a_planned_day_is_stored_but_never_after_sm2s_nor_before_the_next_day(
+    store: Store,
+) -> None:
+    seen: list[date] = []
+
+    def plan(days_earlier: int) -> Callable[[date], date]:
+        def schedule(due: date) -> date:
+            seen.append(due)
+            return due - timedelta(days=days_earlier)
+
+        return schedule
+
+    grade(store, "mlp", 5)
+    grade(store, "mlp", 5, day=DAY + timedelta(days=1))  # SM-2: due in 6 days
+    day = DAY + timedelta(days=7)
+    store.record("mlp", 5, "review", day=day, ts_ms=0, schedule=plan(5))  # SM-2: 17 days
+    assert seen == [day + timedelta(days=17)]  # it is asked about SM-2's day
+    assert store.card_state("mlp").due == day + timedelta(days=12)  # type: ignore[union-attr]
+    [*_, last] = store.reviews_of("mlp")
+    assert last.due_after == day + timedelta(days=12) and last.after.interval == 17
+    store.undo_last()
+    store.record("mlp", 5, "review", day=day, ts_ms=0, schedule=plan(-3))  # later: no
+    assert store.card_state("mlp").due == day + timedelta(days=17)  # type: ignore[union-attr]
+    store.undo_last()
+    store.record("mlp", 5, "review", day=day, ts_ms=0, schedule=plan(40))  # the past: no
+    assert store.card_state("mlp").due == day + timedelta(days=1)  # type: ignore[union-attr]
+    # Drills and practice do not move the schedule, so there is nothing to plan.
+    seen.clear()
+    store.record("mlp", 2, "drill", day=day, ts_ms=0, schedule=plan(1))
+    store.record("mlp", 2, "practice", day=day, ts_ms=0, schedule=plan(1))
+    assert seen == []

@@ -41,7 +41,8 @@ Q_DEEP_LEARNING = "What is deep learning?"
 Q_NEURAL_NETWORK = "What is a neural network?"
 Q_MLP = "What is a multilayer perceptron (MLP)?"
 REVEALED = "Grade your recall"
-TYPE_ANSWER_KEY = "a Type answer"  # in the footer while the card (not a text box) has focus
+# In the footer once the answer box (which has the keys when a card shows) is ready.
+ANSWER_BOX_READY = "Check answer"
 
 # tmux's own settings, not the user's ~/.tmux.conf: the pane stays after the app exits
 # (so its exit status and last screen can be read), no status line takes a row, and
@@ -111,6 +112,10 @@ class Terminal:
     def scrollback(self) -> str:
         """The visible screen and everything scrolled off above it."""
         return self.tmux("capture-pane", "-p", "-S", "-", "-t", self.target)
+
+    def joined(self) -> str:
+        """The scrollback with the lines the terminal wrapped joined again."""
+        return self.tmux("capture-pane", "-p", "-J", "-S", "-", "-t", self.target)
 
     def dead(self) -> bool:
         return self.info("#{pane_dead}") == "1"
@@ -188,9 +193,11 @@ def start_quiz(term: Terminal, db: Path) -> None:
 
 
 def reveal_and_grade(term: Terminal, question: str, grade: str, timeout: float = 15.0) -> None:
-    """Waits for ``question``, reveals the answer with space, and grades it."""
+    """Waits for ``question``, reveals the answer with enter (nothing typed), and
+    grades it."""
     term.wait_for(question, timeout=timeout)
-    term.send("space")
+    term.wait_for(ANSWER_BOX_READY)
+    term.send("Enter")
     term.wait_for(REVEALED)
     term.send(grade)
 
@@ -214,12 +221,20 @@ def test_grade_undo_regrade_and_quit(term: Terminal, tmp_path: Path) -> None:
     reveal_and_grade(term, Q_NEURAL_NETWORK, "2")
 
     term.wait_for(Q_MLP)
+    # Typed in the box, "u" is a letter of the answer; outside it, it undoes.
+    term.send("Escape")
+    term.wait_for("u Undo")
     term.send("u")  # takes the 2 back: the same card, asked again as a scheduled review
     screen = term.wait_for(Q_NEURAL_NETWORK)
     assert "Topic 2 of 15" in screen, f"the undone card is not asked as a review:\n{screen}"
     reveal_and_grade(term, Q_NEURAL_NETWORK, "4")
 
     term.wait_for(Q_MLP)
+    term.send("Escape")
+    # The footer of the state outside the box (a "q Quit" may still be the last
+    # card's). And not q straight behind escape: a terminal sends escape and a key
+    # within a few milliseconds as one alt+key.
+    term.wait_for("space Reveal")
     term.send("q")
     status = term.wait_for_exit()
     output = term.scrollback()
@@ -246,12 +261,12 @@ def test_ctrl_c_mid_answer_exits_cleanly_and_keeps_the_grades(
     reveal_and_grade(term, Q_DEEP_LEARNING, "5", timeout=LAUNCH_TIMEOUT_S)
     reveal_and_grade(term, Q_NEURAL_NETWORK, "3")
 
-    # Half-way through typing an answer to the third card, with the answer box focused.
-    # "a" and the answer go in one write, as a fast typist or a paste sends them: the
-    # keys behind the "a" must land in the box (the "d" of "stacked" is the demo key).
+    # Half-way through typing an answer to the third card: every key of it, written
+    # in one go as a fast typist or a paste sends them, lands in the box (the "d" of
+    # "stacked" is the demo key outside the box, "s" stats, "a" the box's own key).
     term.wait_for(Q_MLP)
-    term.wait_for(TYPE_ANSWER_KEY)  # the footer is drawn: the card takes keys
-    term.type_text("astacked perceptrons")
+    term.wait_for(ANSWER_BOX_READY)
+    term.type_text("stacked perceptrons")
     term.wait_for("stacked perceptrons")
     term.send("C-c")
 
@@ -263,3 +278,83 @@ def test_ctrl_c_mid_answer_exits_cleanly_and_keeps_the_grades(
     term.assert_restored()
 
     assert grades(db) == {"deep-learning": [(5, "review")], "neural-network": [(3, "review")]}
+
+
+def test_typing_runs_no_command_a_paste_stays_whole_and_the_card_reads_to_its_end(
+    term: Terminal, tmp_path: Path
+) -> None:
+    db = tmp_path / "q.db"
+    start_quiz(term, db)
+    term.wait_for(Q_DEEP_LEARNING, timeout=LAUNCH_TIMEOUT_S)
+    term.wait_for(ANSWER_BOX_READY)
+    # Outside the box each of these letters is a command (u undo, s stats, q quit,
+    # d demo, b browse): typed as an answer, they all go into the box.
+    term.type_text("use sequence models, quickly")
+    screen = term.wait_for("use sequence models, quickly")
+    assert "Heatmap" not in screen and "Demo deep-learning" not in screen
+    # A multi-line paste, as the terminal sends it (bracketed), keeps every line.
+    term.tmux("set-buffer", "-b", "answer", "\nlayers learn representations\nend to end")
+    term.tmux("paste-buffer", "-p", "-b", "answer", "-t", term.target)
+    screen = term.wait_for("end to end")
+    assert "layers learn representations" in screen, screen
+    term.send("Enter")  # check: reveal, with the typed answer shown from its start
+    screen = term.wait_for("Your answer")
+    assert "use sequence models, quickly" in screen, screen
+    term.send("End")
+    term.wait_for("References")
+    screen = term.wait_for("linear regions")  # the last reference of the card
+    assert "5 perfect" in screen, f"the grade bar left the screen:\n{screen}"
+    term.send("4")
+    term.wait_for(Q_NEURAL_NETWORK)
+    term.send("C-c")
+    assert term.wait_for_exit() == 0
+    [review] = [r for r in Store.open(db).reviews_of("deep-learning")]
+    assert review.grade == 4
+    assert review.answer == (
+        "use sequence models, quickly\nlayers learn representations\nend to end"
+    )
+
+
+CRASHING_QUIZ = """
+import sys
+from quiz.cli import main
+from quiz.tui.screens import review
+
+reveal = review.ReviewScreen.action_reveal
+
+async def reveal_with_a_bug(self):
+    if self.card.number == 2:
+        raise RuntimeError("a bug in the reveal")
+    await reveal(self)
+
+review.ReviewScreen.action_reveal = reveal_with_a_bug
+sys.exit(main())
+"""
+
+
+def test_an_unexpected_error_prints_one_line_and_a_log_and_exits_1(
+    term: Terminal, tmp_path: Path
+) -> None:
+    # A bug planted in the reveal (the app has none known): what a person sees when
+    # one happens, and that their grades are safe.
+    db, logs = tmp_path / "q.db", tmp_path / "logs"
+    script = tmp_path / "crashing_quiz.py"
+    script.write_text(CRASHING_QUIZ)
+    term.env["QUIZ_LOG_DIR"] = str(logs)
+    term.start(["env", f"QUIZ_LOG_DIR={logs}", sys.executable, str(script), "--db", str(db)])
+    reveal_and_grade(term, Q_DEEP_LEARNING, "5", timeout=LAUNCH_TIMEOUT_S)
+    term.wait_for(Q_NEURAL_NETWORK)
+    term.send("Escape")
+    term.wait_for("space Reveal")
+    term.send("space")
+    status = term.wait_for_exit()
+    output = term.joined()
+    assert status == 1, output
+    assert "Traceback" not in output, output
+    [line] = [text for text in output.splitlines() if text.startswith("quiz: unexpected error")]
+    assert "a bug in the reveal" in line and "your grades are saved" in line
+    [log] = list(logs.glob("quiz-crash-*.log"))
+    assert str(log) in line
+    assert "RuntimeError: a bug in the reveal" in log.read_text()
+    term.assert_restored()
+    assert grades(db) == {"deep-learning": [(5, "review")]}

@@ -6,12 +6,16 @@ import gc
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, TypeVar
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.theme import Theme
 
+from quiz import crashlog
 from quiz.deck import Card, Deck
 from quiz.errors import QuizError
 from quiz.session import Session
@@ -24,11 +28,10 @@ class QuizApp(App[None]):
     """Today's session over ``session``: review, browse, practice, demos."""
 
     CSS_PATH = "app.tcss"
+    TICK = 1.0  # seconds between looks at the clock
     TITLE = "quiz"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit", tooltip="Quit; every grade is already saved"),
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="interrupt"),
         Binding(
             "s",
             "progress",
@@ -39,23 +42,71 @@ class QuizApp(App[None]):
         Binding(
             "question_mark", "help", "Help", key_display="?", id="help", tooltip="List every key"
         ),
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit; every grade is already saved"),
+        Binding("ctrl+c", "interrupt", "Quit", show=False, priority=True, id="interrupt"),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, theme: str | None = None) -> None:
         super().__init__()
+        if theme in self.available_themes:
+            self.theme = theme  # the one chosen last time (the config's "theme")
         self.session = session
         self.deck: Deck = session.deck
         self._status = ""
         self._writer_loading = False
         self._failed = False
+        self.crash_log: Path | None = None  # where an unexpected error was written
+        self.crash: BaseException | None = None
 
     def on_mount(self) -> None:
+        # From now on, a theme picked in the palette is the one the next start uses.
+        self.theme_changed_signal.subscribe(self, self._save_theme)
+        # The app's clock: a new study day (left open past the rollover hour), or a
+        # failed card whose minute is up, changes what the screen should show.
+        self._day = self.session.today
+        self.set_interval(self.TICK, self._tick)
         # Not at once: Textual holds every frame until the app's start is over, and
         # a screen pushed here would be laid out inside it, its first frame dropped
         # and drawn only on the next change (with its "after refresh" work run
         # before that). The app's queue runs once the start is over, so the first
         # screen goes to the terminal as soon as it is laid out.
         self.call_later(self.show_today, True)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Every unexpected error ends here (Textual's own hook). The details go to a
+        # log file instead of a traceback in the terminal; quiz.cli prints one line
+        # with the file's path and exits non-zero. Grades need no saving: each one
+        # was committed before the next card showed.
+        self.crash = error
+        try:
+            self.crash_log = crashlog.write(error)
+        except Exception:
+            super()._handle_exception(error)
+            return
+        super()._handle_exception(error)
+        self._exit_renderables.clear()
+
+    def action_interrupt(self) -> None:
+        """ctrl+c quits from anywhere, a text box included (every grade is saved)."""
+        self.exit()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While a text box has the keys, the app's letter keys (q, s, ?) type into it:
+        # the footer must not offer them.
+        return not (action in ("quit", "progress", "help") and _typing(self))
+
+    def _tick(self) -> None:
+        """Tells the screen on top the time has moved (see each screen's ``tick``)."""
+        day = self.session.today
+        new_day, self._day = day != self._day, day
+        tick = getattr(self.screen, "tick", None)
+        if tick is not None:
+            tick(new_day)
+
+    def _save_theme(self, theme: Theme) -> None:
+        from quiz import config
+
+        self.attempt(config.set_value, self.session.store, "theme", theme.name)
 
     def load_writer(self) -> None:
         """Imports sqlite-utils (and with it NumPy) in a thread, once.
@@ -82,7 +133,7 @@ class QuizApp(App[None]):
 
         if self.session.current() is not None:
             screen: Screen[None] = ReviewScreen()
-        elif first and self.session.progress().done_today == 0:
+        elif first and self.session.waiting() is None and self.session.progress().done_today == 0:
             from quiz.tui.screens.nothing_due import NothingDueScreen
 
             screen = NothingDueScreen()
@@ -176,13 +227,75 @@ class QuizApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand(
-            "Browse topics", "All fifteen topics and their state", self.action_browse
+            "Progress and stats",
+            "Heatmap, streaks, the forecast, topics and interview readiness (s)",
+            self.action_progress,
         )
         yield SystemCommand(
-            "Practice", "Go through every card, weakest first", self.action_practice
+            "Set the interview date", "Reviews are planned before it", self.action_interview
         )
-        yield SystemCommand("Help", "Every key on every screen", self.action_help)
-        yield SystemCommand("Undo last grade", "Take back today's last grade", self.undo)
+        card = getattr(screen, "card", None)
+        if isinstance(card, Card) and card.demo:
+            yield SystemCommand(
+                f"Run the demo of “{card.title}”",
+                "The NumPy demo behind this answer (d)",
+                lambda: self.action_demo(card.id),
+            )
+        yield SystemCommand("Browse topics", "All topics and their state (b)", self.action_browse)
+        yield SystemCommand(
+            "Practice",
+            "Go through every card, weakest first; no schedule moves",
+            self.action_practice,
+        )
+        yield SystemCommand(
+            "Export the review log", "Every grade as CSV or JSON, to a file", self.action_export
+        )
+        yield SystemCommand(
+            "Back up now", "Copy the database into its backups folder", self.action_backup
+        )
+        yield SystemCommand("Undo last grade", "Take back today's last grade (u)", self.undo)
+        yield SystemCommand("Help", "Every key of this screen (?)", self.action_help)
+
+    def action_command_palette(self) -> None:
+        from quiz.tui.widgets.palette import QuizPalette
+
+        if self.use_command_palette and not QuizPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(QuizPalette(id="--command-palette"))
+
+    def action_interview(self) -> None:
+        from quiz.tui.screens.progress import InterviewDateScreen
+
+        def done(changed: bool | None) -> None:
+            if changed:
+                resume = getattr(self.screen, "on_screen_resume", None)
+                if resume is not None:
+                    resume()  # the figures the screen shows may have moved
+
+        self.push_screen(InterviewDateScreen(), done)
+
+    def action_export(self) -> None:
+        from quiz.tui.screens.export import ExportScreen
+
+        self.push_screen(ExportScreen())
+
+    @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
+    def action_backup(self) -> None:
+        """Backs the database up now, in a thread (a large file takes a moment)."""
+        from quiz.backup import backup
+
+        try:
+            path = backup(self.session.store.path)
+        except (QuizError, OSError, sqlite3.Error) as exc:
+            self.call_from_thread(self.notify, str(exc), title="No backup", severity="error")
+            return
+        self.call_from_thread(self.notify, f"Saved {path}", title="Backed up")
+
+
+def _typing(app: App[None]) -> bool:
+    from textual.widgets import Input, TextArea
+
+    focused = app.focused
+    return isinstance(focused, (Input, TextArea)) and not getattr(focused, "read_only", False)
 
 
 def _collect_from_now_on() -> None:

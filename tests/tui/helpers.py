@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
+from textual.app import App
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from quiz.session import Session
@@ -20,6 +24,43 @@ def make_app(session: Session) -> QuizApp:
 def text_of(app: QuizApp, selector: str) -> str:
     """The plain text a Static shows."""
     return str(app.screen.query_one(selector, Static).render())
+
+
+def screen_text(app: App[object]) -> str:
+    """What the terminal shows right now, as lines of plain text (the last frame
+    Textual composed: call after ``pilot.pause()``)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def footer_keys(app: App[object]) -> dict[str, str]:
+    """The keys the footer offers now, key display to description, and asserts that
+    each one is inside the screen (not cut off at its right edge)."""
+    from textual.widgets._footer import FooterKey
+
+    keys = {}
+    width = app.screen.size.width
+    for key in app.screen.query(FooterKey).results(FooterKey):
+        if key.has_class("-command-palette"):
+            continue
+        assert key.region.width > 0 and key.region.right <= width, (
+            f"the footer key {key.key_display!r} is cut off at {width} columns"
+        )
+        keys[key.key_display] = key.description
+    return keys
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Waits until the screen is as a user sees it a moment after it opens: workers
+    done, and the parts the review screen adds after its first paint are in."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    for _ in range(100):
+        if getattr(pilot.app.screen, "built", True):
+            break
+        await pilot.pause()
+    else:
+        raise AssertionError("the review screen did not finish building")
+    await pilot.pause()
 
 
 def finish_yesterday_and_before(session: Session) -> None:
@@ -57,3 +98,13 @@ def build_history(session: Session) -> None:
                 answer=f"answer {back} about {card.title.lower()}",
                 answer_ms=10_000 + 1_000 * i,
             )
+
+
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], tries: int = 200) -> None:
+    """Polls the app until ``condition()`` holds (no fixed sleep); fails after
+    ``tries`` short pauses (about ten seconds)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the app never reached the state the test waits for")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -17,10 +18,12 @@ from quiz.tui.screens.help import HelpScreen
 from quiz.tui.screens.nothing_due import NothingDueScreen
 from quiz.tui.screens.review import ReviewScreen
 from quiz.tui.screens.summary import SummaryScreen
+from quiz.tui.widgets.answer_box import AnswerBox
 from quiz.tui.widgets.grades import GradeBar
+from quiz.tui.widgets.keypoints import KeyPoints
 from quiz.tui.widgets.session_bar import SessionBar
 
-from .helpers import finish_yesterday_and_before, make_app, text_of
+from .helpers import finish_yesterday_and_before, make_app, text_of, until
 
 
 async def test_opens_on_the_first_due_card_then_reveal_and_grade(session: Session) -> None:
@@ -30,7 +33,7 @@ async def test_opens_on_the_first_due_card_then_reveal_and_grade(session: Sessio
         assert "What is deep learning?" in text_of(app, "#question")
         assert "15 left" in text_of(app, "#today")
         assert str(app.screen.query_one(SessionBar).render()).endswith(" 0/15")
-        await pilot.press("5")  # not revealed yet: a grade does nothing
+        await pilot.press("escape", "5")  # not revealed yet: a grade saves nothing
         assert session.store.review_count() == 0
         await pilot.press("space")
         assert app.screen.query_one("#reveal").display
@@ -77,45 +80,69 @@ async def test_grade_buttons_work_with_the_mouse_even_when_revealed_at_once(
 async def test_a_typed_answer_ticks_key_points_and_suggests_a_grade(session: Session) -> None:
     app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("a")
         await pilot.press(*"representation learned by gradient descent through many layers")
         await pilot.press("enter")
-        points = text_of(app, "#points")
+        points = app.screen.query_one(KeyPoints).text
         assert "✓" in points and "in your answer" in points
-        assert "suggested ★" in text_of(app, "#hint")
+        assert re.search(r"★[0-5] suggested", text_of(app, "#hint"))
         await pilot.press("4")
         await pilot.pause()
         [review] = session.store.reviews_of("deep-learning")
         assert review.answer.startswith("representation learned")
 
 
-async def test_a_low_grade_comes_back_later_in_the_session(
+async def test_a_low_grade_comes_back_after_other_cards_or_a_minute(
     store: Store, deck: Deck, clock: Clock
 ) -> None:
     session = Session(store, deck, now=clock, new_per_day=2)
     app = make_app(session)
+    app.TICK = 0.05  # the app's look at the clock, sooner than once a second
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("space", "2")
+        await pilot.press("enter", "2")
         await pilot.pause()
         assert "neural network" in text_of(app, "#question").lower()
         assert "Graded 2: back later today, then tomorrow" in text_of(app, "#hint")
-        await pilot.press("space", "5")
+        await pilot.press("enter", "5")
         await pilot.pause()
+        # Only the failed card is left: it does not come straight back.
+        assert isinstance(app.screen, SummaryScreen)
+        assert "“Deep learning” comes back in 60 s" in text_of(app, "#summary-title")
+        clock.advance(seconds=30)
+        await until(pilot, lambda: "comes back in 30 s" in text_of(app, "#summary-title"))
+        clock.advance(seconds=31)
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
         assert "What is deep learning?" in text_of(app, "#question")
         assert "Again" in text_of(app, "#mode")
-        await pilot.press("space", "4")
+        await pilot.press("enter", "4")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
+        assert "Done for today." in text_of(app, "#summary-title")
         modes = [(r.grade, r.mode) for r in store.reviews_of("deep-learning")]
         assert modes == [(2, "review"), (4, "drill")]
+
+
+async def test_the_app_left_open_past_the_rollover_starts_the_new_day(
+    session: Session, clock: Clock
+) -> None:
+    app = make_app(session)
+    app.TICK = 0.05
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(15):
+            await pilot.press("enter", "5")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "0 left" in text_of(app, "#today")
+        clock.advance(days=1)  # 10:00 tomorrow: every card is due again (interval 1)
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        assert "15 left" in text_of(app, "#today") and "0 done today" in text_of(app, "#today")
 
 
 async def test_undo_takes_the_grade_back_and_asks_the_card_again(session: Session) -> None:
     app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("space", "5")
+        await pilot.press("enter", "5")
         await pilot.pause()
-        await pilot.press("u")
+        await pilot.press("escape", "u")
         await pilot.pause()
         assert "Undid grade 5" in text_of(app, "#hint")
         assert session.store.review_count() == 0
@@ -129,9 +156,9 @@ async def test_grades_survive_quitting_and_reopening(
     with Store.open(db_path) as store:
         app = make_app(Session(store, deck, now=clock))
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.press("space", "5", "space", "3")
+            await pilot.press("enter", "5", "enter", "3")
             await pilot.pause()
-            await pilot.press("q")
+            await pilot.press("escape", "q")
         assert app.return_code in (0, None)
     with Store.open(db_path) as store:
         assert [r.grade for r in store.reviews_of("deep-learning")] == [5]
@@ -154,7 +181,7 @@ async def test_practice_is_logged_and_leaves_due_dates_alone(session: Session) -
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         assert "not scheduled" in text_of(app, "#mode")
-        await pilot.press("space", "0", "space", "1")
+        await pilot.press("enter", "0", "enter", "1")
         await pilot.pause()
     assert session.store.card_states() == before
     practice = [
@@ -166,7 +193,7 @@ async def test_practice_is_logged_and_leaves_due_dates_alone(session: Session) -
 async def test_browse_lists_every_topic_and_opens_a_card(session: Session) -> None:
     app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("b")
+        await pilot.press("escape", "b")
         await pilot.pause()
         assert isinstance(app.screen, BrowseScreen)
         from textual.widgets import DataTable
@@ -185,7 +212,7 @@ async def test_browse_lists_every_topic_and_opens_a_card(session: Session) -> No
 async def test_help_lists_the_keys(session: Session) -> None:
     app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("question_mark")
+        await pilot.press("escape", "question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         from textual.widgets import Static
@@ -203,7 +230,7 @@ async def test_a_full_day_ends_on_the_summary_and_tomorrow_shows_only_whats_due(
     app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(15):
-            await pilot.press("space", "5")
+            await pilot.press("enter", "5")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         figures = text_of(app, "#figures")
@@ -227,7 +254,7 @@ async def test_a_grade_that_cannot_be_saved_is_an_error_on_screen_not_a_crash(
 
     app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("space")
+        await pilot.press("enter")
         monkeypatch.setattr(store, "record", full_disk)
         await pilot.press("5")
         await pilot.pause()
@@ -269,10 +296,32 @@ async def test_keys_typed_right_behind_a_go_into_the_answer_box(session: Session
     app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        await pilot.press("escape")  # out of the box: "a" is the key that goes back in
+        await pilot.pause()
         for char in "abused deep nets, a dozen layers":
             app.post_message(events.Key(char, char))
         app.post_message(events.Key("enter", None))
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         assert app.screen.answer == "bused deep nets, a dozen layers"
-        assert "in your answer" in text_of(app, "#points")
+        assert "in your answer" in app.screen.query_one(KeyPoints).text
+
+
+async def test_a_burst_of_keys_as_a_card_shows_all_lands_in_the_box(session: Session) -> None:
+    # The keys of a fast typist who starts before the screen has settled, and those
+    # typed right after a grade shows the next card: every one goes into the box.
+    from textual import events
+
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for char in "sudden bursts: q, u, d":
+            app.post_message(events.Key(char, char))
+        await pilot.pause()
+        assert app.screen.query_one("#answer", AnswerBox).text == "sudden bursts: q, u, d"
+        await pilot.press("enter", "5")
+        for char in "undo? no":
+            app.post_message(events.Key(char, char))
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.screen.query_one("#answer", AnswerBox).text == "undo? no"
+        assert [r.grade for r in session.store.reviews_of("deep-learning")] == [5]

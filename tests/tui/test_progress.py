@@ -11,18 +11,18 @@ from textual.widgets import DataTable, Input
 from quiz.session import Session
 from quiz.tui.screens.progress import HistoryScreen, ProgressScreen
 
-from .helpers import build_history, make_app, text_of
+from .helpers import build_history, make_app, screen_text, text_of
 
 
 async def test_s_opens_progress_with_streaks_heatmap_and_topics(session: Session) -> None:
     build_history(session)
     app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("s")
+        await pilot.press("escape", "s")
         await pilot.pause()
         assert isinstance(app.screen, ProgressScreen)
         overview = text_of(app, "#heatmap")
-        assert "Streak: 3 day(s) · best 17" in overview
+        assert "Streak: 3 days · best 17" in overview
         assert "less · ░ ▒ ▓ █ more" in overview
         assert "No interview date set" in text_of(app, "#readiness")
         recent = text_of(app, "#recent-charts")
@@ -36,7 +36,7 @@ async def test_a_topics_history_shows_the_typed_answers(session: Session) -> Non
     build_history(session)
     app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("s")
+        await pilot.press("escape", "s")
         await pilot.pause()
         app.screen.query_one("#progress-tabs").active = "topics"  # type: ignore[attr-defined]
         await pilot.pause()
@@ -45,6 +45,7 @@ async def test_a_topics_history_shows_the_typed_answers(session: Session) -> Non
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
         text = text_of(app, "#history-text")
+        assert "Deep learning · 20 grades" in text  # every study day but the missed one
         assert "answer 1 about deep learning" in text and "answer 21 about" in text
         assert text.index("answer 1 about") < text.index("answer 21 about")  # newest first
 
@@ -54,7 +55,7 @@ async def test_setting_the_interview_date_from_the_tui(session: Session) -> None
     app = make_app(session)
     target = session.today + timedelta(days=10)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("s", "i")
+        await pilot.press("escape", "s", "i")
         await pilot.pause()
         field = app.screen.query_one("#interview-input", Input)
         field.value = "not a date"
@@ -65,11 +66,40 @@ async def test_setting_the_interview_date_from_the_tui(session: Session) -> None
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ProgressScreen)
-        assert "Interview in 10 day(s)" in text_of(app, "#readiness")
+        assert "Interview in 10 days," in text_of(app, "#readiness")
         assert session.store.setting("interview-date") == target.isoformat()
         await pilot.press("escape")
         await pilot.pause()
         assert "interview in 10d, ready" in text_of(app, "#today")
+
+
+async def test_the_forecast_marks_the_interview_day(session: Session) -> None:
+    build_history(session)
+    session.interview = session.today + timedelta(days=12)  # Tue 3 March + 12
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape", "s")
+        await pilot.pause()
+        app.screen.query_one("#progress-tabs").active = "forecast"  # type: ignore[attr-defined]
+        await pilot.pause()
+        lines = text_of(app, "#forecast-chart").splitlines()
+        [marked] = [i for i, line in enumerate(lines) if "▲" in line]
+        assert lines[marked].rstrip() == " " * 12 + "▲ interview Sun 15 Mar"
+        assert lines[marked + 1].startswith("today")
+
+
+async def test_one_day_and_one_grade_are_singular(session: Session) -> None:
+    session.store.record("mlp", 4, "review", day=session.today, ts_ms=0)
+    session.interview = session.today + timedelta(days=1)
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape", "s")
+        await pilot.pause()
+        assert "Interview in 1 day," in text_of(app, "#readiness")
+        assert "Streak: 1 day ·" in text_of(app, "#heatmap")
+        app.push_screen(HistoryScreen("mlp"))
+        await pilot.pause()
+        assert "· 1 grade\n" in text_of(app, "#history-text")
 
 
 def test_progress_snapshot(snap_compare: Any, session: Session) -> None:
@@ -78,7 +108,7 @@ def test_progress_snapshot(snap_compare: Any, session: Session) -> None:
 
     async def open_progress(pilot: Pilot[Any]) -> None:
         await pilot.app.workers.wait_for_complete()
-        await pilot.press("s")
+        await pilot.press("escape", "s")
         await pilot.pause()
 
     assert snap_compare(make_app(session), run_before=open_progress)
@@ -89,9 +119,13 @@ def test_progress_topics_snapshot(snap_compare: Any, session: Session) -> None:
 
     async def open_topics(pilot: Pilot[Any]) -> None:
         await pilot.app.workers.wait_for_complete()
-        await pilot.press("s")
+        await pilot.press("escape", "s")
         await pilot.pause()
         pilot.app.screen.query_one("#progress-tabs").active = "topics"  # type: ignore[attr-defined]
         await pilot.pause()
+        # Every column, the mastery percentage included, fits at 80 columns.
+        rows = screen_text(pilot.app).splitlines()
+        [first] = [row for row in rows if "Deep learning" in row]
+        assert "Mastery" in screen_text(pilot.app) and first.rstrip().endswith("%"), first
 
     assert snap_compare(make_app(session), run_before=open_topics)

@@ -12,55 +12,103 @@ from textual.pilot import Pilot
 
 from quiz.session import Session
 
-from .helpers import finish_yesterday_and_before, grade_everything_today, make_app
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Waits until the screen is as a user sees it a moment after it opens: workers
-    done, and the parts the review screen adds after its first paint are in."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    for _ in range(100):
-        if getattr(pilot.app.screen, "built", True):
-            break
-        await pilot.pause()
-    else:
-        raise AssertionError("the review screen did not finish building")
-    await pilot.pause()
+from .helpers import (
+    finish_yesterday_and_before,
+    grade_everything_today,
+    make_app,
+    screen_text,
+    settle,
+)
 
 
 def test_question(snap_compare: Any, session: Session) -> None:
-    assert snap_compare(make_app(session), run_before=settle)
+    """A person sees the header (15 left, 15 new), the question in its box, an empty
+    answer box with its placeholder, the hint that enter checks and escape leaves the
+    box, and a footer that offers only what works while typing (enter, esc)."""
+
+    async def look(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        shown = screen_text(pilot.app)
+        for text in ("15 left", "What is deep learning?", "Type your answer here", "esc"):
+            assert text in shown, text
+        assert "Reveal" not in shown  # no command key is offered while the box types
+
+    assert snap_compare(make_app(session), run_before=look)
 
 
 def test_revealed_answer(snap_compare: Any, session: Session) -> None:
+    """After a typed answer and enter: the typed answer ("Your answer"), the key points
+    ticked ✓/✗ against it, the grade bar with the suggested grade starred, and the
+    footer's grade keys. At 80×24 the key points fill the card pane: the answer and
+    its later sections are reached by scrolling (test_review.py checks they can be)."""
+
     async def reveal(pilot: Pilot[Any]) -> None:
         await settle(pilot)
-        await pilot.press("space")
+        await pilot.press(*"many layers learn the representation", "enter")
         await settle(pilot)
+        shown = screen_text(pilot.app)
+        for text in ("Your answer", "many layers learn", "Key points", "✓", "★", "0-5"):
+            assert text in shown, text
 
     assert snap_compare(make_app(session), run_before=reveal)
 
 
+def test_answer_scrolled_to_its_end(snap_compare: Any, session: Session) -> None:
+    """The same card scrolled to its end with End: the last sections of the answer and
+    the references, with the grade bar still in view under them."""
+
+    async def to_the_end(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("enter", "end")
+        await settle(pilot)
+        shown = screen_text(pilot.app)
+        for text in ("References", "linear regions", "5 perfect"):
+            assert text in shown, text
+
+    assert snap_compare(make_app(session), run_before=to_the_end)
+
+
 def test_nothing_due(snap_compare: Any, session: Session) -> None:
+    """Nothing due: the panel says so and when the next card is (in 4 days), with the
+    practice and browse buttons and their keys in the footer."""
     finish_yesterday_and_before(session)
-    assert snap_compare(make_app(session), run_before=settle)
+
+    async def look(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        shown = screen_text(pilot.app)
+        for text in ("Nothing is due today", "in 4 days", "Practice", "Browse"):
+            assert text in shown, text
+
+    assert snap_compare(make_app(session), run_before=look)
 
 
 def test_browse(snap_compare: Any, session: Session) -> None:
+    """Browse: a table of the fifteen topics with state, next review and ease."""
     finish_yesterday_and_before(session)
 
     async def browse(pilot: Pilot[Any]) -> None:
         await settle(pilot)
         await pilot.press("b")
         await settle(pilot)
+        shown = screen_text(pilot.app)
+        for text in ("All topics", "Deep learning", "learning", "in 4d", "Ease"):
+            assert text in shown, text
 
     assert snap_compare(make_app(session), run_before=browse)
 
 
 def test_summary(snap_compare: Any, session: Session) -> None:
+    """Done for today: cards reviewed, time spent, due tomorrow, and the grade spread
+    as labelled bars with counts."""
     grade_everything_today(session)
-    assert snap_compare(make_app(session), run_before=settle)
+
+    async def look(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        shown = screen_text(pilot.app)
+        for text in ("Done for today.", "Cards reviewed   15", "Time spent", "5 perfect"):
+            assert text in shown, text
+
+    assert snap_compare(make_app(session), run_before=look)
 
 
 def test_demo_after_a_learning_rate_run(snap_compare: Any, session: Session) -> None:

@@ -8,10 +8,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
-from quiz.stats import due_text, stage
+from quiz.stats import due_text, topics
 from quiz.tui.bindings import BACK
+from quiz.tui.widgets.footer import QuizFooter
 
 if TYPE_CHECKING:
     from quiz.tui.app import QuizApp
@@ -38,14 +39,18 @@ class BrowseScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("[b]All topics[/b] · enter opens a card", id="browse-title")
         yield DataTable(id="topics", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield QuizFooter(compact=True)
 
     def on_mount(self) -> None:
+        if not self.is_attached:
+            return  # quit in the same burst of keys that opened it: nothing to set up
         table = self.query_one(DataTable)
         table.add_columns("#", "Topic", "State", "Next review", "Ease")
         table.focus()
 
     def on_screen_resume(self) -> None:
+        if not self.is_attached:
+            return  # the app is closing
         # Also runs when the screen is first shown: the one place its figures are read.
         self.fill()
 
@@ -54,19 +59,14 @@ class BrowseScreen(Screen[None]):
         row = table.cursor_row
         table.clear()
         session = self.app.session
-        states = session.store.card_states()
         today = session.today
-        for card in self.app.deck:
-            state = states.get(card.id)
-            if state is None:
-                cells = ("new", "—", "—")
-            else:
-                cells = (
-                    stage(state.state.interval),
-                    due_text(state.due, today),
-                    f"{state.state.easiness:.2f}",
-                )
-            table.add_row(str(card.number), card.title, *cells, key=card.id)
+        for topic in topics(session):
+            cells = (
+                (topic.state, "—", "—")
+                if topic.due is None or topic.easiness is None
+                else (topic.state, due_text(topic.due, today), f"{topic.easiness:.2f}")
+            )
+            table.add_row(str(topic.number), topic.title, *cells, key=topic.card_id)
         table.move_cursor(row=row)
 
     def selected(self) -> str | None:

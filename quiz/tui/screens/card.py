@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Markdown, Static
 
 from quiz.deck import Card
 from quiz.tui.bindings import BACK, DEMO
+from quiz.tui.widgets.card_text import answer_markdown
+from quiz.tui.widgets.footer import QuizFooter
 from quiz.tui.widgets.keypoints import KeyPoints
 
 if TYPE_CHECKING:
@@ -43,18 +45,16 @@ class CardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         card = self.card
         with VerticalScroll(id="card"):
-            yield Static(f"Topic {card.number} · {escape(card.title)}", id="mode")
-            yield Static(escape(card.question), id="question")
+            yield Static(Content(f"Topic {card.number} · {card.title}"), id="mode")
+            yield Static(Content(card.question), id="question")
             yield KeyPoints(id="points")
-            yield Markdown(card.body, id="model-answer")
-            yield Static(
-                "[b]References[/b]\n" + "\n".join(f" • {escape(r)}" for r in card.references),
-                id="references",
-            )
-        yield Footer()
+            yield Markdown(answer_markdown(card), id="model-answer")
+        yield QuizFooter(compact=True)
 
-    def on_mount(self) -> None:
-        self.query_one(KeyPoints).show(self.card, "")
+    async def on_mount(self) -> None:
+        if not self.is_attached:
+            return  # quit in the same burst of keys that opened it: nothing to set up
+        await self.query_one(KeyPoints).show(self.card, "")
         self.query_one("#card").focus()
 
     def action_practice(self) -> None:

@@ -31,7 +31,7 @@ from textual.worker import Worker, WorkerState
 import solvers
 from quiz.deck import Card
 from quiz.runner import DEFAULT_TIMEOUT, demo_command, run_demo
-from quiz.tui.widgets.footer import StableFooter
+from quiz.tui.widgets.footer import QuizFooter
 from quiz.tui.widgets.param_form import ParamForm
 from quiz.tui.widgets.series_plot import Line, SeriesPlot
 from solvers.events import to_text
@@ -166,7 +166,7 @@ class DemoScreen(Screen[None]):
             with TabPane("Source", id="source"), VerticalScroll():
                 yield Static(id="demo-source")
         yield Static("Press r to run; escape goes back.", id="demo-status")
-        yield StableFooter()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
         self.source = inspect.getsource(self.module)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
@@ -14,8 +15,15 @@ GRADES = """[b]Grades[/b] (SM-2)
   Below 3 restarts the card at 1 day; below 4 brings it back later today."""
 
 
+_KEY_NAMES = {"question_mark": "?", "ctrl+c": "ctrl+c", "enter": "enter", "escape": "escape"}
+
+
 class HelpScreen(ModalScreen[None]):
-    """Lists the keys of ``under`` (the screen it was opened from) and the app's."""
+    """Lists the keys of ``under`` (the screen it was opened from) and the app's.
+
+    A screen may explain how its keys work together in a ``HELP`` class attribute,
+    shown above the list.
+    """
 
     BINDINGS = [
         Binding("escape,question_mark,q", "dismiss", "Close", id="close"),
@@ -26,18 +34,25 @@ class HelpScreen(ModalScreen[None]):
         self.under = under
 
     def compose(self) -> ComposeResult:
-        rows: list[str] = []
-        seen: set[str] = set()
+        rows: list[Content] = []
+        seen: set[tuple[str, str]] = set()
         for binding in [*self.under.BINDINGS, *self.app.BINDINGS]:
             if not isinstance(binding, Binding) or not binding.description:
                 continue
-            key = binding.key_display or binding.key.replace("question_mark", "?")
-            if key in seen or binding.key.startswith("ctrl") or binding.key in "12345":
+            key = binding.key_display or _KEY_NAMES.get(binding.key, binding.key)
+            if (key, binding.description) in seen or binding.key in ("1", "2", "3", "4", "5"):
                 continue
-            seen.add(key)
+            seen.add((key, binding.description))
             tip = f" — {binding.tooltip}" if binding.tooltip else ""
-            rows.append(f"  [b]{key:<9}[/b] {binding.description}{tip}")
-        rows.append("  [b]ctrl+p[/b]    Command palette — search every action")
+            rows.append(Content.assemble((f"  {key:<9}", "bold"), f" {binding.description}{tip}"))
+        rows.append(
+            Content.assemble(("  ctrl+p   ", "bold"), " Command palette — search every action")
+        )
+        intro = getattr(self.under, "HELP", "")
         with VerticalScroll(id="help", classes="panel"):
-            yield Static("[b]Keys[/b]  (escape closes)\n" + "\n".join(rows))
+            if intro:
+                yield Static(Content(intro), classes="help-intro")
+            yield Static(
+                Content.assemble(("Keys", "bold"), "  (escape closes)\n", Content("\n").join(rows))
+            )
             yield Static(GRADES)

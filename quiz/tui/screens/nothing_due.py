@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from quiz.stats import next_due
 from quiz.tui.bindings import BROWSE, PRACTICE_ALL
+from quiz.tui.widgets.footer import QuizFooter
 from quiz.tui.widgets.today import TodayBar
 
 if TYPE_CHECKING:
@@ -33,9 +34,11 @@ class NothingDueScreen(Screen[None]):
                 yield Button("p  Practice anyway", id="practice", compact=True)
             with Center():
                 yield Button("b  Browse the topics", id="browse", compact=True)
-        yield Footer()
+        yield QuizFooter(compact=True)
 
     def on_mount(self) -> None:
+        if not self.is_attached:
+            return  # quit in the same burst of keys that opened it: nothing to set up
         session = self.app.session
         self.query_one(TodayBar).refresh_from(session)
         day = next_due(session)
@@ -46,6 +49,11 @@ class NothingDueScreen(Screen[None]):
             when = "tomorrow" if days == 1 else f"in {days} days"
             text = f"The next card is due {when}, on {day:%A %-d %B}."
         self.query_one("#next-due", Static).update(text)
+
+    def tick(self, new_day: bool) -> None:
+        """The app's clock: on a new study day with cards due, go to them."""
+        if new_day and self.app.session.current() is not None:
+            self.app.show_today()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "practice":

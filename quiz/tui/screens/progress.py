@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
 from quiz import config
 from quiz.days import current_streak
@@ -23,12 +23,15 @@ from quiz.stats import (
     daily,
     due_text,
     forecast,
+    forecast_column,
     interview,
     retention,
     topics,
 )
-from quiz.textcharts import bars, heatmap
+from quiz.text import plural
+from quiz.textcharts import bars, heatmap, marker
 from quiz.tui.bindings import BACK
+from quiz.tui.widgets.footer import QuizFooter
 
 if TYPE_CHECKING:
     from quiz.tui.app import QuizApp
@@ -45,7 +48,7 @@ class ProgressScreen(Screen[None]):
     BINDINGS = [
         Binding(
             "i",
-            "interview",
+            "app.interview",
             "Interview date",
             id="interview",
             tooltip="Set or clear the date of your interview",
@@ -74,9 +77,11 @@ class ProgressScreen(Screen[None]):
                 yield Static(id="forecast-chart")
             with TabPane("Topics", id="topics"):
                 yield DataTable(id="mastery", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield QuizFooter(compact=True)
 
     def on_mount(self) -> None:
+        if not self.is_attached:
+            return  # quit in the same burst of keys that opened it: nothing to set up
         table = self.query_one("#mastery", DataTable)
         table.add_columns("#", "Topic", "Ease", "Ivl", "Next", "Lapses", "Last", "Mastery")
 
@@ -91,7 +96,7 @@ class ProgressScreen(Screen[None]):
             headline = f"Interview was on {coming.day:%-d %b %Y} · press i to change it"
         else:
             headline = (
-                f"Interview in {coming.days_left} day(s), {coming.day:%a %-d %b} · ready "
+                f"Interview in {plural(coming.days_left, 'day')}, {coming.day:%a %-d %b} · ready "
                 f"{coming.ready}/{coming.topics} {_bar(coming.readiness)} {coming.readiness:.0%}"
             )
         self.query_one("#readiness", Static).update(headline)
@@ -99,8 +104,8 @@ class ProgressScreen(Screen[None]):
         heat = daily(store, today, HEATMAP_DAYS)
         days = store.review_days()
         lines = [
-            f"Streak: {current_streak(store, today)} day(s) · best {best_streak(days)} · "
-            f"{store.review_count()} reviews logged",
+            f"Streak: {plural(current_streak(store, today), 'day')} · best {best_streak(days)} · "
+            f"{plural(store.review_count(), 'review')} logged",
             "",
             *heatmap({d.day: d.reviews for d in heat}, today),
         ]
@@ -137,8 +142,11 @@ class ProgressScreen(Screen[None]):
             f"Reviews due in the next 30 days: {sum(counts)}"
             + (f" · busiest {busiest[0]:%a %-d %b} ({busiest[1]})" if sum(counts) else ""),
             *bars(counts, 5),
-            "today".ljust(24) + "+29 d".rjust(6),
         ]
+        column = forecast_column(due, session.interview)
+        if column is not None and session.interview is not None:
+            coming_text.append(marker(column, f"interview {session.interview:%a %-d %b}"))
+        coming_text.append("today".ljust(24) + "+29 d".rjust(6))
         if not sum(counts):
             coming_text.append("Nothing scheduled yet: new cards join the forecast once graded.")
         self.query_one("#forecast-chart", Static).update("\n".join(coming_text))
@@ -148,17 +156,19 @@ class ProgressScreen(Screen[None]):
         for topic in topics(session):
             table.add_row(
                 str(topic.number),
-                topic.title if len(topic.title) <= 22 else topic.title[:21] + "…",
+                topic.title if len(topic.title) <= 20 else topic.title[:19] + "…",
                 f"{topic.easiness:.2f}" if topic.easiness is not None else "—",
                 f"{topic.interval}d" if topic.interval else "—",
                 due_text(topic.due, today) if topic.due else "new",
                 str(topic.lapses),
                 " ".join(map(str, topic.last_grades)) or "—",
-                f"{_bar(topic.mastery, 8)} {topic.mastery:.0%}",
+                f"{_bar(topic.mastery, 5)} {topic.mastery:.0%}",
                 key=topic.card_id,
             )
 
     def on_screen_resume(self) -> None:
+        if not self.is_attached:
+            return  # the app is closing
         # Also runs when the screen is first shown: the one place its figures are read.
         self.refresh_figures()
 
@@ -171,13 +181,6 @@ class ProgressScreen(Screen[None]):
         card = self.app.deck.get(card_id or "")
         if card is not None:
             self.app.push_screen(HistoryScreen(card.id))
-
-    def action_interview(self) -> None:
-        def done(changed: bool | None) -> None:
-            if changed:
-                self.refresh_figures()
-
-        self.app.push_screen(InterviewDateScreen(), done)
 
 
 class HistoryScreen(Screen[None]):
@@ -192,27 +195,36 @@ class HistoryScreen(Screen[None]):
         self.card_id = card_id
 
     def compose(self) -> ComposeResult:
+        # Built here, not in on_mount: a screen popped as fast as it was pushed (two
+        # keys in one read) is unmounted before its on_mount runs, children gone.
         with VerticalScroll(id="history"):
-            yield Static(id="history-text")
-        yield Footer()
+            yield Static(self._text(), id="history-text")
+        yield QuizFooter(compact=True)
 
-    def on_mount(self) -> None:
+    def _text(self) -> Content:
         from datetime import UTC, datetime
 
         card = self.app.deck.get(self.card_id)
         title = card.title if card else self.card_id
         reviews = self.app.session.store.reviews_of(self.card_id)
-        lines = [f"[b]{escape(title)}[/b] · {len(reviews)} grade(s)", ""]
+        lines = [
+            Content.assemble((title, "bold"), f" · {plural(len(reviews), 'grade')}"),
+            Content(""),
+        ]
         for review in reversed(reviews):
             moment = datetime.fromtimestamp(review.ts_ms / 1000, tz=UTC).astimezone()
             lines.append(
-                f"[b]{moment:%a %-d %b %Y %H:%M}[/b]  grade {review.grade} ({review.mode})"
+                Content.assemble(
+                    (f"{moment:%a %-d %b %Y %H:%M}", "bold"),
+                    f"  grade {review.grade} ({review.mode})",
+                )
             )
             if review.answer.strip():
-                lines.append(f"  “{escape(review.answer.strip())}”")
+                # Content, not markup: an answer is shown as typed, brackets and all.
+                lines.append(Content(f"  “{review.answer.strip()}”"))
         if not reviews:
-            lines.append("Not reviewed yet.")
-        self.query_one("#history-text", Static).update("\n".join(lines))
+            lines.append(Content("Not reviewed yet."))
+        return Content("\n").join(lines)
 
 
 class InterviewDateScreen(ModalScreen[bool]):
@@ -234,12 +246,19 @@ class InterviewDateScreen(ModalScreen[bool]):
             yield Static(id="interview-error")
 
     def on_mount(self) -> None:
+        if not self.is_attached:
+            return  # quit in the same burst of keys that opened it: nothing to set up
         self.query_one("#interview-input", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         try:
-            config.set_value(self.app.session.store, "interview-date", text or None)
+            config.set_value(
+                self.app.session.store,
+                "interview-date",
+                text or None,
+                today=self.app.session.today,
+            )
         except QuizError as exc:
             self.query_one("#interview-error", Static).update(f"✗ {exc}")
             return

@@ -1,4 +1,17 @@
-"""The review screen: question, optional typed answer, model answer, grade.
+"""The review screen: question, typed answer, the whole model answer, grade.
+
+The screen is in one of three states, and the footer shows the keys of the one it
+is in:
+
+- **typing** (every card starts here): the answer box has focus, so whatever is typed
+  goes into it and no printable key runs a command; ``enter`` checks the answer,
+  ``escape`` leaves the box;
+- **question**, outside the box: ``space`` reveals, ``a`` (or ``tab``) goes back into
+  the box, ``d`` opens the demo, ``u`` undoes;
+- **revealed**: the typed answer, the key points, the answer and every section down to
+  the references scroll in the card pane (arrows, PageUp/PageDown, Home/End, ``j``/``k``,
+  the wheel), the grade bar stays in view below it, ``0``-``5`` grade and ``enter``
+  accepts the suggested grade.
 
 In a session it asks today's queue; in practice mode it goes through a given list of
 cards and logs practice grades, which never move a schedule.
@@ -8,21 +21,25 @@ from __future__ import annotations
 
 import gc
 import time
+from datetime import date
 from typing import TYPE_CHECKING
 
-from rich.markup import escape
 from textual import on
-from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Static
 
 from quiz.deck import Card
-from quiz.session import GRADE_MEANINGS, suggest_grade
+from quiz.session import suggest_grade
+from quiz.text import plural
 from quiz.tui.bindings import BROWSE, DEMO, UNDO
-from quiz.tui.widgets.grades import GradeBar
+from quiz.tui.widgets.answer_box import AnswerBox
+from quiz.tui.widgets.card_text import answer_markdown
+from quiz.tui.widgets.footer import QuizFooter
+from quiz.tui.widgets.grades import SHORT, GradeBar
 from quiz.tui.widgets.keypoints import KeyPoints
 from quiz.tui.widgets.session_bar import SessionBar
 from quiz.tui.widgets.today import TodayBar
@@ -32,23 +49,53 @@ if TYPE_CHECKING:
 
 
 PRERENDER_DELAY = 0.6  # seconds the question shows before the answer renders hidden
+GRADE_KEYS = "0,1,2,3,4,5"
+TYPING_HINT = "Type your answer; enter checks it · esc leaves the box (then space reveals)"
+OUTSIDE_HINT = "space reveals the answer · a (or tab) goes back into the answer box"
 
 
-def _interval_text(days: int) -> str:
-    return "tomorrow" if days == 1 else f"in {days} days"
+class CardPane(VerticalScroll):
+    """The scrolling card. ``End`` anchors it to the bottom, so the end stays in view
+    while the answer is still being laid out (pressed right after a reveal, End would
+    otherwise stop at the end of what was there then); any other scroll lets go."""
+
+    def action_scroll_end(self) -> None:
+        self.anchor()
+
+
+class RevealedPart(Vertical):
+    """What a reveal shows; scrolled to the top of the card pane when it appears."""
+
+    _scroll_pending = False
+
+    def scroll_into_view_when_laid_out(self) -> None:
+        """Scrolls to this part's top once it has a size (it has none while hidden,
+        and gets one only on the layout after it is shown)."""
+        self._scroll_pending = True
+
+    def on_resize(self) -> None:
+        if self._scroll_pending and self.size.height:
+            self._scroll_pending = False
+            self.scroll_visible(animate=False, top=True)
+
+
+def next_review_text(days: int, due: date) -> str:
+    """When a card comes back, in words and as a date: "in 13 days (Mon 14 Dec)"."""
+    when = "tomorrow" if days == 1 else f"in {plural(days, 'day')}"
+    return f"{when} ({due:%a %-d %b})"
 
 
 class ReviewScreen(Screen[None]):
-    """One card at a time: ``space`` reveals, ``0``-``5`` grade, ``u`` undoes."""
+    """One card at a time: type, reveal, read, grade."""
 
     BINDINGS = [
         Binding("space", "reveal", "Reveal", id="reveal", tooltip="Show the model answer"),
         Binding(
             "a",
             "type_answer",
-            "Type answer",
+            "Answer",
             id="type-answer",
-            tooltip="Type your answer first; Enter submits it",
+            tooltip="Back into the answer box",
             # Run by the app as the key arrives, so the keys right behind it (typed
             # fast, or pasted) already find the answer box focused; see the action.
             priority=True,
@@ -62,15 +109,42 @@ class ReviewScreen(Screen[None]):
             tooltip="0 blackout … 5 perfect",
         ),
         *[Binding(str(g), f"grade({g})", f"Grade {g}", show=False) for g in range(1, 6)],
+        Binding(
+            "enter",
+            "accept",
+            "Accept ★",
+            id="accept",
+            tooltip="Grade with the suggested grade",
+        ),
         UNDO,
         DEMO,
-        BROWSE,
-        Binding("escape", "leave", "Back", id="leave", show=False),
+        Binding(
+            "escape",
+            "leave",
+            "Leave box",
+            id="leave",
+            tooltip="Leave the answer box: keys act as commands again",
+        ),
+        Binding("escape", "back", "Back", id="back", tooltip="End this practice"),
+        Binding("j", "scroll('down')", "Scroll down", show=False),
+        Binding("k", "scroll('up')", "Scroll up", show=False),
+        Binding(BROWSE.key, BROWSE.action, BROWSE.description, show=False),
+        # What a key does when its command has nothing to act on yet: say why, rather
+        # than nothing. Reached only when the binding above it for the key is off.
+        Binding(GRADE_KEYS, "explain('grade')", show=False),
+        Binding("enter", "explain('enter')", show=False),
     ]
 
-    # Keys act on the card, not in the answer box, until ``a``: nothing is focused
-    # when a card shows (focusing the box and then taking focus back off it also
-    # restyled the screen twice on the way to the first card).
+    HELP = (
+        "When a card shows, the answer box has the keys: what you type goes into it, "
+        "never into a command. enter checks your answer (the key points you made are "
+        "ticked and a grade is suggested), ctrl+j starts a new line, and a paste keeps "
+        "all its lines. escape leaves the box; then the keys below are commands. After "
+        "the reveal, the card scrolls with ↑ ↓ PageUp PageDown Home End, j k and the "
+        "mouse wheel; grade with 0-5, or enter for the suggested grade."
+    )
+
+    # Focus is placed by show_card (the answer box), not by Textual's auto focus.
     AUTO_FOCUS = ""
 
     app: QuizApp
@@ -82,22 +156,33 @@ class ReviewScreen(Screen[None]):
         self.card: Card | None = None
         self.revealed = False
         self.answer = ""
+        self.suggested: int | None = None
         self.shown_at = time.monotonic()
         self.rendered: str | None = None  # the card whose answer the Markdown holds
+        self.status = ""  # the last action's one-line result, shown before the hint
+        self._done_today = 0  # grades logged today, as the header last read them
         self.built = False  # True once the parts added after the first paint are in
 
     def compose(self) -> ComposeResult:
         yield TodayBar(id="today")
         yield SessionBar(id="progress")
-        with VerticalScroll(id="card"):
+        with CardPane(id="card"):
             yield Static(id="mode")
             yield Static(id="question")
-            yield Input(placeholder="Type your answer, Enter to check it (optional)", id="answer")
-            with Vertical(id="reveal"):
+            yield AnswerBox(
+                id="answer", placeholder="Type your answer here; enter checks it (optional)"
+            )
+            with RevealedPart(id="reveal"):
+                yield Static(id="typed")
                 yield KeyPoints(id="points")
         yield Static(id="hint")
 
     def on_mount(self) -> None:
+        # A screen opened and the app quit in the same burst of keys (d then q) is
+        # mounted while the app is closing, its children already gone: every
+        # screen's on_mount checks for that first.
+        if not self.is_attached:
+            return  # quit in the same burst of keys that opened it: nothing to set up
         self.show_card()
         # The footer (a widget per key) and the grade buttons, hidden until the answer
         # shows, are the costliest parts of the screen to build: they are added once
@@ -106,7 +191,7 @@ class ReviewScreen(Screen[None]):
 
     async def _mount_rest(self) -> None:
         self.grade_bar()
-        await self.mount(Footer())
+        await self.mount(QuizFooter(compact=True))
         self.refresh_bindings()  # the footer lists the keys when told they are set
         self.built = True
 
@@ -122,9 +207,55 @@ class ReviewScreen(Screen[None]):
         return bar
 
     def on_screen_resume(self) -> None:
+        if not self.is_attached:
+            return  # the app is closing
         # Back from another screen (progress, browse, practice): figures may have moved.
         if self.card is not None:
             self._update_header()
+
+    def tick(self, new_day: bool) -> None:
+        """The app's clock: on a new study day the header counts the new day's cards
+        (the card on screen stays: its grade goes to it, logged on the new day)."""
+        if new_day and self.card is not None:
+            self._update_header()
+
+    # -- state -----------------------------------------------------------------------
+
+    @property
+    def box(self) -> AnswerBox:
+        return self.query_one("#answer", AnswerBox)
+
+    @property
+    def typing(self) -> bool:
+        """The answer box has the keys."""
+        return not self.revealed and self.focused is self.box
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Shows in the footer, and runs, only what works in the state the card is in."""
+        if action in ("reveal", "type_answer"):
+            return not self.revealed and not self.typing
+        if action == "grade":
+            return self.revealed
+        if action == "accept":
+            return self.revealed and self.suggested is not None
+        if action == "leave":
+            return self.typing
+        if action == "back":
+            return self.practice is not None and not self.typing
+        if action == "undo":
+            return not self.typing and self._can_undo()
+        if action == "demo":
+            return not self.typing and self.card is not None and bool(self.card.demo)
+        if action in ("browse", "scroll"):
+            return not self.typing
+        if action == "explain":
+            return not self.typing
+        return True
+
+    def _can_undo(self) -> bool:
+        if self.practice is not None:
+            return self.position > 0
+        return self._done_today > 0
 
     # -- the flow ------------------------------------------------------------------
 
@@ -141,7 +272,7 @@ class ReviewScreen(Screen[None]):
                 self.app.show_today()
                 return
             card, mode = item.card, item.mode
-        self.card, self.revealed, self.answer = card, False, ""
+        self.card, self.revealed, self.answer, self.suggested = card, False, "", None
         self.shown_at = time.monotonic()
         label = {
             "review": f"Topic {card.number} of {len(self.app.deck)}",
@@ -149,11 +280,12 @@ class ReviewScreen(Screen[None]):
             "practice": f"Practice {self.position + 1} of {len(self.practice or [])}"
             " · not scheduled",
         }[mode]
-        self.query_one("#mode", Static).update(f"{label} · {escape(card.title)}")
-        self.query_one("#question", Static).update(escape(card.question))
-        answer = self.query_one("#answer", Input)
-        answer.value = ""
-        answer.disabled = False
+        self.query_one("#mode", Static).update(Content(f"{label} · {card.title}"))
+        self.query_one("#question", Static).update(Content(card.question))
+        box = self.box
+        box.text = ""
+        box.read_only = False
+        box.display = True
         self.query_one("#reveal").display = False
         # Render the answer hidden while the user thinks, so revealing is instant; but
         # only once the question has been on screen a moment: building the Markdown
@@ -161,12 +293,40 @@ class ReviewScreen(Screen[None]):
         self.set_timer(PRERENDER_DELAY, lambda c=card: self.render_answer(c, idle=True))
         for bar in self.query(GradeBar):
             bar.display = False
-        status = self.app.take_status()
-        hint = "space reveal the answer · a type your answer first"
-        self.query_one("#hint", Static).update(f"{status} · {hint}" if status else hint)
-        self.query_one("#card", VerticalScroll).scroll_home(animate=False)
-        self.focus_next_card()
+        self.status = self.app.take_status()
+        pane = self.query_one("#card", CardPane)
+        pane.anchor(False)
+        pane.scroll_home(animate=False)
+        # Focused now, not on the next cycle as widget.focus() does: keys already on
+        # their way (a fast typist) land in the box, never on a command.
+        self.set_focus(box)
         self._update_header()
+        self.show_hint()
+
+    def show_hint(self, text: str | None = None) -> None:
+        """The hint line: the last action's result, then what to do now."""
+        if text is None:
+            if self.revealed and self.suggested is not None:
+                text = (
+                    f"★{self.suggested} suggested ({SHORT[self.suggested]}): "
+                    "enter accepts it, or grade 0-5 · ↑↓ PgUp PgDn scroll"
+                )
+            elif self.revealed:
+                text = "Grade your recall: 0 blackout … 5 perfect · ↑↓ PgUp PgDn scroll the card"
+            else:
+                text = TYPING_HINT if self.typing else OUTSIDE_HINT
+        line = f"{self.status} · {text}" if self.status else text
+        self.query_one("#hint", Static).update(Content(line))
+
+    def on_descendant_focus(self) -> None:
+        self._focus_moved()
+
+    def on_descendant_blur(self) -> None:
+        self._focus_moved()
+
+    def _focus_moved(self) -> None:
+        if self.card is not None and not self.revealed:
+            self.show_hint()
 
     def render_answer(self, card: Card, idle: bool = False) -> None:
         """Puts ``card``'s answer into the Markdown view, unless it is there already.
@@ -191,7 +351,7 @@ class ReviewScreen(Screen[None]):
         if view is None:
             view = Markdown(id="model-answer")
             await self.query_one("#reveal").mount(view)
-        await view.update(card.body)
+        await view.update(answer_markdown(card))
         if idle:
             # The previous answer's Markdown blocks are garbage now, in reference
             # cycles that only a full collection frees: some 10,000 objects a card.
@@ -200,86 +360,110 @@ class ReviewScreen(Screen[None]):
             # while the question is being read: about 20 ms.
             gc.collect()
 
-    def focus_next_card(self) -> None:
-        """Keeps focus off the answer box so keys act on the card."""
-        self.set_focus(None)
-
     def _update_header(self) -> None:
         bar = self.query_one(SessionBar)
         if self.practice is not None:
-            self.query_one(TodayBar).update(f"Practice · {len(self.practice)} cards")
+            self.query_one(TodayBar).update(Content(f"Practice · {len(self.practice)} cards"))
             bar.update(self.position, len(self.practice))
             return
         progress = self.app.session.progress()
+        self._done_today = progress.done_today
         self.query_one(TodayBar).refresh_from(self.app.session, progress)
         bar.update(progress.done_today, progress.done_today + progress.left)
 
-    def action_reveal(self) -> None:
+    # -- actions -----------------------------------------------------------------------
+
+    async def action_reveal(self) -> None:
         if self.card is None or self.revealed:
             return
+        box = self.box
+        self.answer = box.text
         self.revealed = True
-        answer_box = self.query_one("#answer", Input)
-        self.answer = answer_box.value
-        answer_box.disabled = True
-        self.query_one(KeyPoints).show(self.card, self.answer)
+        box.display = False
+        typed = self.query_one("#typed", Static)
+        typed.display = bool(self.answer.strip())
+        typed.update(Content.assemble(("Your answer", "bold"), "\n", self.answer.strip()))
+        await self.query_one(KeyPoints).show(self.card, self.answer)
         self.render_answer(self.card)
         self.query_one("#reveal").display = True
         self.app.load_writer()
         grades = self.grade_bar()
         grades.display = True
-        suggested = suggest_grade(self.card, self.answer)
-        grades.suggest(suggested)
-        hint = "Grade your recall: 0 blackout … 5 perfect"
-        if suggested is not None:
-            hint += f" · suggested ★{suggested} ({GRADE_MEANINGS[suggested]})"
-        self.query_one("#hint", Static).update(hint)
-        self.set_focus(None)
+        self.suggested = suggest_grade(self.card, self.answer)
+        grades.suggest(self.suggested)
+        # The card pane takes the keys: arrows, PageUp/PageDown, Home/End scroll it.
+        pane = self.query_one("#card", VerticalScroll)
+        self.set_focus(pane)
+        # What was revealed goes to the top of the pane once it is laid out (the
+        # question was just read; Home brings it back), so at 80×24 the answer
+        # starts on screen.
+        self.query_one("#reveal", RevealedPart).scroll_into_view_when_laid_out()
+        self.status = ""  # it was about the card before this one
+        self.show_hint()
+        self.refresh_bindings()
 
     def action_type_answer(self) -> None:
-        answer = self.query_one("#answer", Input)
-        if self.revealed or self.focused is answer:
-            raise SkipAction()  # an "a" typed in the box, or nothing to type into
-        # Focused now, not on the next cycle as Input.focus() does: with the binding's
+        # Focused now, not on the next cycle as widget.focus() does: with the binding's
         # priority, the keys queued behind the "a" are then sent to the box. Without
         # both, the app had already routed them to the screen, where they were lost.
-        self.set_focus(answer)
+        self.set_focus(self.box)
 
-    @on(Input.Submitted, "#answer")
-    def _submitted(self) -> None:
-        self.action_reveal()
+    @on(AnswerBox.Submitted, "#answer")
+    async def _submitted(self) -> None:
+        await self.action_reveal()
 
     def action_leave(self) -> None:
-        if self.focused is not None:
-            self.set_focus(None)
-        elif self.practice is not None:
-            self.dismiss()
+        self.set_focus(self.query_one("#card", VerticalScroll))
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_scroll(self, direction: str) -> None:
+        pane = self.query_one("#card", VerticalScroll)
+        if direction == "down":
+            pane.scroll_down(animate=False)
+        else:
+            pane.scroll_up(animate=False)
+
+    async def action_explain(self, key: str) -> None:
+        if key == "grade":
+            self.show_hint("Reveal the answer first (space), then grade it 0-5")
+        elif not self.revealed:
+            await self.action_reveal()  # enter outside the box, before a reveal: reveal
+        else:
+            self.show_hint("Nothing was typed, so no grade is suggested: grade it with 0-5")
+
+    def action_accept(self) -> None:
+        if self.suggested is not None:
+            self.action_grade(self.suggested)
 
     def action_grade(self, grade: int) -> None:
-        if self.card is None or not self.revealed:
+        card = self.card
+        if card is None or not self.revealed:
             return
         spent = int((time.monotonic() - self.shown_at) * 1000)
         if self.practice is not None:
-            if (
-                self.app.attempt(self.app.session.practice, self.card, grade, self.answer, spent)
-                is None
-            ):
+            if self.app.attempt(self.app.session.practice, card, grade, self.answer, spent) is None:
                 return  # not saved: the card stays, and the error is on screen
             self.app.set_status(f"✓ Practice grade {grade} logged; schedule unchanged")
             self.position += 1
         else:
-            result = self.app.attempt(self.app.session.grade, grade, self.answer, spent)
+            result = self.app.attempt(self.app.session.grade, card.id, grade, self.answer, spent)
             if result is None:
                 return  # not saved: the card stays, and the error is on screen
             # Said in the hint line of the next card, not in a toast that would
-            # cover the question at 80×24.
+            # cover the question at 80×24. The date is the day the card is really
+            # asked (an interview date can bring it before SM-2's interval).
+            when = next_review_text(result.days, result.due)
             if result.again_today:
                 message = f"✓ Graded {grade}: back later today"
                 if result.review.mode == "review":
-                    message += f", then {_interval_text(result.interval)}"
+                    message += f", then {when}"
             else:
-                message = f"✓ Graded {grade}: next review {_interval_text(result.interval)}"
+                message = f"✓ Graded {grade}: next review {when}"
             self.app.set_status(message)
         self.show_card()
+        self.refresh_bindings()
 
     @on(GradeBar.Chosen)
     def _chosen(self, message: GradeBar.Chosen) -> None:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from quiz.session import GRADE_MEANINGS
 from quiz.stats import day_summary
 from quiz.tui.bindings import BROWSE, PRACTICE_ALL, UNDO
+from quiz.tui.widgets.footer import QuizFooter
 from quiz.tui.widgets.today import TodayBar
 
 if TYPE_CHECKING:
@@ -33,16 +36,53 @@ class SummaryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield TodayBar(id="today")
         with Vertical(id="summary", classes="panel"):
-            yield Static("[b]Done for today.[/b]", classes="title")
+            yield Static(id="summary-title", classes="title")
             yield Static(id="figures")
-        yield Footer()
+        yield QuizFooter(compact=True)
 
     def on_screen_resume(self) -> None:
+        if not self.is_attached:
+            return  # the app is closing
         # Also runs when the screen is first shown: the one place its figures are read.
-        self.refresh_figures()
+        if not self.tick(new_day=False):
+            self.refresh_figures()
+
+    def tick(self, new_day: bool) -> bool:
+        """The app's clock: back to the cards when one is ready (a failed card's
+        minute is up, or a new study day began); else the countdown moves on.
+
+        Returns:
+            True if the app moved on to a card.
+        """
+        session = self.app.session
+        if session.current() is not None:
+            self.app.show_today()
+            return True
+        if new_day:
+            self.refresh_figures()
+        else:
+            self._show_waiting()
+        return False
+
+    def _show_waiting(self) -> None:
+        waiting = self.app.session.waiting()
+        title = self.query_one("#summary-title", Static)
+        if waiting is None:
+            title.update(Content.styled("Done for today.", "bold"))
+            return
+        seconds = max(0, math.ceil((waiting.ready_at - self.app.session.now()).total_seconds()))
+        title.update(
+            Content.assemble(
+                ("Almost done: ", "bold"),
+                f"“{waiting.item.card.title}” comes back in {seconds} s "
+                "(it was graded below 4; a failed card is asked again after a minute "
+                "when no other card is left).",
+            )
+        )
 
     def refresh_figures(self) -> None:
         session = self.app.session
+        self._show_waiting()
         self.query_one(TodayBar).refresh_from(session)
         day = day_summary(session)
         total = max(1, day.grades)

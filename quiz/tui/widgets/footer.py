@@ -1,26 +1,26 @@
-"""The footer, without the leak of its keys at each refresh of the bindings."""
+"""Textual's footer, without the keys it leaks each time it is rebuilt."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from textual.widgets import Footer
 
 
-class StableFooter(Footer):
-    """Textual's Footer, minus a leak: use it on a screen that refreshes its bindings.
+class QuizFooter(Footer):
+    """The footer, rebuilt whenever the keys that work change (focus, state).
 
-    The Footer rebuilds its keys whenever the screen's bindings are refreshed (a
-    state change that shows or hides a key, every focus change), and each new key
-    ``data_bind``s the footer's ``compact``, which leaves a watcher holding that key
-    on the footer. Textual drops such watchers only when ``compact`` changes, which
-    it never does here, so every refresh kept a footer's worth of dead keys alive
-    (Textual issue #6666, open in 8.2.8). The watchers of removed keys go here.
+    Textual's footer binds each key widget to its own ``compact`` reactive, and the
+    watcher list that binding adds to is pruned only when ``compact`` changes, which
+    it never does here: every rebuild would keep the last rebuild's key widgets (and
+    their styles) alive for the life of the screen. The list is pruned after each
+    rebuild instead.
     """
 
     async def recompose(self) -> None:
         await super().recompose()
-        # Where Textual keeps the watchers of this node's reactives (reactive._watch).
-        watchers: dict[str, list[tuple[Any, Any]]] = getattr(self, "__watchers", {})
-        for name, entries in watchers.items():
-            watchers[name] = [(node, call) for node, call in entries if not node._closing]
+        watchers: dict[str, list[tuple[object, object]]] = getattr(self, "__watchers", {})
+        for bound in watchers.values():
+            bound[:] = [(node, callback) for node, callback in bound if _alive(node)]
+
+
+def _alive(node: object) -> bool:
+    return not getattr(node, "_closing", False) and not getattr(node, "_closed", False)
