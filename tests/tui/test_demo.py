@@ -72,7 +72,7 @@ async def open_demo(app: QuizApp, card_id: str, **kwargs: Any) -> DemoScreen:
 async def test_d_opens_the_cards_demo_with_its_parameters(session: Session) -> None:
     app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("d")
+        await pilot.press("escape", "d")  # out of the answer box, then the demo
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, DemoScreen) and screen.card.demo == "deep-learning"
@@ -148,7 +148,7 @@ async def test_a_failing_demo_shows_an_error_and_the_app_goes_on(
         assert status.startswith("✗") and expected in status
         await pilot.press("escape")
         assert isinstance(app.screen, ReviewScreen)
-        await pilot.press("space")
+        await pilot.press("escape", "space")  # out of the answer box, then reveal
         assert app.screen.revealed  # type: ignore[attr-defined]
 
 
@@ -537,27 +537,31 @@ async def test_help_lists_the_demo_screens_keys(session: Session) -> None:
     from quiz.tui.screens.help import HelpScreen
 
     app = make_app(session)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 50)) as pilot:  # 80 wide, tall enough for all
         await open_demo(app, "learning-rate")
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        text = screen_text(app)
-        # A row of the help's box: the demo screen shows on either side of it.
-        rows = text.splitlines()
+        # The help's box alone (the demo screen shows around it), one row a line.
+        box = app.screen.query_one("#help").region
+        lines = screen_text(app).splitlines()[box.y : box.bottom]
+        rows = [line[box.x : box.right].strip("│ ") for line in lines]
         for key, what in [
             ("r", "Run"),
             ("enter", "Run"),
             ("escape", "Back"),
+            ("escape", "Cancel"),
+            ("escape", "Leave field"),
             ("tab", "Next field"),
             ("f2", "Plot"),
             ("f3", "Checks"),
             ("f4", "Output"),
             ("f5", "Source"),
         ]:
-            listed = rf"│ +{re.escape(key)} +{what}( — [^│]*)? *│"
-            assert any(re.search(listed, row) for row in rows), (key, what)
-        assert "Cancel a run, leave a field, or go back" in text  # all that escape does
+            listed = rf"^{re.escape(key)} +{what}( — .*)?$"
+            assert any(re.match(listed, row) for row in rows), (key, what, rows)
+        # How the keys work together, above the list.
+        assert "escape stops a running demo wherever the keys are" in " ".join(rows)
         await pilot.press("escape")
         assert isinstance(app.screen, DemoScreen)
 
@@ -585,7 +589,9 @@ async def test_leaving_during_a_run_and_coming_back(session: Session, tmp_path: 
         await until(pilot, lambda: bool(screen.plotted_series()), "points arrived")
         await pilot.press("escape", "escape")  # cancel, then back at once
         await until(pilot, lambda: isinstance(app.screen, ReviewScreen), "back on the card")
-        await pilot.press("d", "r")  # the card's own demo, with the real demo process
+        # Out of the answer box (it had the keys when the demo was opened), then the
+        # card's own demo, run with the real demo process.
+        await pilot.press("escape", "d", "r")
         again = app.screen
         assert isinstance(again, DemoScreen) and again is not screen
         await until(pilot, lambda: "✓ done" in static_text(again, "#demo-status"), "it ran")
@@ -670,10 +676,11 @@ async def test_random_keys_and_resizes_never_end_the_app(session: Session) -> No
         pressed, step = 0, 0
         while pressed < 300:
             # Bursts of one to five keys, as fast typing sends them; on the card,
-            # d goes back into a demo: the card's own (deep-learning).
+            # escape (out of the answer box) and d go back into a demo: the card's
+            # own (deep-learning).
             burst = [rng.choice(keys) for _ in range(rng.randint(1, 5))]
             if isinstance(app.screen, ReviewScreen):
-                burst = ["d"]
+                burst = ["escape", "d"]
             type_fast(app, burst)
             await pilot.pause()
             pressed += len(burst)

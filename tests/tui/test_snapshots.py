@@ -118,7 +118,8 @@ def test_demo_after_a_learning_rate_run(snap_compare: Any, session: Session) -> 
     plot on a log axis with two loss curves, one falling and one blowing up, told
     apart by the legend ("loss · lr=0.5, steps=50 (defaults)" and "loss · lr=0.9");
     the status line "✓ done with lr=0.9: 6 of 6 checks passed · ..., diverged=True";
-    and a footer that fits 80 columns: r Run, esc Back, f2-f5 Tabs, q Quit, ? Help.
+    and a footer that fits 80 columns: r Run, esc Back, f2-f5 Tabs, s Stats, ? Help,
+    q Quit.
     """
 
     async def run_demo(pilot: Pilot[Any]) -> None:

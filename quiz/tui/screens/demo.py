@@ -69,6 +69,15 @@ class DemoScreen(Screen[None]):
 
     AUTO_FOCUS = ""  # no field focused on open (None would mean the app's "*")
 
+    HELP = (
+        "No field has the keys at first: r runs the demo with the values shown. tab "
+        "goes into the fields (what you type replaces the value); enter in a field "
+        "runs with what is typed and keeps the field, or says why a value is refused. "
+        "escape stops a running demo wherever the keys are; when none runs it leaves "
+        "the field, and then goes back to the card. Earlier runs stay on the plot, "
+        "each labelled by its values."
+    )
+
     BINDINGS = [
         Binding("r", "run", "Run", id="run", tooltip="Run the demo with these parameters"),
         Binding(
@@ -82,14 +91,13 @@ class DemoScreen(Screen[None]):
             # focus and a valid one runs; see the action for the order of keys.
             priority=True,
         ),
-        # Three meanings of escape, one at a time (see check_action). The help
-        # screen lists the first binding of a key: its tooltip tells all three.
+        # Three meanings of escape, one at a time (see check_action).
         Binding(
             "escape",
             "back",
             "Back",
             id="back",
-            tooltip="Cancel a run, leave a field, or go back",
+            tooltip="Back to the card",
         ),
         Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Stop the running demo"),
         Binding(
@@ -97,7 +105,7 @@ class DemoScreen(Screen[None]):
             "leave_field",
             "Leave field",
             id="leave-field",
-            tooltip="Stop editing; r runs, escape goes back",
+            tooltip="Stop editing; r runs",
         ),
         # Run by the app as the key arrives, so that the keys right behind a tab
         # (typed fast, or pasted) find the next field already focused; see the action.
