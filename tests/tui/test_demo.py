@@ -598,6 +598,18 @@ async def test_leaving_during_a_run_and_coming_back(session: Session, tmp_path: 
         assert still_running(app)
 
 
+async def test_opening_the_demo_and_quitting_at_once_exits_cleanly(session: Session) -> None:
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        # What d then q in one read of the terminal do: both in the same turn of the
+        # loop, so the demo screen mounts while the app is already closing.
+        app.action_demo("learning-rate")
+        app.exit()
+        await pilot.pause()
+    assert app.return_code == 0
+
+
 async def test_ten_runs_in_a_row(session: Session) -> None:
     app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:

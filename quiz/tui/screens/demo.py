@@ -177,6 +177,8 @@ class DemoScreen(Screen[None]):
         yield QuizFooter()
 
     def on_mount(self) -> None:
+        if not self.is_attached:
+            return  # opened and quit in one burst of keys: its children are gone
         self.source = inspect.getsource(self.module)
         self.query_one("#demo-source", Static).update(
             Syntax(self.source, "python", line_numbers=True, word_wrap=True, theme="ansi_dark")
