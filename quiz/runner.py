@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import json
 import sys
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import Any
 
 Event = dict[str, Any]
@@ -41,7 +41,7 @@ async def run_demo(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     max_events: int = MAX_EVENTS,
-) -> AsyncIterator[Event]:
+) -> AsyncGenerator[Event, None]:
     """Starts ``command`` and yields its JSON events, ending with exactly one ``done``.
 
     Args:
@@ -67,11 +67,15 @@ async def run_demo(
     try:
         count = 0
         while True:
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise TimeoutError
+            if loop.time() >= deadline:
+                raise TimeoutError  # checked here too: a ready line never waits
             try:
-                line = await asyncio.wait_for(process.stdout.readline(), remaining)
+                # Not asyncio.wait_for: on Python 3.11 it swallows a cancellation that
+                # arrives just as the line is read, and a demo that streams fast
+                # always has a line ready, so a cancel (escape, leaving the screen)
+                # was lost and the run went on. A timeout scope re-raises it.
+                async with asyncio.timeout_at(deadline):
+                    line = await process.stdout.readline()
             except ValueError:  # a line longer than the limit
                 yield _failure("the demo flooded its output (a line over 1 MiB); stopped it")
                 return
@@ -97,7 +101,8 @@ async def run_demo(
             yield event
             if event["type"] == "done":
                 return
-        status = await asyncio.wait_for(process.wait(), max(0.1, deadline - loop.time()))
+        async with asyncio.timeout_at(max(deadline, loop.time() + 0.1)):
+            status = await process.wait()
         errors = (await stderr_task).decode("utf-8", errors="replace").strip()
         last = errors.splitlines()[-1] if errors else ""
         yield _failure(

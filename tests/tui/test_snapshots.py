@@ -112,15 +112,29 @@ def test_summary(snap_compare: Any, session: Session) -> None:
 
 
 def test_demo_after_a_learning_rate_run(snap_compare: Any, session: Session) -> None:
+    """A run at the default lr, then one just above the threshold 2/L ≈ 0.83.
+
+    On the picture: the form (lr 0.9, steps 50, seed 0) and its command line; the
+    plot on a log axis with two loss curves, one falling and one blowing up, told
+    apart by the legend ("loss · lr=0.5, steps=50 (defaults)" and "loss · lr=0.9");
+    the status line "✓ done with lr=0.9: 6 of 6 checks passed · ..., diverged=True";
+    and a footer that fits 80 columns: r Run, esc Back, f2-f5 Tabs, s Stats, ? Help,
+    q Quit.
+    """
+
     async def run_demo(pilot: Pilot[Any]) -> None:
         await settle(pilot)
         card = pilot.app.deck.get("learning-rate")  # type: ignore[attr-defined]
         from quiz.tui.screens.demo import DemoScreen
 
-        await pilot.app.push_screen(DemoScreen(card))
+        screen = DemoScreen(card)
+        await pilot.app.push_screen(screen)
         await pilot.press("r")
         await settle(pilot)
-        pilot.app.screen.redraw()  # type: ignore[attr-defined]
+        await pilot.press("tab", *"0.9", "enter")
+        await settle(pilot)
+        await pilot.press("escape")  # out of the field: no cursor on the picture
+        screen.redraw()
         await pilot.pause()
 
     assert snap_compare(make_app(session), run_before=run_demo)

@@ -9,6 +9,7 @@ run just below a threshold can be compared with one just above it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import math
 import os
@@ -22,17 +23,21 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, RichLog, Static, TabbedContent, TabPane
-from textual_plotext import PlotextPlot
+from textual.widgets import Input, RichLog, Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
 
 import solvers
 from quiz.deck import Card
 from quiz.runner import DEFAULT_TIMEOUT, demo_command, run_demo
+from quiz.tui.widgets.footer import QuizFooter
 from quiz.tui.widgets.param_form import ParamForm
+from quiz.tui.widgets.series_plot import Line, SeriesPlot
 from solvers.events import to_text
 
 RUNS_KEPT = 3  # runs shown together on the plot
+TABS = Binding.Group("Tabs")
 CommandFactory = Callable[[str, dict[str, str]], list[str]]
 
 
@@ -57,25 +62,80 @@ class DemoScreen(Screen[None]):
     """Parameters, run and cancel, a live plot, checks, output and source of one demo.
 
     No field has focus at first, so ``r`` runs; ``tab`` enters the fields, ``enter``
-    in a field runs, ``escape`` leaves it.
+    in a field runs (the field keeps the focus, to try the next value), ``escape``
+    cancels a running demo wherever the focus is, else leaves the field, else goes
+    back. The footer offers only the keys that act in the current state.
     """
 
     AUTO_FOCUS = ""  # no field focused on open (None would mean the app's "*")
 
+    HELP = (
+        "No field has the keys at first: r runs the demo with the values shown. tab "
+        "goes into the fields (what you type replaces the value); enter in a field "
+        "runs with what is typed and keeps the field, or says why a value is refused. "
+        "escape stops a running demo wherever the keys are; when none runs it leaves "
+        "the field, and then goes back to the card. Earlier runs stay on the plot, "
+        "each labelled by its values."
+    )
+
     BINDINGS = [
         Binding("r", "run", "Run", id="run", tooltip="Run the demo with these parameters"),
         Binding(
-            "escape",
-            "cancel_or_back",
-            "Cancel/Back",
-            id="cancel",
-            tooltip="Stop a running demo; go back when none runs",
+            "enter",
+            "run_field",
+            "Run",
+            id="run-field",
+            tooltip="In a field: run, or say what is wrong",
+            # Checked by the app before the field sees the key (and shown in the
+            # footer over the field's own enter), so that a refused value keeps the
+            # focus and a valid one runs; see the action for the order of keys.
+            priority=True,
         ),
-        Binding("f2", "show('plot')", "Plot", id="tab-plot"),
-        Binding("f3", "show('checks')", "Checks", id="tab-checks"),
-        Binding("f4", "show('output')", "Output", id="tab-output"),
-        Binding("f5", "show('source')", "Source", id="tab-source"),
+        # Three meanings of escape, one at a time (see check_action).
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            id="back",
+            tooltip="Back to the card",
+        ),
+        Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Stop the running demo"),
+        Binding(
+            "escape",
+            "leave_field",
+            "Leave field",
+            id="leave-field",
+            tooltip="Stop editing; r runs",
+        ),
+        # Run by the app as the key arrives, so that the keys right behind a tab
+        # (typed fast, or pasted) find the next field already focused; see the action.
+        Binding("tab", "focus_field(1)", "Next field", show=False, priority=True),
+        Binding("shift+tab", "focus_field(-1)", "Previous field", show=False, priority=True),
+        Binding(
+            "f2", "show('plot')", "Plot", id="tab-plot", group=TABS, tooltip="The last runs' curves"
+        ),
+        Binding(
+            "f3",
+            "show('checks')",
+            "Checks",
+            id="tab-checks",
+            group=TABS,
+            tooltip="The answer's claims, each ✓ or ✗",
+        ),
+        Binding(
+            "f4",
+            "show('output')",
+            "Output",
+            id="tab-output",
+            group=TABS,
+            tooltip="The demo's log and tables",
+        ),
+        Binding(
+            "f5", "show('source')", "Source", id="tab-source", group=TABS, tooltip="The demo's code"
+        ),
     ]
+
+    running = var(False, bindings=True)  # a demo process is running for this screen
 
     def __init__(
         self,
@@ -92,8 +152,8 @@ class DemoScreen(Screen[None]):
         self.runs: list[Run] = []
         self.checks: list[tuple[bool, str, str]] = []
         self.last_done: dict[str, Any] | None = None
-        self.running = False
         self._dirty = False
+        self._closed = False  # unmounted: a run still winding down must not touch it
         self.source = ""
 
     # -- layout ------------------------------------------------------------------
@@ -106,7 +166,7 @@ class DemoScreen(Screen[None]):
         yield Static(id="demo-command")
         with TabbedContent(initial="plot", id="demo-tabs"):
             with TabPane("Plot", id="plot"):
-                yield PlotextPlot(id="demo-plot")
+                yield SeriesPlot(id="demo-plot")
             with TabPane("Checks", id="checks"), VerticalScroll():
                 yield Static("No run yet: press r.", id="demo-checks")
             with TabPane("Output", id="output"):
@@ -114,9 +174,11 @@ class DemoScreen(Screen[None]):
             with TabPane("Source", id="source"), VerticalScroll():
                 yield Static(id="demo-source")
         yield Static("Press r to run; escape goes back.", id="demo-status")
-        yield Footer()
+        yield QuizFooter()
 
     def on_mount(self) -> None:
+        if not self.is_attached:
+            return  # opened and quit in one burst of keys: its children are gone
         self.source = inspect.getsource(self.module)
         self.query_one("#demo-source", Static).update(
             Syntax(self.source, "python", line_numbers=True, word_wrap=True, theme="ansi_dark")
@@ -129,10 +191,6 @@ class DemoScreen(Screen[None]):
     def on_input_changed(self) -> None:
         self.show_command()
 
-    def on_input_submitted(self) -> None:
-        self.set_focus(None)
-        self.action_run()
-
     def show_command(self) -> None:
         """The shell command that reproduces the run the form describes."""
         form = self.query_one(ParamForm)
@@ -143,44 +201,107 @@ class DemoScreen(Screen[None]):
             args += ["--set", f"{key}={value}"]
         self.query_one("#demo-command", Static).update(f"$ {shlex.join(args)}")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Which keys act now: False hides a binding and passes its key on (to the
+        next binding of the same key, or to the focused field)."""
+        if action == "run":
+            return not self.running  # one run at a time: escape cancels it first
+        if action == "run_field":
+            return not self.running and isinstance(self.focused, Input)
+        if action == "cancel":
+            return self.running
+        if action == "leave_field":
+            return not self.running and self.focused is not None
+        if action == "back":
+            return not self.running and self.focused is None
+        return True
+
+    def action_focus_field(self, direction: int) -> None:
+        # Focused now: Screen.focus_next sets the focus at once, where Widget.focus()
+        # would on the next cycle, after the app had sent the keys queued behind the
+        # tab to the field being left.
+        if direction > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
+
+    def action_run_field(self) -> None:
+        """Enter in a field: runs, or keeps the focus on a refused value and says why."""
+        # The app runs this priority binding as the key arrives, when keys typed just
+        # before it (into this field, or into one left by tab) may still wait in the
+        # fields' queues: the run is queued behind them in each field in turn, so it
+        # takes the values as typed, not as they were a moment before.
+        fields = list(self.query_one(ParamForm).query(Input))
+
+        def after(index: int) -> None:
+            if index < len(fields):
+                fields[index].call_later(after, index + 1)
+            else:
+                self._run_from_field()
+
+        after(0)
+
+    def _run_from_field(self) -> None:
+        invalid = self.query_one(ParamForm).invalid_fields()
+        if invalid and self.focused not in invalid:
+            self.set_focus(invalid[0])  # the field to fix, not the one enter was in
+        self.action_run()
+
     # -- running -----------------------------------------------------------------
 
     def action_run(self) -> None:
+        if self.running:
+            return
         form = self.query_one(ParamForm)
         if form.show_errors():
-            self.set_status("✗ Fix the parameters first: " + form.errors()[0])
+            self.set_status("✗ Not run; fix the parameters first: " + form.errors()[0])
             return
         settings = form.settings()
-        label = ", ".join(f"{k}={v}" for k, v in settings.items()) or "defaults"
-        self.runs.append(Run(label))
+        label = form.run_label()
+        # The same parameters draw the same curves (the demos are seeded): the new run
+        # takes the old one's place, so every line on the legend is told apart.
+        run = Run(label)
+        self.runs = [kept for kept in self.runs if kept.label != label]
+        self.runs.append(run)
         del self.runs[:-RUNS_KEPT]
+        self._dirty = True
         self.checks = []
         self.last_done = None
         self.query_one(RichLog).clear()
         self.query_one("#demo-checks", Static).update("running…")
-        self.set_status(f"running {self.card.demo} ({label})…  escape cancels")
+        self.set_status(f"running {self.card.demo} with {label}…  escape cancels")
         self.running = True
-        self.refresh_bindings()
-        self.run_demo(self.command(self.card.demo, settings))
+        self.run_demo(self.command(self.card.demo, settings), run)
 
     @work(exclusive=True, group="demo", exit_on_error=False)
-    async def run_demo(self, command: list[str]) -> None:
+    async def run_demo(self, command: list[str], run: Run) -> None:
         try:
-            async for event in run_demo(command, timeout=self.timeout):
-                self.handle(event)
+            # Closed on the way out however it ends, so the child is always reaped.
+            async with contextlib.aclosing(run_demo(command, timeout=self.timeout)) as events:
+                async for event in events:
+                    if self._closed:
+                        return
+                    self.handle(event, run)
         except asyncio.CancelledError:
-            self.set_status("✗ cancelled; the demo was stopped")
+            if not self._closed:
+                self.set_status(f"✗ cancelled the run with {run.label}; the demo was stopped")
             raise
         finally:
-            self.running = False
-            self.redraw_if_dirty()
-            self.refresh_bindings()
+            if not self._closed:
+                self.running = False
+                self.redraw_if_dirty()
 
-    def handle(self, event: dict[str, Any]) -> None:
-        """Shows one event where it belongs."""
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a run that failed in this screen (not in the demo) is shown."""
+        if event.worker.group == "demo" and event.state == WorkerState.ERROR:
+            self.running = False
+            self.set_status(f"✗ the run could not be shown: {event.worker.error}")
+
+    def handle(self, event: dict[str, Any], run: Run) -> None:
+        """Shows one event of ``run`` where it belongs."""
         kind = event.get("type")
         if kind == "point":
-            self.add_point(event)
+            self.add_point(event, run)
         elif kind == "check":
             self.checks.append(
                 (bool(event.get("passed")), str(event.get("name")), str(event.get("detail", "")))
@@ -191,23 +312,23 @@ class DemoScreen(Screen[None]):
             if event.get("ok"):
                 passed = sum(1 for ok, _, _ in self.checks if ok)
                 self.set_status(
-                    f"✓ done: {passed} of {len(self.checks)} checks passed"
+                    f"✓ done with {run.label}: {passed} of {len(self.checks)} checks passed"
                     + _metrics_text(event.get("metrics") or {})
                 )
             else:
-                self.set_status(f"✗ {event.get('error', 'the demo failed')}")
+                self.set_status(f"✗ {event.get('error', 'the demo failed')} (with {run.label})")
             if not self.checks:
                 self.query_one("#demo-checks", Static).update("The run reported no checks.")
         if kind in ("log", "table", "done"):
             self.query_one(RichLog).write(to_text(event))
 
-    def add_point(self, event: dict[str, Any]) -> None:
+    def add_point(self, event: dict[str, Any], run: Run) -> None:
         x, y = event.get("x"), event.get("y")
-        if not self.runs or not isinstance(x, (int, float)) or not isinstance(y, (int, float)):
+        if not isinstance(x, (int, float)) or not isinstance(y, (int, float)):
             return
         if not (math.isfinite(x) and math.isfinite(y)):
             return
-        xs, ys = self.runs[-1].series.setdefault(str(event.get("series", "value")), ([], []))
+        xs, ys = run.series.setdefault(str(event.get("series", "value")), ([], []))
         xs.append(float(x))
         ys.append(float(y))
         self._dirty = True
@@ -219,30 +340,18 @@ class DemoScreen(Screen[None]):
             self.redraw()
 
     def redraw(self) -> None:
-        plot = self.query_one(PlotextPlot)
-        plt = plot.plt
-        plt.clear_data()
-        plt.clear_figure()
-        plotted = [
-            (f"{name} ({run.label})", xs, ys)
+        lines = [
+            Line(f"{name} · {run.label}", tuple(xs), tuple(ys))
             for run in self.runs
             for name, (xs, ys) in run.series.items()
             if xs
         ]
-        if plotted:
-            positive = all(y > 0 for _, _, ys in plotted for y in ys)
-            spread = _spread(plotted)
-            if positive and spread > 1e3:
-                plt.yscale("log")  # a diverging loss spans many orders of magnitude
-            for label, xs, ys in plotted:
-                plt.plot(xs, ys, label=label, marker="braille")
-            plt.xlabel("step")
-        plot.refresh()
+        self.query_one(SeriesPlot).show(lines, xlabel="step" if lines else "")
 
     def plotted_series(self) -> dict[str, int]:
-        """Points per plotted line, by label (for tests and the status)."""
+        """Points per plotted line, by its legend label (for tests and the status)."""
         return {
-            f"{name} ({run.label})": len(xs)
+            f"{name} · {run.label}": len(xs)
             for run in self.runs
             for name, (xs, _) in run.series.items()
         }
@@ -256,25 +365,21 @@ class DemoScreen(Screen[None]):
 
     # -- leaving -----------------------------------------------------------------
 
-    def action_cancel_or_back(self) -> None:
-        if self.focused is not None and not self.running:
-            self.set_focus(None)  # first escape leaves the field
-        elif self.running:
-            self.workers.cancel_group(self, "demo")
-        else:
-            self.app.pop_screen()
+    def action_cancel(self) -> None:
+        self.workers.cancel_group(self, "demo")
+
+    def action_leave_field(self) -> None:
+        self.set_focus(None)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
 
     def action_show(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
 
     def on_unmount(self) -> None:
+        self._closed = True
         self.workers.cancel_group(self, "demo")
-
-
-def _spread(plotted: list[tuple[str, list[float], list[float]]]) -> float:
-    values = [y for _, _, ys in plotted for y in ys]
-    low, high = min(values), max(values)
-    return high / low if low > 0 else 0.0
 
 
 def _metrics_text(metrics: dict[str, Any]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.validation import ValidationResult, Validator
@@ -28,6 +29,24 @@ class ParamValidator(Validator):
         return self.success()
 
 
+class ParamInput(Input):
+    """An input whose own keys (backspace, arrows, home, enter...) act in the order typed.
+
+    Textual runs a focused widget's bindings only once the key has bubbled up to the
+    app, by which time the field has already taken the characters queued behind it:
+    typed fast (or sent at once, as tmux does), "x", backspace, "5", "0" gave "x5",
+    not "50". Here the field runs its own bindings as each key comes out of its queue.
+    """
+
+    async def _on_key(self, event: events.Key) -> None:
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if await self.app.run_action(binding.action, self):
+                event.stop()  # handled: the app must not run it again
+                event.prevent_default()
+                return
+        await super()._on_key(event)
+
+
 class ParamForm(Vertical):
     """One labelled input per parameter, with its range and help as a tooltip."""
 
@@ -37,10 +56,12 @@ class ParamForm(Vertical):
     ParamForm .field { width: 1fr; height: auto; }
     ParamForm Label { color: $text-muted; padding: 0 1; }
     ParamForm Input { width: 1fr; }
+    ParamForm Input.-textual-compact { padding: 0 1; }  /* values under their labels */
     ParamForm #form-error { color: $error; padding: 0 1; height: auto; }
     """
 
     PER_ROW = 3
+    MAIN_SHOWN = 2  # parameters a run at the defaults is labelled with
 
     def __init__(self, params: Sequence[Param], id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
@@ -52,7 +73,7 @@ class ParamForm(Vertical):
                 for param in self.params[start : start + self.PER_ROW]:
                     with Vertical(classes="field"):
                         yield Label(param.name)
-                        field = Input(
+                        field = ParamInput(
                             format_value(param, param.default),
                             id=f"param-{param.name}",
                             validators=[ParamValidator(param)],
@@ -85,6 +106,35 @@ class ParamForm(Vertical):
             if value != param.default:
                 changed[param.name] = format_value(param, value)
         return changed
+
+    def invalid_fields(self) -> list[Input]:
+        """The inputs whose values are refused, in the form's order."""
+        invalid = []
+        for param in self.params:
+            field = self.field(param)
+            try:
+                param.parse(field.value)
+            except ParamError:
+                invalid.append(field)
+        return invalid
+
+    def run_label(self) -> str:
+        """What tells a run with these values apart from the others on the plot.
+
+        The changed parameters (``lr=1.9``); when none changed, the values of the
+        first parameters the demo is about (the data's seed is not one) marked as
+        the defaults (``lr=0.5, steps=50 (defaults)``), so that a run at the default
+        values is never shown as a bare "defaults" that a reader must look up.
+        """
+        changed = self.settings()
+        if changed:
+            return ", ".join(f"{key}={value}" for key, value in changed.items())
+        about = [param for param in self.params if param.name != "seed"] or self.params
+        shown = ", ".join(
+            f"{param.name}={format_value(param, param.default)}"
+            for param in about[: self.MAIN_SHOWN]
+        )
+        return f"{shown} (defaults)" if shown else "defaults"
 
     def show_errors(self) -> bool:
         """Shows the reasons of invalid fields under the form; True if there were any."""
