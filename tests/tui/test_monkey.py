@@ -12,8 +12,10 @@ reach the other screens; the test checks that it did reach every screen.
 
 from __future__ import annotations
 
+import os
 import random
 import string
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,7 +28,12 @@ from quiz.deck import Deck
 from quiz.session import Session
 from quiz.store import Store
 
-from .helpers import build_history, make_app
+from .helpers import (
+    build_history,
+    finish_yesterday_and_before,
+    grade_everything_today,
+    make_app,
+)
 
 SIZES = [(80, 24), (120, 40), (200, 60), (100, 30), (40, 12), (24, 8)]
 NAVIGATION = [
@@ -39,6 +46,7 @@ TYPED = [*string.ascii_lowercase, *string.digits, *".,=-", "space"]
 EVERY_SCREEN = {
     "ReviewScreen",
     "SummaryScreen",
+    "NothingDueScreen",
     "BrowseScreen",
     "CardScreen",
     "HelpScreen",
@@ -103,17 +111,29 @@ def assert_no_crash(app: App[object]) -> None:
     assert app.return_code in (None, 0), f"the app exited with status {app.return_code}"
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+# Where each run starts, with its seed and keys: a history (the review screen, with
+# figures on the progress screens), a day all graded (the summary), and a day with
+# nothing due (the nothing-due screen). More keys: QUIZ_MONKEY_KEYS=N for each.
+STARTS: list[tuple[str, Callable[[Session], None], int, int]] = [
+    ("history", build_history, 1, 1500),
+    ("all graded today", grade_everything_today, 2, 1000),
+    ("nothing due", finish_yesterday_and_before, 3, 500),
+]
+
+
 async def test_thousands_of_random_keys_and_resizes_never_crash_the_app(
-    tmp_path: Path, deck: Deck, clock: Clock, monkeypatch: pytest.MonkeyPatch, seed: int
+    tmp_path: Path, deck: Deck, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(tmp_path)  # the palette's "save screenshot" writes here
+    monkeypatch.chdir(tmp_path)  # what the palette saves or exports is written here
     monkeypatch.setenv("QUIZ_DEMO_TIMEOUT", "5")
-    with Store.open(tmp_path / "monkey.db") as store:
-        session = Session(store, deck, now=clock)
-        build_history(session)  # so the progress screens have figures to draw
-        seen: set[str] = set()
-        pressed, _ = await run_monkey(session, clock, seed, 2500, seen)
-        assert pressed == 2500
-        missing = EVERY_SCREEN - seen
-        assert not missing, f"the monkey never reached {sorted(missing)}; seen {sorted(seen)}"
+    extra = int(os.environ.get("QUIZ_MONKEY_KEYS", "0"))
+    seen: set[str] = set()
+    for name, prepare, seed, keys in STARTS:
+        keys = extra or keys
+        with Store.open(tmp_path / f"{name}.db") as store:
+            session = Session(store, deck, now=clock)
+            prepare(session)
+            pressed, _ = await run_monkey(session, clock, seed, keys, seen)
+            assert pressed == keys
+    missing = EVERY_SCREEN - seen
+    assert not missing, f"the monkey never reached {sorted(missing)}; seen {sorted(seen)}"

@@ -190,6 +190,8 @@ class ReviewScreen(Screen[None]):
         self.call_after_refresh(self._mount_rest)
 
     async def _mount_rest(self) -> None:
+        if not self.is_attached:
+            return  # left (or quit) before its first paint: nothing to add to
         self.grade_bar()
         await self.mount(QuizFooter(compact=True))
         self.refresh_bindings()  # the footer lists the keys when told they are set
@@ -334,7 +336,7 @@ class ReviewScreen(Screen[None]):
         ``idle``: the user is reading the question (not waiting on a key), a moment
         to collect the garbage of the previous card as well.
         """
-        if self.card is not card or self.rendered == card.id:
+        if self.card is not card or self.rendered == card.id or not self.is_attached:
             return
         self.rendered = card.id
         self.run_worker(
