@@ -212,6 +212,14 @@ def _run_app(args: argparse.Namespace) -> int:
         where = app.crash_log or crashlog.log_folder()
         print(crashlog.one_line(app.crash, where), file=sys.stderr)
         return EXIT_ERROR
+    if not app.asked_to_exit:
+        # Textual's message loop ends quietly on a stray cancellation: not a quit.
+        print(
+            "quiz: the app stopped unexpectedly; your grades are saved. "
+            "Please report it, with what you were doing.",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     return 0
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from rich.console import RenderableType
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -57,6 +58,7 @@ class QuizApp(App[None]):
         self._failed = False
         self.crash_log: Path | None = None  # where an unexpected error was written
         self.crash: BaseException | None = None
+        self.asked_to_exit = False  # set by exit(): anything else that ends the app is a fault
 
     def on_mount(self) -> None:
         # From now on, a theme picked in the palette is the one the next start uses.
@@ -85,6 +87,15 @@ class QuizApp(App[None]):
             return
         super()._handle_exception(error)
         self._exit_renderables.clear()
+
+    def exit(
+        self,
+        result: None = None,
+        return_code: int = 0,
+        message: RenderableType | None = None,
+    ) -> None:
+        self.asked_to_exit = True
+        super().exit(result, return_code, message)
 
     def action_interrupt(self) -> None:
         """ctrl+c quits from anywhere, a text box included (every grade is saved)."""

@@ -11,7 +11,7 @@ from quiz.session import Session
 from quiz.tui.screens.review import ReviewScreen
 from quiz.tui.widgets.answer_box import AnswerBox
 
-from .helpers import footer_keys, make_app, screen_text, settle, text_of
+from .helpers import footer_keys, make_app, screen_text, settle, text_of, until
 
 # The last line of the first card's references, as content/01-deep-learning.md has it.
 LAST_REFERENCE = "On the number of linear regions of"
@@ -231,3 +231,26 @@ async def test_the_footer_rebuilt_by_state_keeps_no_old_keys_alive(session: Sess
                 await settle(pilot)
             counts.append(alive())
         assert counts[-1] <= counts[0], f"footer keys alive after each round: {counts}"
+
+
+async def test_reveal_and_grade_pressed_as_fast_as_keys_come_never_end_the_app(
+    session: Session,
+) -> None:
+    # Each reveal renders the card's answer. Pairs of keys a few milliseconds apart
+    # once cancelled a render half-way, and the CancelledError ended the app's
+    # message loop: the app froze, then exited with status 0, a few dozen pairs in.
+    # Grades of 3 keep the cards coming back, so the session lasts; every pair
+    # must be one reveal and one grade, in order, none lost.
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app._driver is not None
+        for _ in range(60):
+            app._driver.send_message(events.Key("enter", None))
+            app._driver.send_message(events.Key("3", "3"))
+        await until(pilot, lambda: session.store.review_count() == 60, tries=600)
+        await app.workers.wait_for_complete()
+        assert app.is_running
+        shown = app.screen
+        assert isinstance(shown, ReviewScreen) and not shown.revealed
+        assert box_text(shown) == "", "a key of the burst went into the answer box"

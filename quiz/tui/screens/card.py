@@ -51,10 +51,10 @@ class CardScreen(Screen[None]):
             yield Markdown(answer_markdown(card), id="model-answer")
         yield QuizFooter(compact=True)
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
         if not self.is_attached:
             return  # quit in the same burst of keys that opened it: nothing to set up
-        await self.query_one(KeyPoints).show(self.card, "")
+        self.query_one(KeyPoints).show(self.card, "")
         self.query_one("#card").focus()
 
     def action_practice(self) -> None:

@@ -19,17 +19,19 @@ cards and logs practice grades, which never move a schedule.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import time
 from datetime import date
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from quiz.deck import Card
@@ -90,16 +92,26 @@ class ReviewScreen(Screen[None]):
 
     BINDINGS = [
         Binding("space", "reveal", "Reveal", id="reveal", tooltip="Show the model answer"),
+        # In the box, enter is the box's own key (it checks in the order the keys
+        # were typed, see AnswerBox); this binding names it in the footer and help.
+        Binding(
+            "enter",
+            "check",
+            "Check answer",
+            id="check",
+            tooltip="Check your answer against the key points",
+        ),
+        # Run by the app as the key arrives, before it hands on the keys behind it,
+        # so those (typed fast, or pasted) already find the answer box focused.
         Binding(
             "a",
             "type_answer",
             "Answer",
             id="type-answer",
             tooltip="Back into the answer box",
-            # Run by the app as the key arrives, so the keys right behind it (typed
-            # fast, or pasted) already find the answer box focused; see the action.
             priority=True,
         ),
+        Binding("tab", "type_answer", "Answer", show=False, priority=True),
         Binding(
             "0",
             "grade(0)",
@@ -160,6 +172,7 @@ class ReviewScreen(Screen[None]):
         self.shown_at = time.monotonic()
         self.rendered: str | None = None  # the card whose answer the Markdown holds
         self.status = ""  # the last action's one-line result, shown before the hint
+        self._render_lock = asyncio.Lock()
         self._done_today = 0  # grades logged today, as the header last read them
         self.built = False  # True once the parts added after the first paint are in
 
@@ -236,6 +249,8 @@ class ReviewScreen(Screen[None]):
         """Shows in the footer, and runs, only what works in the state the card is in."""
         if action in ("reveal", "type_answer"):
             return not self.revealed and not self.typing
+        if action == "check":
+            return self.typing
         if action == "grade":
             return self.revealed
         if action == "accept":
@@ -289,6 +304,8 @@ class ReviewScreen(Screen[None]):
         box.read_only = False
         box.display = True
         self.query_one("#reveal").display = False
+        for view in self.query("#model-answer"):
+            view.display = False  # the last card's answer, until this one's is in
         # Render the answer hidden while the user thinks, so revealing is instant; but
         # only once the question has been on screen a moment: building the Markdown
         # takes a good part of a second, and the question must not wait for it.
@@ -338,12 +355,31 @@ class ReviewScreen(Screen[None]):
         """
         if self.card is not card or self.rendered == card.id or not self.is_attached:
             return
-        self.rendered = card.id
-        self.run_worker(
-            self._fill_answer(card, idle), group="render", exclusive=True, exit_on_error=False
-        )
+        self._fill_answer(card, idle)
 
+    # Renders one at a time, never cancelled half-way: a Markdown update cancelled
+    # while it swapped its blocks left Textual's removal of the old blocks awaiting
+    # a cancelled task, and that CancelledError ended the app's message loop: the
+    # app froze on screen and then exited with status 0 (reveal and grade pressed
+    # a few milliseconds apart, a few dozen times). A render queued for a card
+    # that is no longer shown does nothing.
+    @work(group="render", exit_on_error=False)
     async def _fill_answer(self, card: Card, idle: bool) -> None:
+        async with self._render_lock:
+            if self.card is not card or self.rendered == card.id:
+                return
+            view = await self._render_markdown(card)
+            self.rendered = card.id
+            view.display = self.card is card
+        if idle:
+            # The previous answer's Markdown blocks are garbage now, in reference
+            # cycles that only a full collection frees: some 10,000 objects a card.
+            # Left to the automatic collector, they went as a 50-100 ms pause every
+            # few cards, at any moment (a key press included). Freed here instead,
+            # while the question is being read: about 20 ms.
+            gc.collect()
+
+    async def _render_markdown(self, card: Card) -> Widget:
         # The Markdown widget (and its parser) is created on first use, not in
         # compose: that keeps it off the path to the first question.
         from textual.widgets import Markdown
@@ -354,13 +390,7 @@ class ReviewScreen(Screen[None]):
             view = Markdown(id="model-answer")
             await self.query_one("#reveal").mount(view)
         await view.update(answer_markdown(card))
-        if idle:
-            # The previous answer's Markdown blocks are garbage now, in reference
-            # cycles that only a full collection frees: some 10,000 objects a card.
-            # Left to the automatic collector, they went as a 50-100 ms pause every
-            # few cards, at any moment (a key press included). Freed here instead,
-            # while the question is being read: about 20 ms.
-            gc.collect()
+        return view
 
     def _update_header(self) -> None:
         bar = self.query_one(SessionBar)
@@ -375,7 +405,7 @@ class ReviewScreen(Screen[None]):
 
     # -- actions -----------------------------------------------------------------------
 
-    async def action_reveal(self) -> None:
+    def action_reveal(self) -> None:
         if self.card is None or self.revealed:
             return
         box = self.box
@@ -385,7 +415,7 @@ class ReviewScreen(Screen[None]):
         typed = self.query_one("#typed", Static)
         typed.display = bool(self.answer.strip())
         typed.update(Content.assemble(("Your answer", "bold"), "\n", self.answer.strip()))
-        await self.query_one(KeyPoints).show(self.card, self.answer)
+        self.query_one(KeyPoints).show(self.card, self.answer)
         self.render_answer(self.card)
         self.query_one("#reveal").display = True
         self.app.load_writer()
@@ -406,13 +436,11 @@ class ReviewScreen(Screen[None]):
 
     def action_type_answer(self) -> None:
         # Focused now, not on the next cycle as widget.focus() does: with the binding's
-        # priority, the keys queued behind the "a" are then sent to the box. Without
-        # both, the app had already routed them to the screen, where they were lost.
+        # priority, the keys queued behind the "a" are then sent to the box.
         self.set_focus(self.box)
 
-    @on(AnswerBox.Submitted, "#answer")
-    async def _submitted(self) -> None:
-        await self.action_reveal()
+    def action_check(self) -> None:
+        self.action_reveal()
 
     def action_leave(self) -> None:
         self.set_focus(self.query_one("#card", VerticalScroll))
@@ -427,11 +455,11 @@ class ReviewScreen(Screen[None]):
         else:
             pane.scroll_up(animate=False)
 
-    async def action_explain(self, key: str) -> None:
+    def action_explain(self, key: str) -> None:
         if key == "grade":
             self.show_hint("Reveal the answer first (space), then grade it 0-5")
         elif not self.revealed:
-            await self.action_reveal()  # enter outside the box, before a reveal: reveal
+            self.action_reveal()  # enter outside the box, before a reveal: reveal
         else:
             self.show_hint("Nothing was typed, so no grade is suggested: grade it with 0-5")
 

@@ -1,31 +1,22 @@
-"""The answer box: several lines for a typed answer, Enter checks it."""
+"""The answer box: several lines for a typed answer."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual import events
-from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import TextArea
 
-CHECK_KEY = "enter"
 NEWLINE_KEYS = ("ctrl+j", "shift+enter", "alt+enter")
 
 
 class AnswerBox(TextArea):
     """A wrapping, multi-line text box for the user's answer.
 
-    ``enter`` checks the answer (posts :class:`AnswerBox.Submitted`) instead of starting
-    a new line, as a one-line box would: an answer is a paragraph, and soft wrapping
-    shows all of it. A new line is ``ctrl+j`` (or ``shift+enter``/``alt+enter`` where
-    the terminal tells them apart), and a paste keeps every line it holds.
+    ``enter`` runs the screen's ``check`` action (the review screen reveals the answer
+    and moves the focus on) instead of starting a new line, as a one-line box would;
+    keys typed behind it then go where the focus went. An answer is a paragraph, and
+    soft wrapping shows all of it; a new line is ``ctrl+j`` (or ``shift+enter`` /
+    ``alt+enter`` where the terminal tells them apart), and a paste keeps every line.
     """
-
-    BINDINGS = [
-        Binding(CHECK_KEY, "check", "Check answer", id="check", tooltip="Check the answer"),
-        Binding("ctrl+j", "newline", "New line", id="newline", show=False),
-    ]
 
     DEFAULT_CSS = """
     AnswerBox {
@@ -34,16 +25,6 @@ class AnswerBox(TextArea):
         max-height: 10;
     }
     """
-
-    @dataclass
-    class Submitted(Message):
-        """The user asked for the answer to be checked."""
-
-        box: AnswerBox
-
-        @property
-        def control(self) -> AnswerBox:
-            return self.box
 
     def __init__(self, *, id: str | None = None, placeholder: str = "") -> None:  # noqa: A002
         super().__init__(
@@ -58,18 +39,21 @@ class AnswerBox(TextArea):
     async def _on_key(self, event: events.Key) -> None:
         # Runs before TextArea's own handler (Textual calls each class's, most
         # derived first, until one prevents the default).
-        if event.key == CHECK_KEY:
-            event.prevent_default()  # not a new line: left to the binding, which checks
+        if self.screen.focused is not self:
+            # A key the app handed to the box before the focus moved on (typed right
+            # behind enter, or a burst): given back to the app, it goes where the
+            # focus is now, in the order it was typed.
+            event.stop()
+            event.prevent_default()
+            self.app.post_message(events.Key(event.key, event.character))
+        elif event.key == "enter":
+            # Checked here, in the order the keys were typed, not by a binding: the
+            # app runs bindings once a key has bubbled up to it, and by then the box
+            # had taken the keys typed behind the enter (a grade went into the answer).
+            event.stop()
+            event.prevent_default()
+            await self.run_action("screen.check")
         elif event.key in NEWLINE_KEYS and not self.read_only:
             event.stop()
             event.prevent_default()
-            self.insert("\n")
-
-    def action_check(self) -> None:
-        """Asks for the answer to be checked."""
-        self.post_message(self.Submitted(self))
-
-    def action_newline(self) -> None:
-        """Starts a new line."""
-        if not self.read_only:
             self.insert("\n")

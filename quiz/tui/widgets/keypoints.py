@@ -25,36 +25,48 @@ class KeyPoints(Vertical):
     KeyPoints .text { width: 1fr; }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        # (row, mark cell, text cell) per point shown: kept here, not queried, since a
+        # row mounted a moment ago may not have its cells in the DOM yet.
+        self._rows: list[tuple[Horizontal, Static, Static]] = []
+
     def compose(self) -> ComposeResult:
         yield Static(id="points-title")
 
-    async def show(self, card: Card, answer: str) -> None:
-        """Renders the checklist for ``card`` against ``answer``."""
+    def show(self, card: Card, answer: str) -> None:
+        """Renders the checklist for ``card`` against ``answer``.
+
+        Synchronous: the rows there are are reused and the missing ones mounted
+        without waiting, so a caller handling a key finishes before the next key.
+        """
         typed = bool(answer.strip())
         hits = points_mentioned(card, answer)
         count = f"  ({sum(hits)}/{len(hits)} in your answer)" if typed else ""
         self.query_one("#points-title", Static).update(
             Content.assemble(("Key points", "bold"), count)
         )
-        await self.query(".point").remove()
-        rows = []
-        for point, hit in zip(card.key_points, hits, strict=True):
+        for row, _, _ in self._rows[len(hits) :]:
+            row.remove()
+        del self._rows[len(hits) :]
+        for index, (point, hit) in enumerate(zip(card.key_points, hits, strict=True)):
             mark = ("✓" if hit else "✗") if typed else "•"
             # Content, not markup: a card's text is shown as written, brackets and all.
-            rows.append(
-                Horizontal(
-                    Static(mark, classes="mark", markup=False),
-                    Static(Content(point.text), classes="text"),
-                    classes="point",
-                )
-            )
-        await self.mount_all(rows)
+            text = Content(point.text)
+            if index < len(self._rows):
+                _, mark_cell, text_cell = self._rows[index]
+                mark_cell.update(mark)
+                text_cell.update(text)
+            else:
+                mark_cell = Static(mark, classes="mark", markup=False)
+                text_cell = Static(text, classes="text")
+                row = Horizontal(mark_cell, text_cell, classes="point")
+                self._rows.append((row, mark_cell, text_cell))
+                self.mount(row)
 
     @property
     def text(self) -> str:
         """The checklist as plain text, one line per point."""
         lines = [str(self.query_one("#points-title", Static).render())]
-        for row in self.query(".point"):
-            mark, text = row.query(Static)
-            lines.append(f"{mark.render()} {text.render()}")
+        lines += [f"{mark.render()} {text.render()}" for _, mark, text in self._rows]
         return "\n".join(lines)
