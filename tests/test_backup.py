@@ -337,7 +337,10 @@ def test_starting_the_app_makes_the_days_backup(
     from quiz.tui.app import QuizApp
 
     make_history(db_path)
-    monkeypatch.setattr(QuizApp, "run", lambda self, *a, **k: None)
+    def quits_at_once(self: QuizApp, *args: object, **kwargs: object) -> None:
+        self.exit()
+
+    monkeypatch.setattr(QuizApp, "run", quits_at_once)
     assert cli.main(["--db", str(db_path)]) == 0
     assert cli.main(["--db", str(db_path)]) == 0
     made = list_backups(backup_dir(db_path), "quiz")

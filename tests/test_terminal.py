@@ -325,10 +325,10 @@ from quiz.tui.screens import review
 
 reveal = review.ReviewScreen.action_reveal
 
-async def reveal_with_a_bug(self):
+def reveal_with_a_bug(self):
     if self.card.number == 2:
         raise RuntimeError("a bug in the reveal")
-    await reveal(self)
+    reveal(self)
 
 review.ReviewScreen.action_reveal = reveal_with_a_bug
 sys.exit(main())
