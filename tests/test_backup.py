@@ -337,6 +337,7 @@ def test_starting_the_app_makes_the_days_backup(
     from quiz.tui.app import QuizApp
 
     make_history(db_path)
+
     def quits_at_once(self: QuizApp, *args: object, **kwargs: object) -> None:
         self.exit()
 

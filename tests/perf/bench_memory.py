@@ -123,7 +123,9 @@ def measure_demo_session(db: Path, questions: list[str], work: Path) -> int:
     pane = Pane([sys.executable, "-m", "quiz", "--db", str(db)], work)
     try:
         pane.wait_for(questions)
-        pane.wait_for(["d Demo"])  # the footer is drawn: the card takes keys
+        pane.wait_for(["Check answer"])  # the footer is drawn: the answer box has the keys
+        pane.keys("Escape")  # out of the box, where d opens the demo
+        pane.wait_for(["d Demo"])
         pane.keys("d")
         pane.wait_for(["r Run"])
         pane.keys("r")

@@ -37,6 +37,7 @@ async def open_screen(db: Path, key: str) -> float:
     with Store.open(db) as store:
         app = QuizApp(Session(store, load_deck()))
         async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("escape")  # out of the answer box: keys are commands
             await pilot.pause()
             start = time.perf_counter()
             await pilot.press(key)
