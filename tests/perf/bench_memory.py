@@ -50,7 +50,7 @@ GOAL = 1.5
 SETTLE_S = 2.0
 TIMEOUT_S = 60.0
 NOTHING_DUE = "Nothing is due today."
-DEMO_DONE = ("done:", "✗")  # the demo screen's status line once the run has ended
+DEMO_DONE = ("✓ done", "✗")  # the demo screen's status line once the run has ended
 
 
 def peak_kb(pid: int) -> int:

@@ -56,13 +56,13 @@ TYPING_HINT = "Type your answer; enter checks it · esc leaves the box (then spa
 OUTSIDE_HINT = "space reveals the answer · a (or tab) goes back into the answer box"
 
 
-class CardPane(VerticalScroll):
-    """The scrolling card. ``End`` anchors it to the bottom, so the end stays in view
-    while the answer is still being laid out (pressed right after a reveal, End would
-    otherwise stop at the end of what was there then); any other scroll lets go."""
+class CardPane(VerticalScroll, can_focus=False):
+    """The scrolling card. It never takes the focus: the screen's keys scroll it.
 
-    def action_scroll_end(self) -> None:
-        self.anchor()
+    Focusing it cost a restyle of everything inside it (the answer's Markdown is a
+    few hundred widgets), twice a card: at the reveal and when the next card's box
+    took the focus back, some 80 ms between a grade and the next question.
+    """
 
 
 class RevealedPart(Vertical):
@@ -140,6 +140,12 @@ class ReviewScreen(Screen[None]):
         Binding("escape", "back", "Back", id="back", tooltip="End this practice"),
         Binding("j", "scroll('down')", "Scroll down", show=False),
         Binding("k", "scroll('up')", "Scroll up", show=False),
+        Binding("down", "scroll('down')", "Scroll down", show=False),
+        Binding("up", "scroll('up')", "Scroll up", show=False),
+        Binding("pagedown", "scroll('page_down')", "Page down", show=False),
+        Binding("pageup", "scroll('page_up')", "Page up", show=False),
+        Binding("home", "scroll('home')", "Top", show=False),
+        Binding("end", "scroll('end')", "End", show=False),
         Binding(BROWSE.key, BROWSE.action, BROWSE.description, show=False),
         # What a key does when its command has nothing to act on yet: say why, rather
         # than nothing. Reached only when the binding above it for the key is off.
@@ -423,9 +429,9 @@ class ReviewScreen(Screen[None]):
         grades.display = True
         self.suggested = suggest_grade(self.card, self.answer)
         grades.suggest(self.suggested)
-        # The card pane takes the keys: arrows, PageUp/PageDown, Home/End scroll it.
-        pane = self.query_one("#card", VerticalScroll)
-        self.set_focus(pane)
+        # Out of the box: the screen's keys (arrows, PageUp/PageDown, Home/End) scroll
+        # the card.
+        self.set_focus(None)
         # What was revealed goes to the top of the pane once it is laid out (the
         # question was just read; Home brings it back), so at 80×24 the answer
         # starts on screen.
@@ -443,17 +449,27 @@ class ReviewScreen(Screen[None]):
         self.action_reveal()
 
     def action_leave(self) -> None:
-        self.set_focus(self.query_one("#card", VerticalScroll))
+        self.set_focus(None)
 
     def action_back(self) -> None:
         self.dismiss()
 
     def action_scroll(self, direction: str) -> None:
-        pane = self.query_one("#card", VerticalScroll)
-        if direction == "down":
-            pane.scroll_down(animate=False)
-        else:
-            pane.scroll_up(animate=False)
+        pane = self.query_one("#card", CardPane)
+        if direction == "end":
+            # Anchored: the end stays in view while the answer is still being laid
+            # out (pressed right after a reveal, End would otherwise stop at the end
+            # of what was there then); any other scroll lets go.
+            pane.anchor()
+            return
+        scroll = {
+            "down": pane.scroll_down,
+            "up": pane.scroll_up,
+            "page_down": pane.scroll_page_down,
+            "page_up": pane.scroll_page_up,
+            "home": pane.scroll_home,
+        }[direction]
+        scroll(animate=False)
 
     def action_explain(self, key: str) -> None:
         if key == "grade":
