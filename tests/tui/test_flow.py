@@ -221,6 +221,11 @@ async def test_help_lists_the_keys(session: Session) -> None:
         text = "\n".join(str(s.render()) for s in app.screen.query(Static))
         for key in ("space", "0-5", "u", "d", "q", "Undo", "Reveal"):
             assert key in text
+        # The keys of one command share its row, so the list fits a small terminal.
+        rows = text.splitlines()
+        assert any(row.split() == ["j", "↓", "Scroll", "down"] for row in rows), rows
+        assert any(row.split()[:3] == ["a", "tab", "Answer"] for row in rows), rows
+        assert sum("Scroll down" in row for row in rows) == 1
         await pilot.press("escape")
         assert isinstance(app.screen, ReviewScreen)
 

@@ -15,7 +15,15 @@ GRADES = """[b]Grades[/b] (SM-2)
   Below 3 restarts the card at 1 day; below 4 brings it back later today."""
 
 
-_KEY_NAMES = {"question_mark": "?", "ctrl+c": "ctrl+c", "enter": "enter", "escape": "escape"}
+_KEY_NAMES = {
+    "question_mark": "?",
+    "down": "↓",
+    "up": "↑",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "home": "Home",
+    "end": "End",
+}
 
 
 class HelpScreen(ModalScreen[None]):
@@ -34,17 +42,26 @@ class HelpScreen(ModalScreen[None]):
         self.under = under
 
     def compose(self) -> ComposeResult:
-        rows: list[Content] = []
-        seen: set[tuple[str, str]] = set()
+        # One row per command: the keys that do the same thing share it ("j ↓").
+        keys: dict[tuple[str, str], list[str]] = {}
+        tips: dict[tuple[str, str], str] = {}
         for binding in [*self.under.BINDINGS, *self.app.BINDINGS]:
             if not isinstance(binding, Binding) or not binding.description:
                 continue
+            if binding.key in ("1", "2", "3", "4", "5"):
+                continue  # shown as 0-5
+            command = (binding.action, binding.description)
             key = binding.key_display or _KEY_NAMES.get(binding.key, binding.key)
-            if (key, binding.description) in seen or binding.key in ("1", "2", "3", "4", "5"):
-                continue
-            seen.add((key, binding.description))
-            tip = f" — {binding.tooltip}" if binding.tooltip else ""
-            rows.append(Content.assemble((f"  {key:<9}", "bold"), f" {binding.description}{tip}"))
+            shared = keys.setdefault(command, [])
+            if key not in shared:
+                shared.append(key)
+            tips.setdefault(command, binding.tooltip)
+        rows: list[Content] = []
+        for (_action, description), names in keys.items():
+            tip = f" — {tips[(_action, description)]}" if tips[(_action, description)] else ""
+            rows.append(
+                Content.assemble((f"  {' '.join(names):<9}", "bold"), f" {description}{tip}")
+            )
         rows.append(
             Content.assemble(("  ctrl+p   ", "bold"), " Command palette — search every action")
         )
