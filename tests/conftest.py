@@ -33,7 +33,10 @@ class Clock:
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test reads or writes the user's real database or settings."""
+    """No test reads or writes the user's real database or settings, and nothing a
+    test writes by a relative name (an export named in the app, a screenshot) lands
+    in the checkout."""
+    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("QUIZ_DB", str(tmp_path / "env.db"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("QUIZ_LOG_DIR", str(tmp_path / "logs"))

@@ -124,7 +124,6 @@ STARTS: list[tuple[str, Callable[[Session], None], int, int]] = [
 async def test_thousands_of_random_keys_and_resizes_never_crash_the_app(
     tmp_path: Path, deck: Deck, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(tmp_path)  # what the palette saves or exports is written here
     monkeypatch.setenv("QUIZ_DEMO_TIMEOUT", "5")
     extra = int(os.environ.get("QUIZ_MONKEY_KEYS", "0"))
     seen: set[str] = set()
