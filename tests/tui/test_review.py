@@ -126,6 +126,24 @@ async def test_the_whole_card_can_be_read_after_a_reveal(
         assert pane.scroll_y < before
 
 
+async def test_end_pressed_with_the_reveal_wins_over_the_scroll_to_the_answer(
+    session: Session,
+) -> None:
+    # Enter then End as fast hands deliver them: both keys arrive before the revealed
+    # part is laid out, and End must still reach the end of the card. (The race that
+    # tests/test_terminal.py caught under load, End handled between the reveal's
+    # layout and its deferred scroll to the answer, needs a real terminal's timing.)
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app._driver is not None
+        for key in ("enter", "end"):
+            app._driver.send_message(events.Key(key, None))
+        await settle(pilot)
+        await until(pilot, lambda: LAST_REFERENCE in screen_text(app))
+        assert "5 perfect" in screen_text(app)
+
+
 async def test_the_mouse_wheel_scrolls_the_revealed_card(session: Session) -> None:
     app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -75,10 +75,17 @@ class RevealedPart(Vertical):
         and gets one only on the layout after it is shown)."""
         self._scroll_pending = True
 
+    def cancel_scroll(self) -> None:
+        """The person scrolled first (End pressed right after the reveal): their
+        scroll wins over the one still waiting for the layout."""
+        self._scroll_pending = False
+
     def on_resize(self) -> None:
         if self._scroll_pending and self.size.height:
             self._scroll_pending = False
-            self.scroll_visible(animate=False, top=True)
+            # Now, not after the next refresh: a key pressed meanwhile (End) must
+            # find this scroll done, not have it undo its own.
+            self.scroll_visible(animate=False, top=True, immediate=True)
 
 
 def next_review_text(days: int, due: date) -> str:
@@ -455,6 +462,7 @@ class ReviewScreen(Screen[None]):
         self.dismiss()
 
     def action_scroll(self, direction: str) -> None:
+        self.query_one("#reveal", RevealedPart).cancel_scroll()
         pane = self.query_one("#card", CardPane)
         if direction == "end":
             # Anchored: the end stays in view while the answer is still being laid
