@@ -1,13 +1,19 @@
-"""Backups of the database: made with SQLite's online backup API, rotated, restored.
+"""Backups of the database: made with SQLite's online backup API, checked, rotated,
+restored.
 
-Backups go to a ``backups/`` folder beside the database, one complete database file
-each (rollback-journal mode, no ``-wal`` beside it), named
+Backups go to a ``backups/`` folder beside the database (created 0700), one complete
+database file each (0600, rollback-journal mode, no ``-wal`` beside it), named
 ``<stem>-<YYYYmmdd-HHMMSS>-<kind>.db`` after the local time it was made, where the
 kind is
 
 - ``auto``: made when the app starts, at most one a calendar day, and rotated;
 - ``manual``: made by ``quiz backup``; never deleted by quiz;
 - ``pre-restore``: the file a restore replaced; never deleted by quiz.
+
+Every backup is checked before it is kept: the copy must pass SQLite's
+``quick_check`` and be a quiz database, or it is deleted and the backup fails with
+a one-line error. So a damaged database is never backed up over and over while its
+good backups are rotated away: a failed day's backup rotates nothing.
 
 Rotation keeps, of the automatic backups only (like ``borg prune --keep-daily 7
 --keep-weekly 4``), newest first:
@@ -18,7 +24,9 @@ Rotation keeps, of the automatic backups only (like ``borg prune --keep-daily 7
 
 Every other automatic backup is deleted. With one backup a day that is the last
 week day by day, then one a week for about four more weeks; days without a backup
-(days the app was not opened) are skipped, not counted.
+(days the app was not opened, or whose backup failed its check) are skipped, not
+counted. Rotation runs only after a backup passed its check, so the newest good
+backup is always kept.
 """
 
 from __future__ import annotations
@@ -30,26 +38,37 @@ import shutil
 import sqlite3
 import sys
 import threading
-import time
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
+from quiz import tempfiles
 from quiz.days import local_now
 from quiz.errors import QuizError
-from quiz.store import BUSY_TIMEOUT_MS, SCHEMA_VERSION, Store, _inspect_existing, _reason
+from quiz.store import (
+    BUSY_TIMEOUT_MS,
+    SCHEMA_VERSION,
+    Store,
+    _inspect_existing,
+    _reason,
+    create_private_file,
+    make_private_folder,
+)
 
 Kind = Literal["auto", "manual", "pre-restore"]
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 FOLDER = "backups"
-STALE_TEMP_SECONDS = 24 * 3600
 START_DELAY_S = 2.0  # how long the automatic backup waits for the app to start
 _NAME = re.compile(
     r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<kind>auto|manual|pre-restore)(?:-\d+)?\.db$"
 )
+
+
+class Damaged(QuizError):
+    """A backup was not kept: the database failed its check."""
 
 
 @dataclass(frozen=True)
@@ -97,11 +116,13 @@ def backup(
     *,
     kind: Kind = "manual",
 ) -> Path:
-    """Copies the database into a new backup file, safely while it is in use.
+    """Copies the database into a new backup file, safely while it is in use, and
+    keeps it only if the copy passes its check.
 
     SQLite's online backup API copies one consistent snapshot (other instances may
-    go on grading meanwhile). The copy is written under a temporary name and renamed
-    when complete, so a backup file is never half-written.
+    go on grading meanwhile). The copy is written under a temporary name, checked
+    (``quick_check``, and that it is a quiz database), and renamed when it passes,
+    so a backup file is never half-written or damaged.
 
     Args:
         db_path: the database.
@@ -113,40 +134,90 @@ def backup(
         The new backup file.
 
     Raises:
-        QuizError: there is no usable database, or the backup cannot be written.
+        QuizError: there is no usable database, the copy failed its check (the
+            database is damaged: nothing is kept), or the backup cannot be written.
     """
     db_path = Path(db_path)
     if not db_path.is_file():
         raise QuizError(f"there is no database at {db_path} to back up")
     _inspect_existing(db_path)
     folder = Path(dest_dir) if dest_dir is not None else backup_dir(db_path)
-    moment = now if now is not None else local_now()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise QuizError(f"cannot create the backup folder {folder}: {_reason(exc)}") from None
-    target = _free_name(folder, db_path.stem, moment, kind)
-    temp = folder / f".{target.name}.{os.getpid()}-{threading.get_ident()}.tmp"
+    clean_temporary_files(db_path, folder)
     try:
         source = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise QuizError(f"cannot back up {db_path}: {_reason(exc)}") from None
+    try:
+        return _save(source, db_path, folder, now, kind)
+    finally:
+        source.close()
+
+
+def _save(
+    source: sqlite3.Connection, shown: Path, folder: Path, now: datetime | None, kind: Kind
+) -> Path:
+    """Backs up what ``source`` (the database ``shown`` to the user) holds into a new
+    checked file in ``folder``; see :func:`backup`."""
+    try:
+        make_private_folder(folder)
+    except OSError as exc:
+        raise QuizError(f"cannot create the backup folder {folder}: {_reason(exc)}") from None
+    target = _free_name(folder, shown.stem, now or local_now(), kind)
+    temp = tempfiles.path_for(folder, target.name)
+    try:
+        create_private_file(temp)
+        copy = sqlite3.connect(temp, isolation_level=None)
         try:
-            copy = sqlite3.connect(temp, isolation_level=None)
-            try:
-                source.backup(copy)  # all pages in one step: one consistent snapshot
-                # A file that stands alone: no -wal beside it is needed to read it.
-                copy.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                copy.close()
+            source.backup(copy)  # all pages in one step: one consistent snapshot
+            # A file that stands alone: no -wal beside it is needed to read it.
+            copy.execute("PRAGMA journal_mode = DELETE")
         finally:
-            source.close()
+            copy.close()
         _fsync(temp)
+        problem = _unsound(temp)
+        if problem is not None:
+            raise _damaged(shown, problem)
         os.replace(temp, target)
         _fsync(folder)
-    except (sqlite3.Error, OSError) as exc:
-        raise QuizError(f"cannot back up {db_path} to {folder}: {_reason(exc)}") from None
+    except sqlite3.Error as exc:
+        if type(exc) is sqlite3.DatabaseError:  # SQLITE_CORRUPT, SQLITE_NOTADB
+            raise _damaged(shown, _reason(exc)) from None
+        raise QuizError(f"cannot back up {shown} to {folder}: {_reason(exc)}") from None
+    except OSError as exc:
+        raise QuizError(f"cannot back up {shown} to {folder}: {_reason(exc)}") from None
     finally:
-        _unlink_quietly(temp)
+        tempfiles.remove(temp)
     return target
+
+
+def _damaged(shown: Path, problem: str) -> Damaged:
+    return Damaged(
+        f"{shown} is damaged ({problem}), so no backup was made and the earlier ones are "
+        "kept; 'quiz check' says more; go back to a backup with: quiz restore FILE"
+    )
+
+
+def _unsound(copy: Path) -> str | None:
+    """Why the backup file ``copy`` cannot be kept, or None: it must pass
+    ``quick_check`` and hold quiz's tables at a schema this quiz knows. It is read
+    through a new connection, so the check reads the file, not a cache."""
+    from quiz.integrity import damage, summary
+
+    try:
+        conn = sqlite3.connect(f"{copy.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            problems = damage(conn)
+            if problems:
+                return f"integrity check: {summary(problems)}"
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return _reason(exc)
+    if not 1 <= version <= SCHEMA_VERSION or not {"reviews", "cards"} <= tables:
+        return "it holds no quiz review log"
+    return None
 
 
 def retained(
@@ -176,18 +247,26 @@ def retained(
 
 
 def rotate(folder: Path, stem: str) -> list[Path]:
-    """Deletes the automatic backups of ``stem`` that rotation does not keep, and
-    temporary files left by a backup that was killed; returns the deleted backups."""
+    """Deletes the automatic backups of ``stem`` that rotation does not keep; returns
+    them. Called only right after a backup passed its check: the newest is good."""
     autos = [b for b in list_backups(folder, stem) if b.kind == "auto"]
     keep = set(retained(autos))
     removed = [b.path for b in autos if b not in keep]
     for path in removed:
         _unlink_quietly(path)
-    with contextlib.suppress(OSError):
-        for path in folder.glob(f".{stem}-*.tmp*"):  # and its -journal
-            if time.time() - path.stat().st_mtime > STALE_TEMP_SECONDS:
-                _unlink_quietly(path)
     return removed
+
+
+def clean_temporary_files(db_path: str | os.PathLike[str], *folders: Path) -> list[Path]:
+    """Deletes what killed backups, restores and exports of the database at
+    ``db_path`` left behind (and only that: see :mod:`quiz.tempfiles`); returns it.
+
+    Args:
+        folders: more folders to look in (a backup to a folder of its own).
+    """
+    db_path = Path(db_path)
+    real = Path(os.path.realpath(db_path))
+    return tempfiles.clean([db_path.parent, real.parent, backup_dir(db_path), *folders])
 
 
 def auto_backup(db_path: str | os.PathLike[str], now: datetime | None = None) -> Path | None:
@@ -247,7 +326,7 @@ def restore(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise QuizError(f"cannot create the folder {folder}: {_reason(exc)}") from None
-    temp = folder / f".{db_path.name}.restore-{os.getpid()}.tmp"
+    temp = tempfiles.path_for(folder, f"{db_path.name}.restore")
     try:
         try:
             shutil.copyfile(source, temp)
@@ -307,6 +386,7 @@ class AutoBackup:
         self._go.wait(self._delay)
         _lower_thread_priority()
         try:
+            clean_temporary_files(self.db_path)  # what killed backups and restores left
             self.made = auto_backup(self.db_path, self.now)
         except QuizError as exc:
             self.error = str(exc)
@@ -329,7 +409,7 @@ def _wall_clock(moment: datetime) -> datetime:
     return moment.replace(tzinfo=None) if moment.tzinfo else moment
 
 
-def _free_name(folder: Path, stem: str, moment: datetime, kind: Kind) -> Path:
+def _free_name(folder: Path, stem: str, moment: datetime, kind: str) -> Path:
     base = f"{stem}-{_wall_clock(moment):%Y%m%d-%H%M%S}-{kind}"
     target = folder / f"{base}.db"
     number = 1

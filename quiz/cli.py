@@ -142,19 +142,46 @@ def main(argv: Sequence[str] | None = None) -> int:
         if type(exc) is sqlite3.DatabaseError:  # SQLITE_CORRUPT, SQLITE_NOTADB
             problem = f"{path} is damaged ({_reason(exc)}); restore a backup: quiz restore FILE"
         else:
-            problem = f"cannot use {path}: {_reason(exc)}"
+            problem = _damage_found(args) or f"cannot use {path}: {_reason(exc)}"
         print(f"quiz: error: {problem}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("quiz: interrupted; every grade made so far is saved", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:
+        if (damaged := _damage_found(args)) is not None:
+            # A damaged page read back as nonsense (a day that is not a date): the
+            # damage is the news, not the error it caused.
+            print(f"quiz: error: {damaged}", file=sys.stderr)
+            return EXIT_ERROR
         # A bug, not a mistake of the user's: the details go to a log file, the
         # terminal gets one line, and the exit status says it failed.
         from quiz import crashlog
 
         print(crashlog.one_line(exc, crashlog.write(exc)), file=sys.stderr)
         return EXIT_ERROR
+
+
+def _damage_found(args: argparse.Namespace) -> str | None:
+    """After a command failed unexpectedly: the one-line "damaged" message if its
+    database fails SQLite's quick check, else None (the error is something else)."""
+    try:
+        from quiz.integrity import damage, summary
+        from quiz.store import resolve_path
+
+        path = resolve_path(args.db)
+        if not path.is_file():
+            return None
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            problems = damage(conn)
+        finally:
+            conn.close()
+    except (sqlite3.Error, OSError, QuizError):
+        return None
+    if not problems:
+        return None
+    return f"{path} is damaged ({summary(problems)}); restore a backup: quiz restore FILE"
 
 
 def _session(args: argparse.Namespace, *, create: bool = False) -> tuple[Session, Deck]:
@@ -208,6 +235,9 @@ def _run_app(args: argparse.Namespace) -> int:
     if (problem := auto_backup.finish()) is not None:
         print(f"quiz: warning: no automatic backup today: {problem}", file=sys.stderr)
     if app.crash is not None:
+        if (damaged := _damage_found(args)) is not None:
+            print(f"quiz: error: {damaged}", file=sys.stderr)  # the cause, not its effect
+            return EXIT_ERROR
         # The app has already written the details to a log file (see QuizApp).
         where = app.crash_log or crashlog.log_folder()
         print(crashlog.one_line(app.crash, where), file=sys.stderr)

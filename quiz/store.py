@@ -278,9 +278,13 @@ class Store:
             _inspect_existing(path)
         else:
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                make_private_folder(path.parent)
             except OSError as exc:
                 raise QuizError(f"cannot create the folder {path.parent}: {_reason(exc)}") from None
+            # SQLite would make the file 0644 (its -wal and -shm take the file's mode).
+            # A file that cannot be made here is one SQLite cannot make: it says why.
+            with contextlib.suppress(OSError):
+                create_private_file(path)
         try:
             if create:
                 conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
@@ -692,6 +696,31 @@ def require_database(path: Path) -> None:
         raise _no_database(path)
     if path.is_dir():
         raise QuizError(f"{path} is a folder, not a database file; pass --db FILE")
+
+
+PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700  # every typed answer is in the file
+
+
+def make_private_folder(path: Path) -> None:
+    """Creates the folder ``path`` (and missing parents) if missing. One quiz creates
+    is the user's alone; an existing folder keeps its mode."""
+    path.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+
+
+def create_private_file(path: Path) -> bool:
+    """Creates ``path`` empty, readable and writable by the user alone, unless it
+    exists; returns whether it was created (SQLite takes an empty file as a new
+    database, and gives its journals the file's mode).
+
+    Raises:
+        OSError: the file cannot be created.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    except FileExistsError:
+        return False
+    os.close(fd)
+    return True
 
 
 def _exists(path: Path) -> bool:
