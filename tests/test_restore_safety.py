@@ -1,6 +1,8 @@
 """Adversarial tests of backups, restore and exports: what issue 13 found broken.
 
-A backup of a damaged file, and rotation with no good backup left.
+A backup of a damaged file, rotation with no good backup left, a restore that drops
+the source's ``-wal``, a writer opening during a restore, a symlinked database, a
+backup holding a trigger, a restore that makes a world-readable file.
 
 Processes are real processes and kills real SIGKILLs; nothing sleeps to wait for
 something to happen (waits poll a condition, with a bound).
@@ -8,18 +10,22 @@ something to happen (waits poll a condition, with a bound).
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from dbtools import big_history, corrupt_deep_page, quick_check
+from dbtools import answers, big_history, corrupt_deep_page, mode, quick_check, rows
 
-from quiz.backup import AutoBackup, auto_backup, backup, backup_dir, list_backups
+from quiz.backup import AutoBackup, auto_backup, backup, backup_dir, list_backups, restore
 from quiz.errors import QuizError
+from quiz.store import Store
 
 TZ = timezone(timedelta(hours=1))
 DAY = date(2026, 3, 3)
@@ -115,3 +121,260 @@ def test_quiz_stats_on_a_damaged_database_says_damaged(db_path: Path) -> None:
     for args in (["stats"], ["stats", "--json"]):
         line = one_line_error(quiz("--db", str(db_path), *args))
         assert f"{db_path} is damaged" in line and "quiz restore" in line, line
+
+
+def test_restore_over_a_damaged_database_keeps_its_bytes_apart_from_the_good_backups(
+    db_path: Path,
+) -> None:
+    big_history(db_path)
+    good = backup(db_path, now=at(DAY))
+    corrupt_deep_page(db_path)
+    damaged = db_path.read_bytes()
+    kept = restore(db_path, good, now=at(DAY, 11))
+    assert kept is not None and kept.name.endswith("-damaged.db")
+    # Byte for byte, but for the file header's counters and journal mode: the copy is
+    # taken under the restore's lock, out of WAL mode, so it is whole without a -wal.
+    copy = kept.read_bytes()
+    assert len(copy) == len(damaged) and copy[100:] == damaged[100:]
+    assert mode(kept) == 0o600
+    assert quick_check(db_path) == "ok" and rows(db_path, "reviews") == rows(good, "reviews")
+    # The damaged copy is not listed (nor rotated, nor offered) as a backup.
+    assert [b.path for b in list_backups(backup_dir(db_path), "quiz")] == [good]
+
+
+# -- restore reads the source whole --------------------------------------------------------
+
+# Grades into a database with checkpoints off, so every grade stays in its -wal, then
+# waits to be killed: the file and its -wal are what a copy of a live database holds.
+WAL_GRADER = """
+import sys
+from datetime import date
+from quiz.store import Store
+store = Store.open(sys.argv[1])
+store.conn.execute("PRAGMA wal_autocheckpoint = 0")
+for i in range(300):
+    store.record("mlp", 4, "practice", day=date(2026, 3, 4), ts_ms=i, answer=f"wal {i}")
+print("done", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_restore_brings_back_the_grades_still_in_the_sources_wal(
+    db_path: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "copied" / "quiz.db"
+    source.parent.mkdir()
+    big_history(source, 200)
+    child = subprocess.Popen(
+        [sys.executable, "-c", WAL_GRADER, str(source)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None and child.stdout.readline() == "done\n"
+    child.kill()
+    child.communicate(timeout=30)
+    assert Path(f"{source}-wal").stat().st_size > 0, "the grades are not in a -wal"
+    before = files_in(source.parent)
+
+    big_history(db_path, 10)
+    restore(db_path, source, now=at(DAY))
+
+    assert {f"wal {i}" for i in range(300)} <= answers(db_path), "grades in the -wal were lost"
+    assert len(rows(db_path, "reviews")) == 500
+    assert files_in(source.parent) == before, "the restore changed the backup it read"
+
+
+# -- restore while the database is in use --------------------------------------------------
+
+# Grades one card after another, opening and closing the database for each (as the
+# app starting and quitting would), and prints each grade's number once committed.
+LOOPING_GRADER = """
+import sys
+from datetime import date
+from quiz.errors import QuizError
+from quiz.store import Store
+db = sys.argv[1]
+warm = Store.open(db)
+warm.db
+warm.close()
+print("ready", flush=True)
+i = 0
+while True:
+    try:
+        with Store.open(db) as store:
+            store.record("mlp", 4, "practice", day=date(2026, 3, 5), ts_ms=i, answer=f"writer {i}")
+    except QuizError as exc:
+        print("refused:", exc, flush=True)
+        continue
+    print(i, flush=True)
+    i += 1
+"""
+
+
+def test_no_grade_committed_around_a_restore_is_lost(db_path: Path, tmp_path: Path) -> None:
+    """A second process grades (opening the file each time) while the file is
+    restored over and over: each restore is either refused (the file is open) or
+    made under a lock, and every grade the writer saw committed is in the database
+    or in the copy the restore made of it first."""
+    big_history(db_path, 50)
+    source = backup(db_path, tmp_path / "source", at(DAY))
+    writer = subprocess.Popen(
+        [sys.executable, "-c", LOOPING_GRADER, str(db_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    restored = refused = 0
+    try:
+        assert writer.stdout is not None and writer.stdout.readline() == "ready\n"
+        deadline = time.monotonic() + 60
+        while restored < 25 and time.monotonic() < deadline:
+            try:
+                restore(db_path, source, now=at(DAY))
+            except QuizError as exc:
+                assert "open in another program" in str(exc), exc
+                refused += 1
+            else:
+                restored += 1
+    finally:
+        writer.kill()
+        out, err = writer.communicate(timeout=30)
+    assert "Traceback" not in err, err
+    assert restored >= 5, f"only {restored} restores went through ({refused} refused)"
+    reported = {
+        f"writer {line.strip()}"
+        for line in out.splitlines(keepends=True)
+        if line.strip().isdigit() and line.endswith("\n")
+    }
+    assert len(reported) >= 20, "the writer hardly graded: the test proves nothing"
+    kept = answers(db_path)
+    for item in list_backups(backup_dir(db_path), "quiz"):
+        kept |= answers(item.path)
+    lost = reported - kept
+    assert not lost, f"{len(lost)} committed grades were lost by restores"
+
+
+@contextlib.contextmanager
+def holding_open(db: Path) -> Iterator[None]:
+    """The database open in another process, between two reads, for the block."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "open\n"
+        yield
+    finally:
+        holder.kill()
+        holder.communicate(timeout=30)
+
+
+HOLDER = """
+import sys
+from quiz.store import Store
+store = Store.open(sys.argv[1])
+store.review_count()
+print("open", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_restore_is_refused_while_another_process_has_the_file_open(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """Open in another process (idle, between grades): refused, whatever files are
+    beside the database."""
+    big_history(db_path, 50)
+    source = backup(db_path, tmp_path / "source", at(DAY))
+    before = rows(db_path, "reviews")
+    with holding_open(db_path):
+        Path(f"{db_path}-wal").unlink()  # no -wal beside it: still open
+        with pytest.raises(QuizError, match="open in another program"):
+            restore(db_path, source, now=at(DAY))
+    assert rows(db_path, "reviews") == before
+
+
+# -- symlinks ------------------------------------------------------------------------------
+
+
+def test_restore_through_a_symlink_writes_the_target_and_keeps_the_link(tmp_path: Path) -> None:
+    target = tmp_path / "real" / "quiz.db"
+    target.parent.mkdir()
+    link = tmp_path / "link.db"
+    link.symlink_to(target)
+    big_history(link, 50)
+    saved = backup(link, tmp_path / "saved", at(DAY))
+    big_history(link, 20, first=50)
+
+    with Store.open(target) as running:  # an instance on the target's own path
+        with pytest.raises(QuizError, match="open in another program"):
+            restore(link, saved, now=at(DAY))
+        assert running.review_count() == 70
+    assert link.is_symlink() and link.resolve() == target
+
+    restore(link, saved, now=at(DAY))
+    assert link.is_symlink() and link.resolve() == target, "the link was replaced by a file"
+    assert rows(target, "reviews") == rows(saved, "reviews")
+
+
+# -- what a backup may hold ----------------------------------------------------------------
+
+FOREIGN = {
+    "trigger": "CREATE TRIGGER wipe AFTER INSERT ON reviews"
+    " BEGIN DELETE FROM reviews WHERE id < new.id; END",
+    "view": "CREATE VIEW recent AS SELECT * FROM reviews",
+    "table": "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)",
+    "index": "CREATE INDEX idx_reviews_answer ON reviews (answer)",
+    "column": "ALTER TABLE cards ADD COLUMN extra TEXT",
+}
+
+
+@pytest.mark.parametrize("kind", list(FOREIGN))
+def test_a_backup_holding_anything_but_quizs_schema_is_refused(
+    db_path: Path, tmp_path: Path, kind: str
+) -> None:
+    big_history(db_path, 50)
+    hostile = backup(db_path, tmp_path / "elsewhere", at(DAY))
+    conn = sqlite3.connect(hostile)
+    conn.execute(FOREIGN[kind])
+    conn.commit()
+    conn.close()
+    before = files_in(tmp_path)
+    with pytest.raises(QuizError) as info:
+        restore(db_path, hostile, now=at(DAY, 11))
+    message = str(info.value)
+    assert str(hostile) in message and "nothing was changed" in message and "\n" not in message
+    assert "not a quiz backup" in message or "holds" in message
+    assert files_in(tmp_path) == before
+
+    result = quiz("--db", str(db_path), "restore", str(hostile))
+    assert one_line_error(result) == f"quiz: error: {message}"
+
+
+# -- private files -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    """The usual umask: files 0644 and folders 0755 unless the code asks otherwise."""
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+@pytest.mark.usefixtures("umask_022")
+def test_a_restore_that_creates_the_database_makes_it_private(
+    db_path: Path, tmp_path: Path
+) -> None:
+    big_history(db_path, 20)
+    saved = backup(db_path, now=at(DAY))
+    target = tmp_path / "new" / "quiz.db"
+    assert restore(target, saved) is None
+    assert mode(target.parent) == 0o700 and mode(target) == 0o600
+    assert rows(target, "reviews") == rows(db_path, "reviews")
