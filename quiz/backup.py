@@ -8,7 +8,8 @@ kind is
 
 - ``auto``: made when the app starts, at most one a calendar day, and rotated;
 - ``manual``: made by ``quiz backup``; never deleted by quiz;
-- ``pre-restore``: the file a restore overwrote; never deleted by quiz.
+- ``pre-restore``: the file a restore overwrote; never deleted by quiz;
+- ``pre-rebuild``: the file ``quiz rebuild`` repaired; never deleted by quiz.
 
 Every backup is checked before it is kept: the copy must pass SQLite's
 ``quick_check`` and be a quiz database, or it is deleted and the backup fails with
@@ -65,14 +66,15 @@ from quiz.store import (
     make_private_folder,
 )
 
-Kind = Literal["auto", "manual", "pre-restore"]
+Kind = Literal["auto", "manual", "pre-restore", "pre-rebuild"]
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 FOLDER = "backups"
 START_DELAY_S = 2.0  # how long the automatic backup waits for the app to start
 LOCK_WAIT_S = 1.0  # a grade commits in milliseconds; longer is an open app
 _NAME = re.compile(
-    r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<kind>auto|manual|pre-restore)(?:-\d+)?\.db$"
+    r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<kind>auto|manual|pre-restore|pre-rebuild)"
+    r"(?:-\d+)?\.db$"
 )
 
 

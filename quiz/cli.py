@@ -67,6 +67,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace the database with a backup (backing up the current one first)",
     )
     restore.add_argument("file", metavar="FILE", help="the backup to restore")
+    sub.add_parser(
+        "check",
+        parents=[common],
+        help="check the database: its integrity, its schema, and the cards table against "
+        "a replay of the review log (exit status 1 if anything is wrong)",
+    )
+    sub.add_parser(
+        "rebuild",
+        parents=[common],
+        help="repair the cards table by replaying the review log (backing up first)",
+    )
     export = sub.add_parser(
         "export", parents=[common], help="write the review log (csv, json) or an Anki deck"
     )
@@ -116,6 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "stats": _stats,
             "backup": _backup,
             "restore": _restore,
+            "check": _check,
+            "rebuild": _rebuild,
             "export": _export,
             "config": _config,
             "due": _due,
@@ -471,4 +484,52 @@ def _restore(args: argparse.Namespace) -> int:
     print(f"restored {db_path} from {args.file}")
     if previous is not None:
         print(f"the file it replaced is saved as {previous}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from quiz.integrity import check
+    from quiz.store import _inspect_existing, require_database, resolve_path
+
+    path = resolve_path(args.db)
+    require_database(path)
+    _inspect_existing(path)  # not a quiz database, or a newer one: one line, as elsewhere
+    healthy, lines = check(path)
+    print("\n".join(lines))
+    return 0 if healthy else EXIT_ERROR
+
+
+def _rebuild(args: argparse.Namespace) -> int:
+    from quiz.backup import backup
+    from quiz.integrity import foreign_objects, replay
+    from quiz.store import Store, resolve_path
+
+    path = resolve_path(args.db)
+    with Store.open(path, create=False) as store:
+        foreign = foreign_objects(store.conn, store.schema_version())
+        if foreign:
+            raise QuizError(
+                f"{path} holds {', '.join(foreign)}, which a rebuild could set off; "
+                "nothing was changed: restore a backup made before (quiz restore FILE)"
+            )
+        found = replay(store.conn)
+        if found.unreadable is not None:
+            raise QuizError(
+                f"{path} is damaged (its review log cannot be read: {found.unreadable}); "
+                "nothing was changed: restore a backup (quiz restore FILE)"
+            )
+        if not found.differences:
+            print(
+                f"the cards table of {path} already matches its review log of "
+                f"{found.grades} grades; nothing was changed"
+            )
+            return 0
+        saved = backup(path, kind="pre-rebuild")  # checked: a damaged file stops here
+        store.rebuild()
+    count = len(found.differences)
+    print(
+        f"rebuilt the cards table of {path} from {found.grades} grades: "
+        f"{count} card{'s' * (count != 1)} changed"
+    )
+    print(f"the file as it was is saved as {saved}")
     return 0
