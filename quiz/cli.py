@@ -364,9 +364,7 @@ def _export(args: argparse.Namespace) -> int:
         from quiz.store import resolve_path
 
         path = Path(args.output or "quiz-deck.apkg")
-        if path.resolve() == resolve_path(args.db).resolve():
-            raise QuizError(f"{path} is your quiz database; export to another file")
-        count = export.write_apkg(load_deck(), path)
+        count = export.write_apkg(load_deck(), path, resolve_path(args.db))
         print(f"wrote {plural(count, 'card')} to {path}", file=sys.stderr)
         return 0
     session, _ = _session(args)

@@ -2,7 +2,8 @@
 
 A backup of a damaged file, rotation with no good backup left, a restore that drops
 the source's ``-wal``, a writer opening during a restore, a symlinked database, a
-backup holding a trigger, a restore that makes a world-readable file.
+backup holding a trigger, exports onto the database's own files, world-readable
+files, and temporary files that a killed process leaves behind.
 
 Processes are real processes and kills real SIGKILLs; nothing sleeps to wait for
 something to happen (waits poll a condition, with a bound).
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -23,8 +25,10 @@ from pathlib import Path
 import pytest
 from dbtools import answers, big_history, corrupt_deep_page, mode, quick_check, rows
 
+from quiz import cli
 from quiz.backup import AutoBackup, auto_backup, backup, backup_dir, list_backups, restore
 from quiz.errors import QuizError
+from quiz.export import save_log
 from quiz.store import Store
 
 TZ = timezone(timedelta(hours=1))
@@ -355,6 +359,48 @@ def test_a_backup_holding_anything_but_quizs_schema_is_refused(
     assert one_line_error(result) == f"quiz: error: {message}"
 
 
+# -- exports -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "apkg"])
+def test_no_export_lands_on_the_databases_files_or_in_its_backups(db_path: Path, fmt: str) -> None:
+    big_history(db_path, 20)
+    backup(db_path, now=at(DAY))
+
+    def files() -> dict[str, bytes]:  # but the -shm, which reading changes
+        return {k: v for k, v in files_in(db_path.parent).items() if not k.endswith("-shm")}
+
+    # Open in another process (reading the files here would drop this process's
+    # locks on them: POSIX locks go with any descriptor closed), so the -wal and
+    # -shm are there throughout.
+    with holding_open(db_path):
+        before = files()
+        assert f"{db_path.name}-wal" in before
+        targets = [
+            db_path,
+            Path(f"{db_path}-wal"),
+            Path(f"{db_path}-shm"),
+            Path(f"{db_path}-journal"),
+            backup_dir(db_path) / f"export.{fmt}",
+            backup_dir(db_path) / "sub" / f"export.{fmt}",
+        ]
+        for target in targets:
+            result = quiz("--db", str(db_path), "export", "--format", fmt, "-o", str(target))
+            line = one_line_error(result)
+            assert str(target) in line, line
+            assert "is your quiz database" in line or "backups folder" in line, line
+        assert files() == before
+
+
+def test_save_log_refuses_the_backups_folder(store: Store) -> None:
+    big_history(store.path, 5)
+    folder = backup_dir(store.path)
+    folder.mkdir()
+    with pytest.raises(QuizError, match="backups"):
+        save_log(store, folder / "log.csv", "csv")
+    assert list(folder.iterdir()) == []
+
+
 # -- private files -------------------------------------------------------------------------
 
 
@@ -369,6 +415,38 @@ def umask_022() -> Iterator[None]:
 
 
 @pytest.mark.usefixtures("umask_022")
+def test_the_data_folder_database_backups_and_exports_are_private(tmp_path: Path) -> None:
+    folder = tmp_path / "data" / "quiz"
+    db = folder / "quiz.db"
+    env = {**os.environ, "QUIZ_DB": str(db)}
+    made = quiz("config", "new-per-day", "5", env=env)
+    assert made.returncode == 0, made.stderr
+    assert mode(folder) == 0o700 and mode(db) == 0o600
+    big_history(db, 20)
+    with Store.open(db):
+        for side in ("-wal", "-shm"):
+            assert mode(Path(f"{db}{side}")) == 0o600
+
+    saved = Path(quiz("backup", env=env).stdout.strip())
+    assert mode(backup_dir(db)) == 0o700 and mode(saved) == 0o600
+    for fmt in ("csv", "json", "apkg"):
+        out = tmp_path / f"out.{fmt}"
+        result = quiz("export", "--format", fmt, "-o", str(out), env=env)
+        assert result.returncode == 0, result.stderr
+        assert mode(out) == 0o600, fmt
+
+    result = quiz("restore", str(saved), env=env)
+    assert result.returncode == 0, result.stderr
+    assert mode(db) == 0o600, "restore changed the database's mode"
+    for item in backup_dir(db).iterdir():
+        assert mode(item) == 0o600, item.name
+
+    db.chmod(0o640)  # the user's own choice is kept too
+    assert quiz("restore", str(saved), env=env).returncode == 0
+    assert mode(db) == 0o640
+
+
+@pytest.mark.usefixtures("umask_022")
 def test_a_restore_that_creates_the_database_makes_it_private(
     db_path: Path, tmp_path: Path
 ) -> None:
@@ -378,3 +456,83 @@ def test_a_restore_that_creates_the_database_makes_it_private(
     assert restore(target, saved) is None
     assert mode(target.parent) == 0o700 and mode(target) == 0o600
     assert rows(target, "reviews") == rows(db_path, "reviews")
+
+
+# -- temporary files of a killed process ---------------------------------------------------
+
+
+def new_hidden_files(folders: list[Path], known: set[Path]) -> set[Path]:
+    found = set()
+    for folder in folders:
+        if folder.is_dir():
+            found |= {p for p in folder.iterdir() if p not in known and p.name.startswith(".")}
+    return found
+
+
+def kill_while_writing(argv: list[str], folders: list[Path], env: dict[str, str]) -> set[Path]:
+    """Runs ``quiz`` with ``argv`` and SIGKILLs it as soon as it has made a new file
+    in one of ``folders``; returns what it left there. Tries again when the command
+    was quicker than the poll."""
+    for _ in range(10):
+        known = {p for folder in folders if folder.is_dir() for p in folder.iterdir()}
+        child = subprocess.Popen(
+            [sys.executable, "-m", "quiz", *argv],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+
+        def made_one(known: set[Path] = known, child: subprocess.Popen[bytes] = child) -> bool:
+            return bool(new_hidden_files(folders, known)) or child.poll() is not None
+
+        wait_until(made_one, "a file to be made")
+        child.send_signal(signal.SIGKILL)
+        _, err = child.communicate(timeout=30)
+        assert b"Traceback" not in err, err
+        if child.returncode == -signal.SIGKILL:
+            left = new_hidden_files(folders, known)
+            if left:
+                return left
+    pytest.fail(f"quiz {' '.join(argv)} never left a file behind when killed")
+
+
+def test_temporary_files_of_a_killed_backup_restore_or_export_go_at_the_next_start(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quiz.tui.app import QuizApp
+
+    big_history(db_path, 60_000)  # tens of MB: each command takes a while
+    saved = backup(db_path, tmp_path / "saved", at(DAY))
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    # Files that look alike but are not quiz's: never touched.
+    others = [
+        backup_dir(db_path) / ".notes.tmp",
+        db_path.parent / ".quiz.db.swp",
+        exports / ".reviews.csv.partial~",
+    ]
+    backup_dir(db_path).mkdir(exist_ok=True)
+    for path in others:
+        path.write_text("not quiz's")
+    env = {**os.environ, "QUIZ_DB": str(db_path)}
+
+    left = kill_while_writing(["backup"], [backup_dir(db_path)], env)
+    left |= kill_while_writing(["restore", str(saved)], [db_path.parent], env)
+    left |= kill_while_writing(
+        ["export", "--format", "csv", "-o", str(exports / "reviews.csv")], [exports], env
+    )
+    assert left
+
+    def quits_at_once(self: QuizApp, *args: object, **kwargs: object) -> None:
+        self.exit()
+
+    monkeypatch.setattr(QuizApp, "run", quits_at_once)
+    assert cli.main(["--db", str(db_path)]) == 0  # the next start
+
+    still = {p for p in left if p.exists()}
+    assert not still, f"left behind: {sorted(p.name for p in still)}"
+    for path in others:
+        assert path.read_text() == "not quiz's"
+    assert quick_check(db_path) == "ok"
+    hidden = [p.name for p in db_path.parent.rglob(".*") if p not in others]
+    assert hidden == [], hidden
