@@ -732,8 +732,9 @@ def _exists(path: Path) -> bool:
         raise QuizError(f"cannot open {path}: {_reason(exc)}") from None
 
 
-def _inspect_existing(path: Path) -> None:
-    """Refuses, without writing a byte, a file that is not a quiz database we can use."""
+def _inspect_existing(path: Path, *, rolled_back: bool = False) -> None:
+    """Refuses, without writing a byte, a file that is not a quiz database we can use
+    (a write cut short is rolled back first, as SQLite does: see :func:`_roll_back`)."""
     try:
         with path.open("rb") as f:
             header = f.read(len(SQLITE_HEADER))
@@ -756,7 +757,10 @@ def _inspect_existing(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        if getattr(exc, "sqlite_errorname", "").startswith(ACCESS_ERRORS):
+        name = getattr(exc, "sqlite_errorname", "")
+        if name == "SQLITE_READONLY_ROLLBACK" and not rolled_back and _roll_back(path):
+            return _inspect_existing(path, rolled_back=True)
+        if name.startswith(ACCESS_ERRORS):
             raise QuizError(f"cannot open {path}: {_reason(exc)}") from None
         raise QuizError(f"{path} is damaged ({_reason(exc)}); restore it from a backup") from None
     if version > SCHEMA_VERSION:
@@ -768,6 +772,21 @@ def _inspect_existing(path: Path) -> None:
         raise QuizError(
             f"{path} is a database of another program, not of quiz; pass --db with another file"
         )
+
+
+def _roll_back(path: Path) -> bool:
+    """Rolls back a write that was cut short (a restore killed half-way leaves a hot
+    rollback journal, which a read-only connection cannot undo), as any connection
+    that can write does on its first read; returns whether that worked."""
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            conn.execute("PRAGMA user_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return True
 
 
 # SQLite errors that say the file cannot be reached or written, not that it is damaged.

@@ -536,3 +536,50 @@ def test_temporary_files_of_a_killed_backup_restore_or_export_go_at_the_next_sta
     assert quick_check(db_path) == "ok"
     hidden = [p.name for p in db_path.parent.rglob(".*") if p not in others]
     assert hidden == [], hidden
+
+
+def hot(journal: Path) -> bool:
+    """Whether ``journal`` is a rollback journal of a write under way (its header is
+    written; SQLite zeroes it when the write commits)."""
+    try:
+        with journal.open("rb") as f:
+            return f.read(8) == b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7"
+    except OSError:
+        return False
+
+
+def test_a_restore_killed_while_writing_leaves_a_database_that_opens(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """Killed while the backup is being written into the database (its rollback
+    journal is there): the next open rolls the write back, and quiz starts."""
+    big_history(db_path, 60_000)
+    saved = backup(db_path, tmp_path / "saved", at(DAY))
+    restored = rows(saved, "reviews")
+    journal = Path(f"{db_path}-journal")
+    env = {**os.environ, "QUIZ_DB": str(db_path)}
+    for _ in range(10):
+        big_history(db_path, 10, first=60_000 + len(rows(db_path, "reviews")))
+        before = rows(db_path, "reviews")
+        child = subprocess.Popen(
+            [sys.executable, "-m", "quiz", "restore", str(saved)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+
+        def writing(child: subprocess.Popen[bytes] = child) -> bool:
+            return hot(journal) or child.poll() is not None
+
+        wait_until(writing, "the restore to write")
+        child.send_signal(signal.SIGKILL)
+        _, err = child.communicate(timeout=30)
+        assert b"Traceback" not in err, err
+        if child.returncode == -signal.SIGKILL and hot(journal):
+            break
+    else:
+        pytest.fail("the restore was never caught writing")
+    with Store.open(db_path, create=False) as store:  # as the next 'quiz' opens it
+        assert store.review_count() in (len(before), len(restored))
+    assert quick_check(db_path) == "ok"
+    assert rows(db_path, "reviews") in (before, restored)
