@@ -370,8 +370,9 @@ def restore(
             raise QuizError(f"cannot create {given}: {_reason(exc)}") from None
         return _write_into(real, given, temp, now)
     except BaseException:
-        if created and real.stat().st_size == 0:
-            _unlink_quietly(real)
+        with contextlib.suppress(OSError):
+            if created and real.stat().st_size == 0:
+                real.unlink()  # made for this restore, which did not happen
         raise
     finally:
         tempfiles.remove(temp)
