@@ -1,13 +1,22 @@
-"""Backups of the database: made with SQLite's online backup API, rotated, restored.
+"""Backups of the database: made with SQLite's online backup API, checked, rotated,
+restored.
 
-Backups go to a ``backups/`` folder beside the database, one complete database file
-each (rollback-journal mode, no ``-wal`` beside it), named
+Backups go to a ``backups/`` folder beside the database (created 0700), one complete
+database file each (0600, rollback-journal mode, no ``-wal`` beside it), named
 ``<stem>-<YYYYmmdd-HHMMSS>-<kind>.db`` after the local time it was made, where the
 kind is
 
 - ``auto``: made when the app starts, at most one a calendar day, and rotated;
 - ``manual``: made by ``quiz backup``; never deleted by quiz;
-- ``pre-restore``: the file a restore replaced; never deleted by quiz.
+- ``pre-restore``: the file a restore overwrote; never deleted by quiz;
+- ``pre-rebuild``: the file ``quiz rebuild`` repaired; never deleted by quiz.
+
+Every backup is checked before it is kept: the copy must pass SQLite's
+``quick_check`` and be a quiz database, or it is deleted and the backup fails with
+a one-line error. So a damaged database is never backed up over and over while its
+good backups are rotated away: a failed day's backup rotates nothing. (A damaged
+file a restore overwrites is kept all the same, as ``<stem>-<stamp>-damaged.db``,
+which is not a backup: it is never offered, rotated or deleted.)
 
 Rotation keeps, of the automatic backups only (like ``borg prune --keep-daily 7
 --keep-weekly 4``), newest first:
@@ -18,7 +27,13 @@ Rotation keeps, of the automatic backups only (like ``borg prune --keep-daily 7
 
 Every other automatic backup is deleted. With one backup a day that is the last
 week day by day, then one a week for about four more weeks; days without a backup
-(days the app was not opened) are skipped, not counted.
+(days the app was not opened, or whose backup failed its check) are skipped, not
+counted. Rotation runs only after a backup passed its check, so the newest good
+backup is always kept.
+
+A restore writes the backup *into* the live database through the backup API (the
+file keeps its inode, its mode and any symlink to it), under an exclusive lock that
+also proves no other program has the file open; see :func:`restore`.
 """
 
 from __future__ import annotations
@@ -28,28 +43,43 @@ import os
 import re
 import shutil
 import sqlite3
+import stat
 import sys
 import threading
-import time
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
+from quiz import tempfiles
 from quiz.days import local_now
 from quiz.errors import QuizError
-from quiz.store import BUSY_TIMEOUT_MS, SCHEMA_VERSION, Store, _inspect_existing, _reason
+from quiz.store import (
+    BUSY_TIMEOUT_MS,
+    PRIVATE_FILE,
+    SCHEMA_VERSION,
+    Store,
+    _inspect_existing,
+    _reason,
+    create_private_file,
+    make_private_folder,
+)
 
-Kind = Literal["auto", "manual", "pre-restore"]
+Kind = Literal["auto", "manual", "pre-restore", "pre-rebuild"]
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 FOLDER = "backups"
-STALE_TEMP_SECONDS = 24 * 3600
 START_DELAY_S = 2.0  # how long the automatic backup waits for the app to start
+LOCK_WAIT_S = 1.0  # a grade commits in milliseconds; longer is an open app
 _NAME = re.compile(
-    r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<kind>auto|manual|pre-restore)(?:-\d+)?\.db$"
+    r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<kind>auto|manual|pre-restore|pre-rebuild)"
+    r"(?:-\d+)?\.db$"
 )
+
+
+class Damaged(QuizError):
+    """A backup was not kept: the database failed its check."""
 
 
 @dataclass(frozen=True)
@@ -97,11 +127,13 @@ def backup(
     *,
     kind: Kind = "manual",
 ) -> Path:
-    """Copies the database into a new backup file, safely while it is in use.
+    """Copies the database into a new backup file, safely while it is in use, and
+    keeps it only if the copy passes its check.
 
     SQLite's online backup API copies one consistent snapshot (other instances may
-    go on grading meanwhile). The copy is written under a temporary name and renamed
-    when complete, so a backup file is never half-written.
+    go on grading meanwhile). The copy is written under a temporary name, checked
+    (``quick_check``, and that it is a quiz database), and renamed when it passes,
+    so a backup file is never half-written or damaged.
 
     Args:
         db_path: the database.
@@ -113,40 +145,90 @@ def backup(
         The new backup file.
 
     Raises:
-        QuizError: there is no usable database, or the backup cannot be written.
+        QuizError: there is no usable database, the copy failed its check (the
+            database is damaged: nothing is kept), or the backup cannot be written.
     """
     db_path = Path(db_path)
     if not db_path.is_file():
         raise QuizError(f"there is no database at {db_path} to back up")
     _inspect_existing(db_path)
     folder = Path(dest_dir) if dest_dir is not None else backup_dir(db_path)
-    moment = now if now is not None else local_now()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise QuizError(f"cannot create the backup folder {folder}: {_reason(exc)}") from None
-    target = _free_name(folder, db_path.stem, moment, kind)
-    temp = folder / f".{target.name}.{os.getpid()}-{threading.get_ident()}.tmp"
+    clean_temporary_files(db_path, folder)
     try:
         source = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise QuizError(f"cannot back up {db_path}: {_reason(exc)}") from None
+    try:
+        return _save(source, db_path, folder, now, kind)
+    finally:
+        source.close()
+
+
+def _save(
+    source: sqlite3.Connection, shown: Path, folder: Path, now: datetime | None, kind: Kind
+) -> Path:
+    """Backs up what ``source`` (the database ``shown`` to the user) holds into a new
+    checked file in ``folder``; see :func:`backup`."""
+    try:
+        make_private_folder(folder)
+    except OSError as exc:
+        raise QuizError(f"cannot create the backup folder {folder}: {_reason(exc)}") from None
+    target = _free_name(folder, shown.stem, now or local_now(), kind)
+    temp = tempfiles.path_for(folder, target.name)
+    try:
+        create_private_file(temp)
+        copy = sqlite3.connect(temp, isolation_level=None)
         try:
-            copy = sqlite3.connect(temp, isolation_level=None)
-            try:
-                source.backup(copy)  # all pages in one step: one consistent snapshot
-                # A file that stands alone: no -wal beside it is needed to read it.
-                copy.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                copy.close()
+            source.backup(copy)  # all pages in one step: one consistent snapshot
+            # A file that stands alone: no -wal beside it is needed to read it.
+            copy.execute("PRAGMA journal_mode = DELETE")
         finally:
-            source.close()
+            copy.close()
         _fsync(temp)
+        problem = _unsound(temp)
+        if problem is not None:
+            raise _damaged(shown, problem)
         os.replace(temp, target)
         _fsync(folder)
-    except (sqlite3.Error, OSError) as exc:
-        raise QuizError(f"cannot back up {db_path} to {folder}: {_reason(exc)}") from None
+    except sqlite3.Error as exc:
+        if type(exc) is sqlite3.DatabaseError:  # SQLITE_CORRUPT, SQLITE_NOTADB
+            raise _damaged(shown, _reason(exc)) from None
+        raise QuizError(f"cannot back up {shown} to {folder}: {_reason(exc)}") from None
+    except OSError as exc:
+        raise QuizError(f"cannot back up {shown} to {folder}: {_reason(exc)}") from None
     finally:
-        _unlink_quietly(temp)
+        tempfiles.remove(temp)
     return target
+
+
+def _damaged(shown: Path, problem: str) -> Damaged:
+    return Damaged(
+        f"{shown} is damaged ({problem}), so no backup was made and the earlier ones are "
+        "kept; 'quiz check' says more; go back to a backup with: quiz restore FILE"
+    )
+
+
+def _unsound(copy: Path) -> str | None:
+    """Why the backup file ``copy`` cannot be kept, or None: it must pass
+    ``quick_check`` and hold quiz's tables at a schema this quiz knows. It is read
+    through a new connection, so the check reads the file, not a cache."""
+    from quiz.integrity import damage, summary
+
+    try:
+        conn = sqlite3.connect(f"{copy.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            problems = damage(conn)
+            if problems:
+                return f"integrity check: {summary(problems)}"
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return _reason(exc)
+    if not 1 <= version <= SCHEMA_VERSION or not {"reviews", "cards"} <= tables:
+        return "it holds no quiz review log"
+    return None
 
 
 def retained(
@@ -176,18 +258,26 @@ def retained(
 
 
 def rotate(folder: Path, stem: str) -> list[Path]:
-    """Deletes the automatic backups of ``stem`` that rotation does not keep, and
-    temporary files left by a backup that was killed; returns the deleted backups."""
+    """Deletes the automatic backups of ``stem`` that rotation does not keep; returns
+    them. Called only right after a backup passed its check: the newest is good."""
     autos = [b for b in list_backups(folder, stem) if b.kind == "auto"]
     keep = set(retained(autos))
     removed = [b.path for b in autos if b not in keep]
     for path in removed:
         _unlink_quietly(path)
-    with contextlib.suppress(OSError):
-        for path in folder.glob(f".{stem}-*.tmp*"):  # and its -journal
-            if time.time() - path.stat().st_mtime > STALE_TEMP_SECONDS:
-                _unlink_quietly(path)
     return removed
+
+
+def clean_temporary_files(db_path: str | os.PathLike[str], *folders: Path) -> list[Path]:
+    """Deletes what killed backups, restores and exports of the database at
+    ``db_path`` left behind (and only that: see :mod:`quiz.tempfiles`); returns it.
+
+    Args:
+        folders: more folders to look in (a backup to a folder of its own).
+    """
+    db_path = Path(db_path)
+    real = Path(os.path.realpath(db_path))
+    return tempfiles.clean([db_path.parent, real.parent, backup_dir(db_path), *folders])
 
 
 def auto_backup(db_path: str | os.PathLike[str], now: datetime | None = None) -> Path | None:
@@ -221,57 +311,71 @@ def restore(
     backup_file: str | os.PathLike[str],
     now: datetime | None = None,
 ) -> Path | None:
-    """Replaces the database with a backup, after backing up the database first.
+    """Writes a backup into the database, after backing up the database first.
 
-    The backup is copied beside the database and checked there (a quiz database,
-    not damaged, not from a newer quiz; an older schema is migrated); then the
-    current file is backed up (kind ``pre-restore``; a damaged file is kept as raw
-    bytes), its ``-wal`` and ``-shm`` files are removed while no connection is open,
-    and the checked copy is renamed over it in one step. If anything fails before
-    that rename, the database is left as it was.
+    In this order; nothing is changed before the last step:
+
+    1. The backup is copied, with its ``-wal`` (grades not yet checkpointed into the
+       file itself) and any ``-journal``, to a temporary file beside the database,
+       where SQLite brings them in: the backup file itself is only read. The copy
+       must be a sound quiz database (``quick_check``), not from a newer quiz, with
+       quiz's tables, indexes and columns and nothing else: a trigger in it would run
+       on the next grade. An older schema is migrated.
+    2. The database is locked exclusively. Taking the lock is the test that no other
+       program has it open (leaving WAL mode needs every other connection closed),
+       and until the restore ends another quiz cannot read or commit: it waits, or
+       stops with "locked".
+    3. Under that lock the database is backed up and checked (kind ``pre-restore``);
+       a damaged one is kept as its file is (taken out of WAL mode, so whole
+       without a ``-wal``), as ``<stem>-<stamp>-damaged.db``.
+    4. SQLite's backup API writes the copy into the database in one transaction, so
+       the file keeps its inode, its mode and any symlink to it (a symlinked path is
+       resolved: the target is written), and a restore killed half-way is rolled
+       back when the file is next opened.
+
+    A database SQLite cannot open at all (its header is damaged) is no one's to lock
+    out: it is kept as ``...-damaged.db`` and the copy is renamed over it, with its
+    mode. A missing database is created (0600, its folder 0700).
 
     Returns:
-        The backup of the file that was replaced (None if there was no file).
+        The copy of the database that was overwritten (None if there was none).
 
     Raises:
         QuizError: the backup is not usable, the database is open in another
             program, or a file cannot be written. Nothing was changed.
     """
-    db_path, source = Path(db_path), Path(backup_file)
+    given, source = Path(db_path), Path(backup_file)
     if not source.is_file():
         raise QuizError(f"there is no backup file {source}; nothing was changed")
-    if db_path.is_dir():
-        raise QuizError(f"{db_path} is a folder, not a database file; pass --db FILE")
-    folder = db_path.parent
+    real = Path(os.path.realpath(given))
+    if given.is_dir() or real.is_dir():
+        raise QuizError(f"{given} is a folder, not a database file; pass --db FILE")
+    if real.exists() and not real.is_file():
+        raise QuizError(f"{given} is not a regular file; pass --db FILE; nothing was changed")
+    if real.exists() and os.path.samefile(source, real):
+        raise QuizError(f"{source} is the database itself; nothing was changed")
+    folder = real.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_private_folder(folder)
     except OSError as exc:
         raise QuizError(f"cannot create the folder {folder}: {_reason(exc)}") from None
-    temp = folder / f".{db_path.name}.restore-{os.getpid()}.tmp"
+    clean_temporary_files(given)
+    temp = tempfiles.path_for(folder, f"{real.name}.restore")
+    created = False
     try:
+        _prepare(source, temp)
         try:
-            shutil.copyfile(source, temp)
+            created = create_private_file(real)
         except OSError as exc:
-            raise QuizError(
-                f"cannot copy {source} to {folder}: {_reason(exc)}; nothing was changed"
-            ) from None
-        _check_backup(temp, shown=source)
-        previous = None
-        if db_path.exists():
-            _check_not_in_use(db_path)
-            previous = _save_current(db_path, now)
-        try:
-            _fsync(temp)
-            for suffix in ("-wal", "-shm", "-journal"):
-                Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-            os.replace(temp, db_path)
-            _fsync(folder)
-        except OSError as exc:
-            raise QuizError(f"cannot replace {db_path}: {_reason(exc)}") from None
+            raise QuizError(f"cannot create {given}: {_reason(exc)}") from None
+        return _write_into(real, given, temp, now)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            if created and real.stat().st_size == 0:
+                real.unlink()  # made for this restore, which did not happen
+        raise
     finally:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            _unlink_quietly(Path(f"{temp}{suffix}"))
-    return previous
+        tempfiles.remove(temp)
 
 
 class AutoBackup:
@@ -307,6 +411,7 @@ class AutoBackup:
         self._go.wait(self._delay)
         _lower_thread_priority()
         try:
+            clean_temporary_files(self.db_path)  # what killed backups and restores left
             self.made = auto_backup(self.db_path, self.now)
         except QuizError as exc:
             self.error = str(exc)
@@ -329,7 +434,7 @@ def _wall_clock(moment: datetime) -> datetime:
     return moment.replace(tzinfo=None) if moment.tzinfo else moment
 
 
-def _free_name(folder: Path, stem: str, moment: datetime, kind: Kind) -> Path:
+def _free_name(folder: Path, stem: str, moment: datetime, kind: str) -> Path:
     base = f"{stem}-{_wall_clock(moment):%Y%m%d-%H%M%S}-{kind}"
     target = folder / f"{base}.db"
     number = 1
@@ -350,78 +455,178 @@ def _has_reviews(db_path: Path) -> bool:
         return True  # let backup() say what is wrong
 
 
-def _check_backup(copy: Path, shown: Path) -> None:
-    """Refuses ``copy`` (of the file ``shown`` to the user) unless it is a sound quiz
-    database; migrates it to this version's schema."""
+def _copy_private(origin: Path, target: Path) -> None:
+    """Copies the file ``origin`` to the new file ``target``, readable by the user alone."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    with os.fdopen(fd, "wb") as out, origin.open("rb") as src:
+        shutil.copyfileobj(src, out, 1 << 20)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _prepare(source: Path, temp: Path) -> None:
+    """Copies the backup ``source`` to ``temp`` with its journals, then checks and
+    migrates the copy (step 1 of :func:`restore`)."""
+    from quiz.integrity import damage, foreign_objects, summary
 
     def refuse(why: str) -> QuizError:
-        return QuizError(f"{shown} {why}; nothing was changed")
+        return QuizError(f"{source} {why}; nothing was changed")
 
+    real = Path(os.path.realpath(source))  # SQLite keeps the -wal beside the real file
     try:
-        _inspect_existing(copy)
-    except QuizError as exc:
-        # "<copy> is damaged (...); restore it from a backup" -> "is damaged (...)"
-        why = str(exc).split("; ")[0].replace(f"{copy} ", "", 1).replace(str(copy), str(shown))
-        raise refuse(why) from None
-    try:
-        conn = sqlite3.connect(copy, isolation_level=None)
-        try:
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-            check = conn.execute("PRAGMA quick_check").fetchone()[0] if version else "ok"
-        finally:
-            conn.close()
-    except sqlite3.Error as exc:
-        raise refuse(f"is damaged ({_reason(exc)})") from None
-    if version == 0 or not {"reviews", "cards"} <= tables:
-        raise refuse("is not a quiz backup (it holds no review log)")
-    if check != "ok":
-        raise refuse(f"is damaged (integrity check: {check})")
-    if version < SCHEMA_VERSION:
-        Store.open(copy).close()  # an older quiz's backup: bring its schema up to date
-
-
-def _check_not_in_use(db_path: Path) -> None:
-    """Refuses to go on while another connection has ``db_path`` open.
-
-    SQLite removes the ``-wal`` file when the last connection closes; if it is
-    still there after opening and closing one, someone else has it open.
-    """
-    try:
-        conn = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return  # a damaged file: it is kept byte for byte, and replaced
-    if Path(f"{db_path}-wal").exists():
-        raise QuizError(
-            f"{db_path} is open in another program (is quiz running?); close it and "
-            "run the restore again; nothing was changed"
-        )
-
-
-def _save_current(db_path: Path, now: datetime | None) -> Path:
-    """Backs up the file a restore is about to replace; a file SQLite cannot read
-    (a damaged one is a common reason to restore) is kept as its raw bytes."""
-    try:
-        return backup(db_path, now=now, kind="pre-restore")
-    except QuizError:
-        pass
-    folder = backup_dir(db_path)
-    target = _free_name(folder, db_path.stem, now or local_now(), "pre-restore")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(db_path, target)
-        wal = Path(f"{db_path}-wal")
-        if wal.exists():
-            shutil.copyfile(wal, Path(f"{target}-wal"))
+        for side in ("", "-wal", "-journal"):
+            if side == "" or Path(f"{real}{side}").is_file():
+                _copy_private(Path(f"{real}{side}"), Path(f"{temp}{side}"))
     except OSError as exc:
         raise QuizError(
-            f"cannot back up {db_path} before restoring: {_reason(exc)}; nothing was changed"
+            f"cannot copy {source} to {temp.parent}: {_reason(exc)}; nothing was changed"
+        ) from None
+    try:
+        _inspect_existing(temp)
+    except QuizError as exc:
+        # "<temp> is damaged (...); restore it from a backup" -> "is damaged (...)"
+        why = str(exc).split("; ")[0].replace(f"{temp} ", "", 1).replace(str(temp), str(source))
+        raise refuse(why) from None
+    try:
+        conn = sqlite3.connect(temp, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = DELETE")  # the -wal's grades into the file
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            if version == 0 or not {"reviews", "cards"} <= tables:
+                raise refuse("is not a quiz backup (it holds no review log)")
+            problems = damage(conn)
+            if problems:
+                raise refuse(f"is damaged (integrity check: {summary(problems)})")
+            foreign = foreign_objects(conn, version)
+            if foreign:
+                raise refuse(
+                    f"is not a quiz backup as quiz makes them: it holds {', '.join(foreign)}"
+                )
+        finally:
+            conn.close()
+        if version < SCHEMA_VERSION:
+            Store.open(temp).close()  # an older quiz's backup: bring its schema up to date
+            conn = sqlite3.connect(temp, isolation_level=None)
+            try:
+                conn.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                conn.close()
+    except sqlite3.Error as exc:
+        raise refuse(f"is damaged ({_reason(exc)})") from None
+
+
+def _write_into(real: Path, given: Path, temp: Path, now: datetime | None) -> Path | None:
+    """Steps 2 to 4 of :func:`restore`: locks the database, backs it up, and writes
+    the checked copy ``temp`` into it."""
+    empty = real.stat().st_size == 0
+    try:
+        dst = sqlite3.connect(real, timeout=LOCK_WAIT_S, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise QuizError(f"cannot open {given}: {_reason(exc)}; nothing was changed") from None
+    try:
+        try:
+            locked = _lock(dst)
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc):
+                raise QuizError(
+                    f"cannot restore {given}: {_reason(exc)}; nothing was changed"
+                ) from None
+            locked = False
+        except sqlite3.DatabaseError:
+            dst.close()  # not a database SQLite can open: no one can be using it
+            return _replace_unreadable(real, given, temp, now)
+        if not locked:
+            raise QuizError(
+                f"{given} is open in another program (is quiz running?); close it and "
+                "run the restore again; nothing was changed"
+            )
+        previous = None if empty else _save_locked(dst, given, real, now)
+        try:
+            src = sqlite3.connect(temp, isolation_level=None)
+            try:
+                src.backup(dst)  # one transaction: all of it, or (killed) none of it
+            finally:
+                src.close()
+        except sqlite3.Error as exc:
+            raise QuizError(f"cannot restore {given}: {_reason(exc)}; it is as it was") from None
+    finally:
+        dst.close()
+    _fsync(real.parent)
+    return previous
+
+
+def _lock(conn: sqlite3.Connection) -> bool:
+    """Takes an exclusive lock on the database and keeps it until ``conn`` closes;
+    returns False when another connection has the file open.
+
+    In exclusive locking mode a connection never gives back a lock it took. Leaving
+    WAL mode (a no-op for a file not in it) fails while any other connection has
+    the file open, so it is the test; the empty write transaction after it takes
+    the lock that also keeps readers out.
+    """
+    conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+    if conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] != "delete":
+        return False
+    conn.execute("BEGIN EXCLUSIVE")
+    conn.execute("COMMIT")
+    return True
+
+
+def _busy(exc: sqlite3.Error) -> bool:
+    return getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+
+
+def _save_locked(dst: sqlite3.Connection, given: Path, real: Path, now: datetime | None) -> Path:
+    """Backs up the database a restore holds locked (step 3): a checked backup, or,
+    when it is damaged, its bytes."""
+    try:
+        return _save(dst, given, backup_dir(given), now, "pre-restore")
+    except Damaged:
+        return _keep_damaged(real, given, now)
+    except QuizError as exc:
+        raise QuizError(f"{exc}; nothing was changed") from None
+
+
+def _keep_damaged(real: Path, given: Path, now: datetime | None) -> Path:
+    """Copies the damaged database file (and its -wal, if any) as it is beside the
+    backups, under a name no backup has; returns the copy."""
+    folder = backup_dir(given)
+    try:
+        make_private_folder(folder)
+        target = _free_name(folder, given.stem, now or local_now(), "damaged")
+        for side in ("", "-wal"):
+            origin = Path(f"{real}{side}")
+            if side and not origin.is_file():
+                continue
+            temp = tempfiles.path_for(folder, f"{target.name}{side}")
+            try:
+                _copy_private(origin, temp)
+                os.replace(temp, Path(f"{target}{side}"))
+            finally:
+                tempfiles.remove(temp)
+        _fsync(folder)
+    except OSError as exc:
+        raise QuizError(
+            f"cannot keep a copy of {given} before restoring: {_reason(exc)}; nothing was changed"
         ) from None
     return target
+
+
+def _replace_unreadable(real: Path, given: Path, temp: Path, now: datetime | None) -> Path:
+    """Restores over a file SQLite cannot open: keeps its bytes, then renames the
+    checked copy over it, with its mode."""
+    previous = _keep_damaged(real, given, now)
+    try:
+        os.chmod(temp, stat.S_IMODE(real.stat().st_mode))
+        _fsync(temp)
+        for side in tempfiles.SIDES:
+            Path(f"{real}{side}").unlink(missing_ok=True)
+        os.replace(temp, real)
+        _fsync(real.parent)
+    except OSError as exc:
+        raise QuizError(f"cannot replace {given}: {_reason(exc)}") from None
+    return previous
 
 
 def _fsync(path: Path) -> None:

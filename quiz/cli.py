@@ -67,6 +67,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace the database with a backup (backing up the current one first)",
     )
     restore.add_argument("file", metavar="FILE", help="the backup to restore")
+    sub.add_parser(
+        "check",
+        parents=[common],
+        help="check the database: its integrity, its schema, and the cards table against "
+        "a replay of the review log (exit status 1 if anything is wrong)",
+    )
+    sub.add_parser(
+        "rebuild",
+        parents=[common],
+        help="repair the cards table by replaying the review log (backing up first)",
+    )
     export = sub.add_parser(
         "export", parents=[common], help="write the review log (csv, json) or an Anki deck"
     )
@@ -116,6 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "stats": _stats,
             "backup": _backup,
             "restore": _restore,
+            "check": _check,
+            "rebuild": _rebuild,
             "export": _export,
             "config": _config,
             "due": _due,
@@ -142,19 +155,46 @@ def main(argv: Sequence[str] | None = None) -> int:
         if type(exc) is sqlite3.DatabaseError:  # SQLITE_CORRUPT, SQLITE_NOTADB
             problem = f"{path} is damaged ({_reason(exc)}); restore a backup: quiz restore FILE"
         else:
-            problem = f"cannot use {path}: {_reason(exc)}"
+            problem = _damage_found(args) or f"cannot use {path}: {_reason(exc)}"
         print(f"quiz: error: {problem}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("quiz: interrupted; every grade made so far is saved", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:
+        if (damaged := _damage_found(args)) is not None:
+            # A damaged page read back as nonsense (a day that is not a date): the
+            # damage is the news, not the error it caused.
+            print(f"quiz: error: {damaged}", file=sys.stderr)
+            return EXIT_ERROR
         # A bug, not a mistake of the user's: the details go to a log file, the
         # terminal gets one line, and the exit status says it failed.
         from quiz import crashlog
 
         print(crashlog.one_line(exc, crashlog.write(exc)), file=sys.stderr)
         return EXIT_ERROR
+
+
+def _damage_found(args: argparse.Namespace) -> str | None:
+    """After a command failed unexpectedly: the one-line "damaged" message if its
+    database fails SQLite's quick check, else None (the error is something else)."""
+    try:
+        from quiz.integrity import damage, summary
+        from quiz.store import resolve_path
+
+        path = resolve_path(args.db)
+        if not path.is_file():
+            return None
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            problems = damage(conn)
+        finally:
+            conn.close()
+    except (sqlite3.Error, OSError, QuizError):
+        return None
+    if not problems:
+        return None
+    return f"{path} is damaged ({summary(problems)}); restore a backup: quiz restore FILE"
 
 
 def _session(args: argparse.Namespace, *, create: bool = False) -> tuple[Session, Deck]:
@@ -208,6 +248,9 @@ def _run_app(args: argparse.Namespace) -> int:
     if (problem := auto_backup.finish()) is not None:
         print(f"quiz: warning: no automatic backup today: {problem}", file=sys.stderr)
     if app.crash is not None:
+        if (damaged := _damage_found(args)) is not None:
+            print(f"quiz: error: {damaged}", file=sys.stderr)  # the cause, not its effect
+            return EXIT_ERROR
         # The app has already written the details to a log file (see QuizApp).
         where = app.crash_log or crashlog.log_folder()
         print(crashlog.one_line(app.crash, where), file=sys.stderr)
@@ -321,9 +364,7 @@ def _export(args: argparse.Namespace) -> int:
         from quiz.store import resolve_path
 
         path = Path(args.output or "quiz-deck.apkg")
-        if path.resolve() == resolve_path(args.db).resolve():
-            raise QuizError(f"{path} is your quiz database; export to another file")
-        count = export.write_apkg(load_deck(), path)
+        count = export.write_apkg(load_deck(), path, resolve_path(args.db))
         print(f"wrote {plural(count, 'card')} to {path}", file=sys.stderr)
         return 0
     session, _ = _session(args)
@@ -441,4 +482,52 @@ def _restore(args: argparse.Namespace) -> int:
     print(f"restored {db_path} from {args.file}")
     if previous is not None:
         print(f"the file it replaced is saved as {previous}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from quiz.integrity import check
+    from quiz.store import _inspect_existing, require_database, resolve_path
+
+    path = resolve_path(args.db)
+    require_database(path)
+    _inspect_existing(path)  # not a quiz database, or a newer one: one line, as elsewhere
+    healthy, lines = check(path)
+    print("\n".join(lines))
+    return 0 if healthy else EXIT_ERROR
+
+
+def _rebuild(args: argparse.Namespace) -> int:
+    from quiz.backup import backup
+    from quiz.integrity import foreign_objects, replay
+    from quiz.store import Store, resolve_path
+
+    path = resolve_path(args.db)
+    with Store.open(path, create=False) as store:
+        foreign = foreign_objects(store.conn, store.schema_version())
+        if foreign:
+            raise QuizError(
+                f"{path} holds {', '.join(foreign)}, which a rebuild could set off; "
+                "nothing was changed: restore a backup made before (quiz restore FILE)"
+            )
+        found = replay(store.conn)
+        if found.unreadable is not None:
+            raise QuizError(
+                f"{path} is damaged (its review log cannot be read: {found.unreadable}); "
+                "nothing was changed: restore a backup (quiz restore FILE)"
+            )
+        if not found.differences:
+            print(
+                f"the cards table of {path} already matches its review log of "
+                f"{found.grades} grades; nothing was changed"
+            )
+            return 0
+        saved = backup(path, kind="pre-rebuild")  # checked: a damaged file stops here
+        store.rebuild()
+    count = len(found.differences)
+    print(
+        f"rebuilt the cards table of {path} from {found.grades} grades: "
+        f"{count} card{'s' * (count != 1)} changed"
+    )
+    print(f"the file as it was is saved as {saved}")
     return 0

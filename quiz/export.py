@@ -5,14 +5,15 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from quiz import tempfiles
 from quiz.deck import Deck
 from quiz.errors import QuizError
-from quiz.store import Store
+from quiz.store import Store, create_private_file
 
 LOG_COLUMNS = [
     "id", "card_id", "time", "ts_ms", "day", "grade", "mode",
@@ -63,50 +64,106 @@ def write_json(store: Store, out: IO[str]) -> int:
 
 
 FORMATS = ("csv", "json")
-_JOURNAL = ("-wal", "-shm", "-journal")
+
+
+def check_target(path: Path, database: Path | None) -> None:
+    """Refuses an export onto the database's own files or into its backups.
+
+    The database, its ``-wal``, ``-shm`` and ``-journal`` (by name, through symlinks,
+    or as another link to the same file), and anything inside its backups folder
+    are not the place for an export: writing there destroys grades or a backup.
+
+    Raises:
+        QuizError: ``path`` is one of those.
+    """
+    if database is None:
+        return
+    from quiz.backup import backup_dir
+
+    target = path.expanduser().resolve()
+    own = {database, database.resolve()}
+    for db in own:
+        for side in ("", *tempfiles.SIDES):
+            candidate = Path(f"{db}{side}")
+            if target == candidate.resolve() or _same_file(target, candidate):
+                raise QuizError(f"{path} is your quiz database; export to another file")
+    for db in own:
+        folder = backup_dir(db).resolve()
+        if target == folder or folder in target.parents:
+            raise QuizError(
+                f"{path} is in the backups folder of your quiz database; export to another folder"
+            )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False  # one of them does not exist
+
+
+def _write_whole(path: Path, database: Path | None, write: Callable[[Path], None]) -> None:
+    """Runs ``write`` on a new temporary file beside ``path`` (0600), and renames it
+    to ``path`` once complete: an export that fails or is killed half-way leaves no
+    truncated file that looks complete, and the next start removes its temporary
+    file (see :mod:`quiz.tempfiles`)."""
+    target = path.expanduser()
+    temporary = tempfiles.path_for(target.parent, target.name)
+    try:
+        with tempfiles.noted(temporary, database):
+            try:
+                create_private_file(temporary)
+                write(temporary)
+                with open(temporary, "rb") as written:
+                    os.fsync(written.fileno())
+                os.replace(temporary, target)
+            finally:
+                tempfiles.remove(temporary)
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise QuizError(f"cannot write {path}: {reason}") from None
 
 
 def save_log(store: Store, path: Path, fmt: str) -> int:
     """Writes the review log to the file ``path`` as ``fmt`` (csv or json), whole or
     not at all; returns the rows written.
 
-    The rows go to a temporary file beside ``path``, which replaces it only once
-    complete: an export that fails or is killed half-way leaves no truncated file
-    that looks complete. The database itself (or its journal) is refused as a target.
+    The file is private (0600) and written through a temporary file (see
+    :func:`_write_whole`). The database's own files and its backups folder are
+    refused as targets (:func:`check_target`).
 
     Raises:
-        QuizError: the path is the database, or cannot be written.
+        QuizError: the path is refused, or cannot be written.
     """
     if fmt not in FORMATS:
         raise QuizError(f"unknown export format {fmt!r}; formats: {', '.join(FORMATS)}")
-    target = path.expanduser()
-    database = store.path.resolve()
-    own = {database, *(database.with_name(database.name + end) for end in _JOURNAL)}
-    if target.resolve() in own:
-        raise QuizError(f"{path} is your quiz database; export to another file")
-    if target.is_dir():
+    check_target(path, store.path)
+    if path.expanduser().is_dir():
         raise QuizError(f"{path} is a folder; give a file name, e.g. {path}/reviews.{fmt}")
     writer = write_csv if fmt == "csv" else write_json
-    temporary = target.with_name(f".{target.name}.partial")
-    try:
+    count = 0
+
+    def write(temporary: Path) -> None:
+        nonlocal count
         with open(temporary, "w", encoding="utf-8", newline="") as out:
             count = writer(store, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        reason = (exc.strerror or str(exc)).lower()
-        raise QuizError(f"cannot write {path}: {reason}") from None
+
+    _write_whole(path, store.path, write)
     return count
 
 
-def write_apkg(deck: Deck, path: Path) -> int:
+def write_apkg(deck: Deck, path: Path, database: Path | None = None) -> int:
     """Writes the cards as an Anki deck: question on the front; answer and key points
     on the back. Notes carry a stable id, so importing again updates, never duplicates.
 
+    Like :func:`save_log`, the file is private, written whole or not at all, and
+    never one of ``database``'s files or in its backups folder.
+
     Returns:
         The number of notes written.
+
+    Raises:
+        QuizError: the path is refused, or cannot be written.
     """
     import genanki
     from markdown_it import MarkdownIt
@@ -141,10 +198,11 @@ def write_apkg(deck: Deck, path: Path) -> int:
                 tags=["quiz", card.demo],
             )
         )
-    try:
-        genanki.Package(anki_deck).write_to_file(str(path))
-    except OSError as exc:
-        raise QuizError(f"cannot write {path}: {exc.strerror or exc}") from None
+    check_target(path, database)
+    if path.expanduser().is_dir():
+        raise QuizError(f"{path} is a folder; give a file name, e.g. {path}/quiz-deck.apkg")
+    package = genanki.Package(anki_deck)
+    _write_whole(path, database, lambda temporary: package.write_to_file(str(temporary)))
     return len(deck)
 
 

@@ -278,9 +278,13 @@ class Store:
             _inspect_existing(path)
         else:
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                make_private_folder(path.parent)
             except OSError as exc:
                 raise QuizError(f"cannot create the folder {path.parent}: {_reason(exc)}") from None
+            # SQLite would make the file 0644 (its -wal and -shm take the file's mode).
+            # A file that cannot be made here is one SQLite cannot make: it says why.
+            with contextlib.suppress(OSError):
+                create_private_file(path)
         try:
             if create:
                 conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
@@ -694,6 +698,31 @@ def require_database(path: Path) -> None:
         raise QuizError(f"{path} is a folder, not a database file; pass --db FILE")
 
 
+PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700  # every typed answer is in the file
+
+
+def make_private_folder(path: Path) -> None:
+    """Creates the folder ``path`` (and missing parents) if missing. One quiz creates
+    is the user's alone; an existing folder keeps its mode."""
+    path.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+
+
+def create_private_file(path: Path) -> bool:
+    """Creates ``path`` empty, readable and writable by the user alone, unless it
+    exists; returns whether it was created (SQLite takes an empty file as a new
+    database, and gives its journals the file's mode).
+
+    Raises:
+        OSError: the file cannot be created.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    except FileExistsError:
+        return False
+    os.close(fd)
+    return True
+
+
 def _exists(path: Path) -> bool:
     """Whether ``path`` exists; a folder on the way that cannot be searched is an
     error the user can fix, not a traceback."""
@@ -703,8 +732,9 @@ def _exists(path: Path) -> bool:
         raise QuizError(f"cannot open {path}: {_reason(exc)}") from None
 
 
-def _inspect_existing(path: Path) -> None:
-    """Refuses, without writing a byte, a file that is not a quiz database we can use."""
+def _inspect_existing(path: Path, *, rolled_back: bool = False) -> None:
+    """Refuses, without writing a byte, a file that is not a quiz database we can use
+    (a write cut short is rolled back first, as SQLite does: see :func:`_roll_back`)."""
     try:
         with path.open("rb") as f:
             header = f.read(len(SQLITE_HEADER))
@@ -727,7 +757,10 @@ def _inspect_existing(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        if getattr(exc, "sqlite_errorname", "").startswith(ACCESS_ERRORS):
+        name = getattr(exc, "sqlite_errorname", "")
+        if name == "SQLITE_READONLY_ROLLBACK" and not rolled_back and _roll_back(path):
+            return _inspect_existing(path, rolled_back=True)
+        if name.startswith(ACCESS_ERRORS):
             raise QuizError(f"cannot open {path}: {_reason(exc)}") from None
         raise QuizError(f"{path} is damaged ({_reason(exc)}); restore it from a backup") from None
     if version > SCHEMA_VERSION:
@@ -739,6 +772,21 @@ def _inspect_existing(path: Path) -> None:
         raise QuizError(
             f"{path} is a database of another program, not of quiz; pass --db with another file"
         )
+
+
+def _roll_back(path: Path) -> bool:
+    """Rolls back a write that was cut short (a restore killed half-way leaves a hot
+    rollback journal, which a read-only connection cannot undo), as any connection
+    that can write does on its first read; returns whether that worked."""
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            conn.execute("PRAGMA user_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return True
 
 
 # SQLite errors that say the file cannot be reached or written, not that it is damaged.
