@@ -469,12 +469,17 @@ class Store:
         answer: str = "",
         answer_ms: int | None = None,
         schedule: Callable[[date], date] | None = None,
+        check: Callable[[], None] | None = None,
     ) -> Review:
         """Logs a grade and, in ``review`` mode, moves the card's SM-2 schedule.
 
         Both happen in one transaction, committed before this returns.
 
         Args:
+            check: called first inside the transaction, holding the write lock; what
+                it raises rolls the transaction back (nothing is written) and is
+                raised from here. It lets a caller make sure the grade still applies
+                with no other instance writing in between.
             schedule: for a ``review`` grade, turns the day SM-2 says into the day
                 to store (an interview plan may bring it forward). It is called inside
                 the transaction, so it sees every other card as it is. Its answer is
@@ -488,6 +493,8 @@ class Store:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         with self._write():
+            if check is not None:
+                check()
             card = self.card_state(card_id)
             before = card.state if card else sm2.SM2State()
             after = sm2.review(before, grade) if mode == "review" else before
