@@ -8,6 +8,7 @@ stderr and exit status 1 (2 for usage), never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import sqlite3
@@ -235,6 +236,16 @@ def _run_tui(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace) -> int:
+    from quiz.lock import hold_writer_lock
+    from quiz.store import resolve_path
+
+    # One app per database: a second one stops here, before it opens anything. The
+    # lock is held until the app and its backup are done (and dies with the process).
+    with hold_writer_lock(resolve_path(args.db), create=True):
+        return _run_locked_app(args)
+
+
+def _run_locked_app(args: argparse.Namespace) -> int:
     session, _ = _session(args, create=True)
     from quiz import config, crashlog
     from quiz.backup import AutoBackup
@@ -409,7 +420,9 @@ def _config(args: argparse.Namespace) -> int:
         config.parse(args.key, args.value, today=today)
         if args.key == "theme":
             _check_theme(args.value.strip())
-    with Store.open(path) as store:
+    from quiz.lock import hold_writer_lock
+
+    with hold_writer_lock(path, create=True), Store.open(path) as store:
         today = study_day(local_now(), config.load(store).rollover_hour)
         stored = config.set_value(store, args.key, args.value, today=today)
     print(f"{args.key} cleared" if stored is None else f"{args.key} set to {stored}")
@@ -460,21 +473,29 @@ def _due(args: argparse.Namespace) -> int:
 
 def _backup(args: argparse.Namespace) -> int:
     from quiz.backup import backup
+    from quiz.lock import hold_writer_lock
     from quiz.store import require_database, resolve_path
 
     path = resolve_path(args.db)
     require_database(path)  # nothing to back up: say how a database is made
-    print(backup(path))
+    with hold_writer_lock(path):
+        print(backup(path))
     return 0
 
 
 def _restore(args: argparse.Namespace) -> int:
     from quiz.backup import restore
+    from quiz.lock import hold_writer_lock
     from quiz.store import _reason, resolve_path
 
     db_path = resolve_path(args.db)
+    source = Path(args.file).expanduser()
     try:
-        previous = restore(db_path, Path(args.file).expanduser())
+        # Without a backup file restore() refuses before it changes anything: no
+        # lock needed, and no folder made for one.
+        held = hold_writer_lock(db_path, create=True) if source.is_file() else None
+        with held or contextlib.nullcontext():
+            previous = restore(db_path, source)
     except OSError as exc:
         # restore() reports what goes wrong while copying; this is a path it could
         # not even look at (a folder on the way that cannot be searched).
@@ -500,10 +521,12 @@ def _check(args: argparse.Namespace) -> int:
 def _rebuild(args: argparse.Namespace) -> int:
     from quiz.backup import backup
     from quiz.integrity import foreign_objects, replay
-    from quiz.store import Store, resolve_path
+    from quiz.lock import hold_writer_lock
+    from quiz.store import Store, require_database, resolve_path
 
     path = resolve_path(args.db)
-    with Store.open(path, create=False) as store:
+    require_database(path)
+    with hold_writer_lock(path), Store.open(path, create=False) as store:
         foreign = foreign_objects(store.conn, store.schema_version())
         if foreign:
             raise QuizError(

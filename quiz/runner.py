@@ -1,10 +1,23 @@
 """Runs a demo in its own process and yields its events as they arrive.
 
 Demo code never runs in the app's process: a demo that crashes, hangs or floods
-its output must not take the app with it. The child is
-``python -m solvers NAME --json --set ...`` with the app's own interpreter; every
-way it can go wrong ends the stream with a ``done`` event whose ``ok`` is false and
-whose ``error`` says what happened, and the child is always reaped.
+its output must not take the app with it. The child runs ``solvers`` as
+``python -m solvers NAME --json --set ...`` does, with the app's own interpreter;
+every way it can go wrong ends the stream with a ``done`` event whose ``ok`` is
+false and whose ``error`` says what happened, and the child is always reaped.
+
+The child is isolated from the folder and the environment quiz was started in: a
+``numpy.py`` or a ``solvers/`` there, or in ``$PYTHONPATH``, must never be imported
+(that would run a stranger's code). So it runs
+
+- with ``-I``: no current folder or script folder on ``sys.path``, no ``PYTHON*``
+  variables, no user site-packages;
+- with the ``solvers`` package that sits beside this ``quiz`` package loaded by its
+  file path (a short bootstrap passed with ``-c``), never looked up on ``sys.path``:
+  the same code in an installed wheel and in a checkout (where an editable install of
+  another checkout may be on ``sys.path``);
+- in a new empty temporary folder, removed afterwards;
+- with a minimal environment (:func:`demo_env`).
 """
 
 from __future__ import annotations
@@ -12,8 +25,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
+import shutil
 import sys
+import tempfile
 from collections.abc import AsyncGenerator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 Event = dict[str, Any]
@@ -24,12 +41,59 @@ MAX_EVENTS = 100_000
 EVENT_TYPES = {"log", "point", "table", "check", "done"}
 
 
+# Variables the child keeps (and those starting with one of KEEP_PREFIXES): what
+# finding programs, the home folder, the language, the terminal, the time zone and a
+# temporary folder need, and the thread limits a user may set for NumPy's BLAS.
+KEEP_ENV = {
+    "PATH",
+    "HOME",
+    "LANG",
+    "LANGUAGE",
+    "TERM",
+    "TZ",
+    "TMPDIR",
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+}
+KEEP_PREFIXES = ("LC_", "QUIZ_DEMO_")
+
+# Run by ``python -I -c``, with the path of solvers/__init__.py as its first argument
+# and the demo's own arguments after it: imports that package from that file, under
+# its own name, then runs its __main__ as ``python -m solvers`` would.
+BOOTSTRAP = """\
+import importlib.util, os, runpy, sys
+init = sys.argv.pop(1)
+spec = importlib.util.spec_from_file_location(
+    "solvers", init, submodule_search_locations=[os.path.dirname(init)]
+)
+module = importlib.util.module_from_spec(spec)
+sys.modules["solvers"] = module
+spec.loader.exec_module(module)
+runpy.run_module("solvers", run_name="__main__", alter_sys=True)
+"""
+
+
+def solvers_init() -> Path:
+    """The ``solvers`` package's ``__init__.py``: beside this ``quiz`` package, in a
+    wheel (site-packages/solvers) as in a checkout (./solvers)."""
+    return Path(__file__).resolve().parent.parent / "solvers" / "__init__.py"
+
+
 def demo_command(name: str, settings: Mapping[str, str] | None = None) -> list[str]:
-    """The command line that runs demo ``name`` with ``settings`` as ``--set`` pairs."""
-    command = [sys.executable, "-m", "solvers", name, "--json"]
+    """The command line that runs demo ``name`` with ``settings`` as ``--set`` pairs,
+    isolated (see the module docstring)."""
+    command = [sys.executable, "-I", "-c", BOOTSTRAP, str(solvers_init()), name, "--json"]
     for key, value in (settings or {}).items():
         command += ["--set", f"{key}={value}"]
     return command
+
+
+def demo_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The child's environment: only what :data:`KEEP_ENV` and :data:`KEEP_PREFIXES`
+    name, taken from ``environ`` (default: this process's)."""
+    source = os.environ if environ is None else environ
+    return {k: v for k, v in source.items() if k in KEEP_ENV or k.startswith(KEEP_PREFIXES)}
 
 
 def _failure(error: str) -> Event:
@@ -50,14 +114,23 @@ async def run_demo(
         max_events: events accepted before the output counts as a flood.
     """
     try:
+        # A fresh, empty folder: not the one quiz was started in.
+        folder = tempfile.mkdtemp(prefix="quiz-demo-")
+    except OSError as exc:
+        yield _failure(f"could not start the demo: no temporary folder: {exc}")
+        return
+    try:
         process = await asyncio.create_subprocess_exec(
             *command,
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
             limit=MAX_LINE_BYTES,
+            cwd=folder,
+            env=demo_env(),
         )
     except OSError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
         yield _failure(f"could not start the demo: {exc}")
         return
     assert process.stdout is not None and process.stderr is not None
@@ -111,8 +184,11 @@ async def run_demo(
     except TimeoutError:
         yield _failure(f"the demo took longer than {timeout:g} s; stopped it")
     finally:
-        await _reap(process)
-        stderr_task.cancel()
+        try:
+            await _reap(process)
+        finally:
+            stderr_task.cancel()
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 async def _reap(process: asyncio.subprocess.Process) -> None:

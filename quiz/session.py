@@ -15,6 +15,12 @@ that was quit (or killed) resumes exactly where it stopped:
 
 An undone card is asked again first. Practice (any card, any time) is logged as
 ``practice`` and never moves a schedule.
+
+A grade names what was shown: the :class:`Item` (card, mode, study day) that
+:meth:`Session.current` returned. If the queue no longer has that card in that mode
+on that day (another instance graded it meanwhile, or the day rolled over while it
+was on screen), the grade is refused with :class:`StaleGrade` and nothing is logged;
+the check and the write are one transaction.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from datetime import UTC, date, datetime, timedelta
 from quiz import plan
 from quiz.days import DEFAULT_ROLLOVER_HOUR, local_now, study_day, to_ms
 from quiz.deck import Card, Deck
+from quiz.errors import QuizError
 from quiz.store import CardState, Mode, Review, Store
 
 DEFAULT_NEW_PER_DAY = 15
@@ -37,10 +44,26 @@ DRILL_AFTER = timedelta(seconds=60)  # ... or after this, when nothing else is l
 
 @dataclass(frozen=True)
 class Item:
-    """A card in the queue and the mode its grade will be logged in."""
+    """A card in the queue, the mode its grade will be logged in, and the study day
+    whose queue it is in: what a screen shows, and passes back to grade it."""
 
     card: Card
     mode: Mode
+    day: date
+
+
+class StaleGrade(QuizError):
+    """A grade for a card the queue no longer holds as it was shown: nothing was logged.
+
+    Attributes:
+        card_id: the card the grade named.
+        reason: why, in a few words ("a new study day began").
+    """
+
+    def __init__(self, card_id: str, reason: str) -> None:
+        super().__init__(f"not graded: the card {card_id!r} changed since it was shown ({reason})")
+        self.card_id = card_id
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -229,7 +252,7 @@ class Session:
         new = [c for c in self.deck if c.id not in states][:allowance]
         by_id = {c.id: c for c in self.deck}
         failed = [
-            (Item(by_id[cid], "drill"), len(todays) - 1 - i, todays[i].ts_ms)
+            (Item(by_id[cid], "drill", day), len(todays) - 1 - i, todays[i].ts_ms)
             for cid, i in latest.items()
             if todays[i].grade < PASSING_DRILL_GRADE and cid in by_id
         ]
@@ -250,8 +273,8 @@ class Session:
         )
         return _Today(
             day=day,
-            due=[Item(c, "review") for c in due],
-            new=[Item(c, "review") for c in new],
+            due=[Item(c, "review", day) for c in due],
+            new=[Item(c, "review", day) for c in new],
             ready=[item for (item, _, _), ready in zip(failed, is_ready, strict=True) if ready],
             waiting=waiting,
             done=len(todays),
@@ -293,46 +316,81 @@ class Session:
         )
 
     def grade(
-        self, card_id: str, grade: int, answer: str = "", answer_ms: int | None = None
+        self, shown: Item | str, grade: int, answer: str = "", answer_ms: int | None = None
     ) -> Graded:
-        """Grades the card ``card_id`` (the one on screen), committing the grade before
-        returning.
+        """Grades the card on screen, committing the grade before returning.
 
-        The grade is logged in the mode the card has in today's queue. A card no
-        longer in it (graded meanwhile by another instance, or the day rolled over)
-        is graded all the same: as a ``drill`` if it had a scheduling grade today,
-        else as a ``review``.
+        Args:
+            shown: the :class:`Item` shown (as :meth:`current` returned it). The grade
+                is logged in its mode, and only if today's queue still holds that card
+                in that mode on that study day. A bare card id (scripts, tests) asks
+                only that the card be in today's queue, in the mode it has there.
+            grade: 0-5.
+            answer: the typed answer.
+            answer_ms: how long the answer took.
 
         Raises:
+            StaleGrade: the queue no longer holds the card as shown: another instance
+                graded it (or undid its grade) meanwhile, or a new study day began.
+                Nothing is logged; :meth:`current` has the card to show now.
             LookupError: no card of the deck has this id.
             ValueError: ``grade`` is not an int from 0 to 5.
         """
+        card_id = shown.card.id if isinstance(shown, Item) else shown
         if self.deck.get(card_id) is None:
             raise LookupError(f"no card {card_id!r} in the deck")
         moment = self.now()
-        today = self._today(moment)
-        mode: Mode | None = next((i.mode for i in today.items() if i.card.id == card_id), None)
-        if mode is None:
-            mode = "drill" if card_id in today.scheduled else "review"
+        if isinstance(shown, Item):
+            expected = shown
+        else:
+            found = self._find(self._today(moment), card_id)
+            if found is None:
+                raise StaleGrade(card_id, "it is not in today's queue")
+            expected = found
+        day = expected.day
+
+        def check() -> None:
+            # Inside the grade's transaction: no other instance writes between this
+            # reading of the queue and the grade it allows.
+            today = self._today(moment)
+            if today.day != expected.day:
+                raise StaleGrade(card_id, "a new study day began")
+            now = self._find(today, card_id)
+            if now is None:
+                graded = card_id in today.scheduled
+                raise StaleGrade(
+                    card_id, "it was graded elsewhere" if graded else "it is not in today's queue"
+                )
+            if now.mode != expected.mode:
+                raise StaleGrade(
+                    card_id,
+                    "it was graded elsewhere" if now.mode == "drill" else "a grade was undone",
+                )
 
         def schedule(due: date) -> date:
             # Called inside the grade's transaction: every other card as it is now.
-            return plan.place(card_id, today.day, due, self.states(), self.interview)
+            return plan.place(card_id, day, due, self.states(), self.interview)
 
         review = self.store.record(
             card_id,
             grade,
-            mode,
-            day=today.day,
+            expected.mode,
+            day=day,
             ts_ms=to_ms(moment),
             answer=answer,
             answer_ms=answer_ms,
             schedule=None if self.interview is None else schedule,
+            check=check,
         )
         if self._front == card_id:
             self._front = None
-        due = self.due_dates(today.day).get(card_id) or review.due_after or today.day
+        due = self.due_dates(day).get(card_id) or review.due_after or day
         return Graded(review, again_today=grade < PASSING_DRILL_GRADE, due=due)
+
+    def _find(self, today: _Today, card_id: str) -> Item | None:
+        """``card_id``'s place in today's queue (re-drills not ready yet included: an
+        undone one is asked at once), or None."""
+        return next((i for i in today.items() if i.card.id == card_id), None)
 
     def practice(
         self, card: Card, grade: int, answer: str = "", answer_ms: int | None = None

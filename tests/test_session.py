@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta, timezone
@@ -11,7 +12,7 @@ import pytest
 from conftest import CONTENT, Clock
 
 from quiz.deck import Deck
-from quiz.session import Session
+from quiz.session import Session, StaleGrade
 from quiz.store import Store
 
 
@@ -282,46 +283,119 @@ def test_a_grade_lands_on_the_card_it_names_not_on_the_current_one(
     assert current_id(session) == shown  # still asked next
 
 
-def test_a_card_graded_meanwhile_by_another_instance_gets_a_drill_grade(
+def test_a_card_graded_meanwhile_by_another_instance_is_refused_not_logged_as_a_drill(
     db_path: Path, store: Store, deck: Deck, clock: Clock
 ) -> None:
     mine = Session(store, deck, now=clock)
-    shown = current_id(mine)
+    shown = mine.current()
+    assert shown is not None and shown.mode == "review"
     with Store.open(db_path) as other_store:  # a second app on the same file
-        Session(other_store, deck, now=clock).grade(shown, 5)
-    scheduled = store.card_state(shown)
-    graded = mine.grade(shown, 2)  # the key pressed on my screen, for the card on it
-    assert graded.review.card_id == shown and graded.review.mode == "drill"
-    assert store.card_state(shown) == scheduled  # a drill does not move the schedule
-    assert graded.again_today and graded.due == scheduled.due  # type: ignore[union-attr]
-    assert [(r.grade, r.mode) for r in store.reviews_of(shown)] == [(5, "review"), (2, "drill")]
+        other = Session(other_store, deck, now=clock)
+        other.grade(other.current(), 5)  # type: ignore[arg-type]
+    with pytest.raises(StaleGrade) as refused:
+        mine.grade(shown, 2)  # the key pressed on my screen, for the card on it
+    assert refused.value.reason == "it was graded elsewhere"
+    assert [(r.grade, r.mode) for r in store.reviews_of(shown.card.id)] == [(5, "review")]
+    assert current_id(mine) != shown.card.id  # the screen shows the next card instead
 
 
-def test_a_grade_made_after_the_day_rolled_over_is_that_days_review(
+def test_a_card_shown_as_a_review_and_failed_elsewhere_is_refused(
+    db_path: Path, store: Store, deck: Deck, clock: Clock
+) -> None:
+    mine = Session(store, deck, now=clock)
+    shown = mine.current()
+    assert shown is not None
+    with Store.open(db_path) as other_store:
+        Session(other_store, deck, now=clock).grade(shown.card.id, 1)  # back later: a drill
+    with pytest.raises(StaleGrade, match="graded elsewhere"):
+        mine.grade(shown, 5)  # would have been logged as the drill's pass
+    assert [r.grade for r in store.reviews_of(shown.card.id)] == [1]
+
+
+def test_a_card_shown_before_the_rollover_and_graded_after_it_is_refused(
     store: Store, deck: Deck, clock: Clock
 ) -> None:
     session = Session(store, deck, now=clock, new_per_day=1)
-    shown = grade_next(session, 2)  # Tuesday 10:00: failed, back later today
-    clock.moment = clock.moment.replace(day=4, hour=3, minute=59)  # still Tuesday's study day
-    item = session.current()
-    assert item is not None and (item.card.id, item.mode) == (shown, "drill")
-    clock.advance(minutes=2)  # 04:01 while it is on screen: Wednesday's study day
-    graded = session.grade(shown, 4)
-    assert graded.review.card_id == shown
+    failed = grade_next(session, 2)  # Tuesday 10:00: failed, back later today
+    clock.moment = clock.moment.replace(day=4, hour=3, minute=59, second=50)
+    shown = session.current()  # 03:59:50: still Tuesday's study day
+    assert shown is not None and (shown.card.id, shown.mode) == (failed, "drill")
+    assert shown.day.isoformat() == "2026-03-03"
+    clock.advance(seconds=15)  # 04:00:05 while it is on screen: Wednesday's study day
+    with pytest.raises(StaleGrade) as refused:
+        session.grade(shown, 4)
+    assert refused.value.reason == "a new study day began"
+    assert [r.mode for r in store.reviews_of(failed)] == ["review"]  # nothing logged
+    current = session.current()  # what the screen shows instead: Wednesday's review
+    assert current is not None and current.day.isoformat() == "2026-03-04"
+    assert (current.card.id, current.mode) == (failed, "review")
+    graded = session.grade(current, 4)
     assert (graded.review.mode, graded.review.day.isoformat()) == ("review", "2026-03-04")
-    # It moved the schedule: the first success after a failure is one day (SM-2).
-    assert graded.due.isoformat() == "2026-03-05"
-    assert [r.mode for r in store.reviews_of(shown)] == ["review", "review"]
+    assert [r.mode for r in store.reviews_of(failed)] == ["review", "review"]
 
 
-def test_a_card_not_in_todays_queue_is_graded_as_a_review(
+def test_a_new_card_shown_before_the_rollover_does_not_become_the_next_days_review(
     store: Store, deck: Deck, clock: Clock
 ) -> None:
+    clock.moment = clock.moment.replace(day=4, hour=3, minute=59, second=50)
+    session = Session(store, deck, now=clock)
+    shown = session.current()
+    assert shown is not None
+    clock.advance(seconds=15)
+    with pytest.raises(StaleGrade, match="a new study day began"):
+        session.grade(shown, 0)  # a blackout on a card whose day is over: not logged
+    assert store.review_count() == 0
+
+
+def test_a_card_not_in_todays_queue_is_refused(store: Store, deck: Deck, clock: Clock) -> None:
     session = Session(store, deck, now=clock, new_per_day=1)
     beyond_the_limit = deck.ids[5]
     assert beyond_the_limit not in ids(session)
-    graded = session.grade(beyond_the_limit, 4)
-    assert graded.review.mode == "review" and graded.due == session.today + timedelta(days=1)
+    with pytest.raises(StaleGrade, match="not in today's queue"):
+        session.grade(beyond_the_limit, 4)
+    assert store.review_count() == 0
+
+
+def test_two_sessions_on_one_file_grading_alternately_log_only_what_each_showed(
+    db_path: Path, store: Store, deck: Deck, clock: Clock
+) -> None:
+    """Two apps open on one database, a person at each, grading in turn over a week
+    (a rollover now and then between showing a card and grading it): every grade
+    logged is for the card, mode and day the grading session showed; a grade for a
+    card that changed meanwhile is refused, and logs nothing."""
+    grades = itertools.cycle([5, 2, 4, 3, 1, 5, 4, 2, 5, 5, 3, 4, 0])
+    with Store.open(db_path) as other_store:
+        sessions = [Session(store, deck, now=clock), Session(other_store, deck, now=clock)]
+        logged, refused = 0, 0
+        for turn in range(600):
+            if turn % 50 == 49:  # the next day, ten seconds before the rollover
+                clock.moment = (clock.moment + timedelta(days=1)).replace(
+                    hour=3, minute=59, second=50
+                )
+            shown = [s.current() for s in sessions]  # each screen shows its card
+            if shown == [None, None]:
+                waiting = sessions[0].waiting()
+                clock.moment = waiting.ready_at if waiting else clock.moment + timedelta(days=1)
+                continue
+            clock.advance(seconds=20)
+            order = [0, 1] if turn % 2 else [1, 0]  # who presses first takes turns
+            for i in order:
+                item = shown[i]
+                if item is None:
+                    continue
+                try:
+                    review = sessions[i].grade(item, next(grades)).review
+                except StaleGrade:
+                    refused += 1
+                    continue
+                logged += 1
+                assert (review.card_id, review.mode, review.day) == (
+                    item.card.id,
+                    item.mode,
+                    item.day,
+                )
+        assert store.review_count() == logged
+        assert refused > 50 and logged > 200  # both paths taken, many times
 
 
 def test_an_unknown_card_id_is_refused_and_nothing_is_logged(session: Session) -> None:
@@ -345,3 +419,25 @@ def test_undo_asks_the_card_again_first_even_a_failed_card_not_ready_yet(
     assert session.waiting() is None  # it is not waiting: it is asked now
     session.grade(first, 5)
     assert current_id(session) != first
+
+
+def test_the_check_and_the_grade_are_one_transaction(
+    db_path: Path, store: Store, deck: Deck, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another instance grading the card in the instant between the queue being read
+    and the grade being written still gets the grade refused: the queue is read again
+    under the write lock."""
+    mine = Session(store, deck, now=clock)
+    shown = mine.current()
+    assert shown is not None
+    record = store.record
+
+    def record_after_the_other_instance(*args: object, **kwargs: object) -> object:
+        with Store.open(db_path) as other_store:  # it commits just before this write
+            Session(other_store, deck, now=clock).grade(shown.card.id, 5)
+        return record(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "record", record_after_the_other_instance)
+    with pytest.raises(StaleGrade, match="graded elsewhere"):
+        mine.grade(shown, 3)
+    assert [(r.grade, r.mode) for r in store.reviews_of(shown.card.id)] == [(5, "review")]

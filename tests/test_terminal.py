@@ -14,6 +14,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -360,4 +361,45 @@ def test_an_unexpected_error_prints_one_line_and_a_log_and_exits_1(
     assert str(log) in line
     assert "RuntimeError: a bug in the reveal" in log.read_text()
     term.assert_restored()
+    assert grades(db) == {"deep-learning": [(5, "review")]}
+
+
+def test_a_second_quiz_on_the_database_is_refused_and_the_lock_dies_with_the_first(
+    term: Terminal, tmp_path: Path
+) -> None:
+    db = tmp_path / "q.db"
+    start_quiz(term, db)
+    term.wait_for(Q_DEEP_LEARNING, timeout=LAUNCH_TIMEOUT_S)
+    pid = int((tmp_path / "q.db.lock").read_text())  # the app's own process
+    files = [db, Path(f"{db}-wal")]
+    before = [f.read_bytes() for f in files]
+
+    second = subprocess.run(
+        [sys.executable, "-m", "quiz", "--db", str(db)], capture_output=True, text=True, timeout=60
+    )
+    assert second.returncode == 1, second.stderr
+    assert second.stderr == (
+        f"quiz: error: {db} is open in another quiz (pid {pid}); quit that one first "
+        "(list, due, stats and export work while it is open)\n"
+    )
+    assert [f.read_bytes() for f in files] == before  # it touched nothing
+    listed = subprocess.run(
+        [sys.executable, "-m", "quiz", "--db", str(db), "due"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (listed.returncode, listed.stdout) == (0, "0 due, 15 new\n"), listed.stderr
+
+    reveal_and_grade(term, Q_DEEP_LEARNING, "5")  # the first app goes on as before
+    term.wait_for(Q_NEURAL_NETWORK)
+    os.kill(pid, signal.SIGKILL)  # no clean exit: only the kernel can release the lock
+    assert term.wait_for_exit() == 128 + signal.SIGKILL
+    third = subprocess.run(
+        [sys.executable, "-m", "quiz", "--db", str(db), "backup"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert third.returncode == 0, third.stderr
     assert grades(db) == {"deep-learning": [(5, "review")]}

@@ -110,8 +110,14 @@ async def test_a_low_grade_comes_back_after_other_cards_or_a_minute(
         clock.advance(seconds=30)
         await until(pilot, lambda: "comes back in 30 s" in text_of(app, "#summary-title"))
         clock.advance(seconds=31)
-        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
-        assert "What is deep learning?" in text_of(app, "#question")
+        # The screen, then its card: it is filled in once mounted.
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ReviewScreen)
+                and "What is deep learning?" in text_of(app, "#question")
+            ),
+        )
         assert "Again" in text_of(app, "#mode")
         await pilot.press("enter", "4")
         await until(pilot, lambda: bool(app.screen.query("#summary-title")))

@@ -3,11 +3,16 @@ keys the footer offers and what those keys do."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from conftest import Clock
 from textual import events
 from textual.containers import VerticalScroll
 
+from quiz.deck import Deck
 from quiz.session import Session
+from quiz.store import Store
 from quiz.tui.screens.review import ReviewScreen
 from quiz.tui.widgets.answer_box import AnswerBox
 
@@ -272,3 +277,54 @@ async def test_reveal_and_grade_pressed_as_fast_as_keys_come_never_end_the_app(
         shown = app.screen
         assert isinstance(shown, ReviewScreen) and not shown.revealed
         assert box_text(shown) == "", "a key of the burst went into the answer box"
+
+
+# -- a grade for a card that changed since it was shown -------------------------------
+
+
+async def test_a_grade_after_the_rollover_is_refused_and_the_new_days_card_shown(
+    store: Store, deck: Deck, clock: Clock
+) -> None:
+    clock.moment = clock.moment.replace(day=4, hour=3, minute=59, second=50)
+    app = make_app(Session(store, deck, now=clock))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"many layers", "enter")  # typed, then revealed at 03:59:5x
+        await until(pilot, lambda: getattr(app.screen, "revealed", False))
+        clock.advance(seconds=15)  # 04:00:05: a new study day while the answer shows
+        await pilot.press("4")
+        await until(pilot, lambda: "That card changed" in text_of(app, "#hint"))
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and not screen.revealed
+        assert store.review_count() == 0  # the grade did not land anywhere
+        hint = text_of(app, "#hint")
+        assert hint.startswith(
+            "That card changed since it was shown (a new study day began); here is the current one"
+        )
+        # The new day asks the same new card: it is shown again, the typed answer kept.
+        assert screen.item is not None and screen.item.day.isoformat() == "2026-03-04"
+        assert "What is deep learning?" in text_of(app, "#question")
+        assert box_text(screen) == "many layers"
+        assert "That card changed since it was shown" in screen_text(app)
+        await pilot.press("enter", "4")  # graded on the new day, as shown
+        await until(pilot, lambda: store.review_count() == 1)
+        [review] = store.reviews_of("deep-learning")
+        assert (review.grade, review.mode, review.day.isoformat()) == (4, "review", "2026-03-04")
+
+
+async def test_a_card_graded_in_another_window_is_not_graded_again_from_this_one(
+    db_path: Path, store: Store, deck: Deck, clock: Clock
+) -> None:
+    app = make_app(Session(store, deck, now=clock))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: getattr(app.screen, "revealed", False))
+        with Store.open(db_path) as other:  # the same card, graded in a second app
+            Session(other, deck, now=clock).grade("deep-learning", 5)
+        await pilot.press("1")
+        await until(pilot, lambda: "That card changed" in text_of(app, "#hint"))
+        assert "(it was graded elsewhere); here is the current one" in text_of(app, "#hint")
+        assert [(r.grade, r.mode) for r in store.reviews_of("deep-learning")] == [(5, "review")]
+        assert "neural network" in text_of(app, "#question").lower()  # the next card
+        assert box_text(app.screen) == ""

@@ -35,7 +35,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from quiz.deck import Card
-from quiz.session import suggest_grade
+from quiz.session import Graded, Item, StaleGrade, suggest_grade
 from quiz.text import plural
 from quiz.tui.bindings import BROWSE, DEMO, UNDO
 from quiz.tui.widgets.answer_box import AnswerBox
@@ -179,6 +179,7 @@ class ReviewScreen(Screen[None]):
         self.practice = practice
         self.position = 0
         self.card: Card | None = None
+        self.item: Item | None = None  # in a session: the card as the queue gave it
         self.revealed = False
         self.answer = ""
         self.suggested: int | None = None
@@ -243,7 +244,8 @@ class ReviewScreen(Screen[None]):
 
     def tick(self, new_day: bool) -> None:
         """The app's clock: on a new study day the header counts the new day's cards
-        (the card on screen stays: its grade goes to it, logged on the new day)."""
+        (the card on screen stays, not to take it away mid-answer; its grade is
+        refused as stale, and the new day's card shown, see :meth:`action_grade`)."""
         if new_day and self.card is not None:
             self._update_header()
 
@@ -289,8 +291,13 @@ class ReviewScreen(Screen[None]):
 
     # -- the flow ------------------------------------------------------------------
 
-    def show_card(self) -> None:
-        """Shows the current card's question, or leaves when there is none."""
+    def show_card(self, keep: tuple[str, str] | None = None) -> None:
+        """Shows the current card's question, or leaves when there is none.
+
+        Args:
+            keep: (card id, typed answer): the answer goes back into the box if that
+                card is the one shown.
+        """
         if self.practice is not None:
             if self.position >= len(self.practice):
                 self.dismiss()
@@ -302,6 +309,7 @@ class ReviewScreen(Screen[None]):
                 self.app.show_today()
                 return
             card, mode = item.card, item.mode
+            self.item = item
         self.card, self.revealed, self.answer, self.suggested = card, False, "", None
         self.shown_at = time.monotonic()
         label = {
@@ -313,7 +321,7 @@ class ReviewScreen(Screen[None]):
         self.query_one("#mode", Static).update(Content(f"{label} · {card.title}"))
         self.query_one("#question", Static).update(Content(card.question))
         box = self.box
-        box.text = ""
+        box.text = keep[1] if keep is not None and keep[0] == card.id else ""
         box.read_only = False
         box.display = True
         self.query_one("#reveal").display = False
@@ -502,9 +510,24 @@ class ReviewScreen(Screen[None]):
             self.app.set_status(f"✓ Practice grade {grade} logged; schedule unchanged")
             self.position += 1
         else:
-            result = self.app.attempt(self.app.session.grade, card.id, grade, self.answer, spent)
+            item = self.item
+            if item is None or item.card is not card:
+                return
+            result = self.app.attempt(self._grade, item, grade, spent)
             if result is None:
                 return  # not saved: the card stays, and the error is on screen
+            if isinstance(result, StaleGrade):
+                # Another instance graded this card meanwhile, or a new study day
+                # began while it was on screen: the grade would land on a card (or
+                # in a mode) the person did not see. The typed answer goes back in
+                # the box if the same card is asked again.
+                self.app.set_status(
+                    f"That card changed since it was shown ({result.reason}); "
+                    "here is the current one"
+                )
+                self.show_card(keep=(card.id, self.answer))
+                self.refresh_bindings()
+                return
             # Said in the hint line of the next card, not in a toast that would
             # cover the question at 80×24. The date is the day the card is really
             # asked (an interview date can bring it before SM-2's interval).
@@ -518,6 +541,14 @@ class ReviewScreen(Screen[None]):
             self.app.set_status(message)
         self.show_card()
         self.refresh_bindings()
+
+    def _grade(self, item: Item, grade: int, spent: int) -> Graded | StaleGrade:
+        """Grades the card shown; a stale grade is returned, not raised, so that
+        :meth:`QuizApp.attempt` leaves it to this screen."""
+        try:
+            return self.app.session.grade(item, grade, self.answer, spent)
+        except StaleGrade as stale:
+            return stale
 
     @on(GradeBar.Chosen)
     def _chosen(self, message: GradeBar.Chosen) -> None:
