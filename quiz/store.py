@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 2
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
+MAX_ROWID = 2**63 - 1
 Mode = Literal["review", "drill", "practice"]
 MODES: tuple[Mode, ...] = ("review", "drill", "practice")
 OUR_TABLES = {"cards", "reviews", "settings"}
@@ -432,6 +433,41 @@ class Store:
         """The whole log of one card, oldest first."""
         rows = self.conn.execute("SELECT * FROM reviews WHERE card_id = ? ORDER BY id", (card_id,))
         return [_review_from_row(r) for r in rows]
+
+    def reviews_page(
+        self, card_id: str, older_than: int | None = None, limit: int = 50
+    ) -> list[Review]:
+        """One page of a card's log, newest first: up to ``limit`` rows older than the
+        row ``older_than`` (an id; None: from the newest). One range of the
+        (card_id, id) index: the same few milliseconds whatever the log's length."""
+        rows = self.conn.execute(
+            "SELECT * FROM reviews WHERE card_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+            (card_id, MAX_ROWID if older_than is None else older_than, limit),
+        )
+        return [_review_from_row(r) for r in rows]
+
+    def review_count_of(self, card_id: str) -> int:
+        """The number of log rows of one card. It counts the card's whole range of an
+        index (some 35 ms for 670,000 rows): off the interface's thread on a long log."""
+        row = self.conn.execute("SELECT count(*) FROM reviews WHERE card_id = ?", (card_id,))
+        return int(row.fetchone()[0])
+
+    def reader(self) -> Store:
+        """A read-only connection of its own to this database, for reading in another
+        thread (a connection belongs to the thread that opened it): open it, use it
+        and close it in that thread. It sees every grade committed before each read.
+        """
+        try:
+            conn = sqlite3.connect(
+                f"{self.path.resolve().as_uri()}?mode=ro",
+                uri=True,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+            )
+        except sqlite3.Error as exc:
+            raise QuizError(f"cannot read {self.path}: {_reason(exc)}") from None
+        conn.row_factory = sqlite3.Row
+        return Store(conn, self.path)
 
     def last_review(self) -> Review | None:
         """The newest row of the log, or None when it is empty."""
