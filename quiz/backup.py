@@ -352,7 +352,7 @@ class AutoBackup:
 
     def _step(self, copied: int, total: int) -> None:
         self.copied = (copied, total)
-        if self._stop.is_set() and copied < total:
+        if self._stop.is_set():  # even after the last page: flushing it takes a while
             raise BackupStopped(f"{copied / total:.0%} copied")
 
     @property
@@ -361,12 +361,13 @@ class AutoBackup:
         return not self._thread.is_alive()
 
     def seconds_left(self) -> float | None:
-        """How long the copy should take to finish, at its pace so far; None before
-        its first step."""
+        """How long the backup should take to finish, at the copy's pace so far: the
+        pages left, and flushing the file to disk, counted as long as copying it;
+        None before the copy's first step."""
         if self.copied is None or not self.copied[0]:
             return None
         copied, total = self.copied
-        return (time.monotonic() - self._started) * (total - copied) / copied
+        return (time.monotonic() - self._started) * (2 * total - copied) / copied
 
     def start(self) -> None:
         """Starts the copy now if it has not started (it waits ``delay`` seconds)."""
@@ -420,11 +421,15 @@ def _copy_in_steps(
 
     One read transaction is held across the steps: they copy one snapshot, as the
     single step does. Without it, a grade committed between two steps (by the app's
-    own connection) would restart the copy from its first page. The copy keeps no
-    rollback journal: a stopped copy is deleted, not rolled back, and rolling back
-    would first shrink the file to nothing (some 0.3 s a GB copied).
+    own connection) would restart the copy from its first page.
+
+    The copy keeps no rollback journal (a stopped copy is deleted, not rolled back:
+    rolling back would first shrink the file, some 0.3 s a GB) and does not flush
+    its last step to disk (:func:`backup` flushes the file before it names it a
+    backup): a stop is never held up by a flush of the whole file.
     """
     copy.execute("PRAGMA journal_mode = OFF")
+    copy.execute("PRAGMA synchronous = OFF")
     source.execute("BEGIN")
     try:
         source.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot
@@ -536,13 +541,22 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-# Deletes the file named by its argument, at the lowest priority (os.nice: POSIX only).
-_DELETE = """import os, sys
+# Deletes the file named by its argument once the process that started it has
+# exited (the pipe on its stdin closes), or after 2 s, at the lowest priority: the
+# kernel's work then takes nothing from that process's last moments. (select on a
+# pipe and os.nice are POSIX only: elsewhere it deletes at once.)
+_DELETE = """import os, select, sys
+try:
+    select.select([sys.stdin], [], [], 2.0)
+except (OSError, ValueError):
+    pass
 if hasattr(os, "nice"):
     os.nice(19)
 os.unlink(sys.argv[1])
 """
-_deleters: list[subprocess.Popen[bytes]] = []  # kept: a Popen collected while it runs warns
+# Kept until this process exits: their stdin pipes stay open until then, and a Popen
+# collected while its process runs warns.
+_deleters: list[subprocess.Popen[bytes]] = []
 
 
 def _delete_in_background(path: Path) -> None:
@@ -551,8 +565,8 @@ def _delete_in_background(path: Path) -> None:
     The kernel takes some 0.3 s a GB to free a file (a stopped copy of a
     10,000,000-review database holds up to 2.2 GB), and quitting should not wait on
     it: the file is renamed out of the way at once and deleted by a process of its
-    own, which outlives this one. Should that process not run, the file is a stale
-    temporary file, which :func:`rotate` deletes.
+    own, once this one has exited (or 2 s on). Should that process not run, the file
+    is a stale temporary file, which :func:`rotate` deletes.
     """
     doomed = path.with_name(f"{path.name}.stopped.tmp")
     try:
@@ -563,7 +577,7 @@ def _delete_in_background(path: Path) -> None:
         _deleters.append(
             subprocess.Popen(
                 [sys.executable, "-I", "-S", "-c", _DELETE, doomed],
-                stdin=subprocess.DEVNULL,
+                stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 start_new_session=True,
