@@ -15,7 +15,7 @@ from quiz.store import Review, Store
 from quiz.tui.screens import history
 from quiz.tui.screens.history import PAGE, HistoryScreen
 
-from .helpers import history_text, make_app, until
+from .helpers import history_text, make_app, screen_text, until
 
 GRADES = 2 * PAGE + 17  # two full pages and a part
 
@@ -146,3 +146,14 @@ async def test_a_page_that_cannot_be_read_says_so(
         app.push_screen(HistoryScreen("mlp"))
         await until(pilot, lambda: "could not be read" in history_text(app))
         assert "disk I/O error" in history_text(app)
+
+
+async def test_help_says_how_older_grades_come(session: Session) -> None:
+    log_grades(session, count=3)
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(HistoryScreen("mlp"))
+        await until(pilot, lambda: opened(app))
+        await pilot.press("question_mark")
+        await until(pilot, lambda: "The newest 50 show first" in screen_text(app))
+        assert "older ones are read as you" in screen_text(app)

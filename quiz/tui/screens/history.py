@@ -37,6 +37,11 @@ class HistoryScreen(Screen[None]):
     """
 
     BINDINGS = [BACK]
+    HELP = (
+        "Every grade of the topic, newest first, with the answer you typed. The newest "
+        f"{PAGE} show first; older ones are read as you scroll down (↓ PageDown End, "
+        "the wheel). escape goes back."
+    )
 
     app: QuizApp
 
