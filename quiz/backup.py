@@ -44,8 +44,10 @@ import re
 import shutil
 import sqlite3
 import stat
+import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -72,6 +74,7 @@ KEEP_WEEKLY = 4
 FOLDER = "backups"
 START_DELAY_S = 2.0  # how long the automatic backup waits for the app to start
 LOCK_WAIT_S = 1.0  # a grade commits in milliseconds; longer is an open app
+STEP_PAGES = 1024  # pages a stoppable copy takes at a time (4 MB, some 20 ms)
 _NAME = re.compile(
     r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<kind>auto|manual|pre-restore|pre-rebuild)"
     r"(?:-\d+)?\.db$"
@@ -80,6 +83,10 @@ _NAME = re.compile(
 
 class Damaged(QuizError):
     """A backup was not kept: the database failed its check."""
+
+
+class BackupStopped(QuizError):
+    """A backup stopped on request before it was complete: no file was kept."""
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,7 @@ def backup(
     now: datetime | None = None,
     *,
     kind: Kind = "manual",
+    progress: Callable[[int, int], None] | None = None,
 ) -> Path:
     """Copies the database into a new backup file, safely while it is in use, and
     keeps it only if the copy passes its check.
@@ -140,6 +148,9 @@ def backup(
         dest_dir: where to put the backup (default: :func:`backup_dir`).
         now: the time in the file's name (default: now, local time).
         kind: what the backup is for (see the module docstring).
+        progress: called with (pages copied, pages in all) as the copy goes, which
+            is then made a step at a time; what it raises stops the copy, leaves no
+            file behind and is raised from here.
 
     Returns:
         The new backup file.
@@ -159,13 +170,18 @@ def backup(
     except sqlite3.Error as exc:
         raise QuizError(f"cannot back up {db_path}: {_reason(exc)}") from None
     try:
-        return _save(source, db_path, folder, now, kind)
+        return _save(source, db_path, folder, now, kind, progress)
     finally:
         source.close()
 
 
 def _save(
-    source: sqlite3.Connection, shown: Path, folder: Path, now: datetime | None, kind: Kind
+    source: sqlite3.Connection,
+    shown: Path,
+    folder: Path,
+    now: datetime | None,
+    kind: Kind,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Path:
     """Backs up what ``source`` (the database ``shown`` to the user) holds into a new
     checked file in ``folder``; see :func:`backup`."""
@@ -179,7 +195,10 @@ def _save(
         create_private_file(temp)
         copy = sqlite3.connect(temp, isolation_level=None)
         try:
-            source.backup(copy)  # all pages in one step: one consistent snapshot
+            if progress is None:
+                source.backup(copy)  # all pages in one step: one consistent snapshot
+            else:
+                _copy_in_steps(source, copy, progress)
             # A file that stands alone: no -wal beside it is needed to read it.
             copy.execute("PRAGMA journal_mode = DELETE")
         finally:
@@ -196,6 +215,9 @@ def _save(
         raise QuizError(f"cannot back up {shown} to {folder}: {_reason(exc)}") from None
     except OSError as exc:
         raise QuizError(f"cannot back up {shown} to {folder}: {_reason(exc)}") from None
+    except BackupStopped:
+        _delete_in_background(temp)
+        raise
     finally:
         tempfiles.remove(temp)
     return target
@@ -280,10 +302,16 @@ def clean_temporary_files(db_path: str | os.PathLike[str], *folders: Path) -> li
     return tempfiles.clean([db_path.parent, real.parent, backup_dir(db_path), *folders])
 
 
-def auto_backup(db_path: str | os.PathLike[str], now: datetime | None = None) -> Path | None:
+def auto_backup(
+    db_path: str | os.PathLike[str],
+    now: datetime | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> Path | None:
     """Makes the day's automatic backup and rotates, unless one was made today.
 
     A database with no reviews yet has nothing to protect and is not backed up.
+    ``progress`` is :func:`backup`'s.
 
     Returns:
         The new backup, or None when none was needed.
@@ -301,7 +329,7 @@ def auto_backup(db_path: str | os.PathLike[str], now: datetime | None = None) ->
     ]
     if made_today or not _has_reviews(db_path):
         return None
-    made = backup(db_path, folder, moment, kind="auto")
+    made = backup(db_path, folder, moment, kind="auto", progress=progress)
     rotate(folder, db_path.stem)
     return made
 
@@ -389,6 +417,11 @@ class AutoBackup:
     the copy at once if it has not started yet and waits for it: the thread is not
     a daemon, so a backup is never left half done by a normal exit. A failure never
     stops the app: :meth:`finish` returns it, to be shown once the screen is back.
+
+    The copy goes a step of :data:`STEP_PAGES` at a time, so that quitting need not
+    wait for it (some 10 s for a 10,000,000-review file): :meth:`stop` ends it at
+    the next step and deletes the partial copy; the next start makes the backup.
+    :attr:`copied` and :meth:`seconds_left` tell how far it is.
     """
 
     def __init__(
@@ -402,6 +435,10 @@ class AutoBackup:
         self.now = now
         self.made: Path | None = None
         self.error: str | None = None
+        self.stopped = False  # by stop(), before it was complete; error says how far it got
+        self.copied: tuple[int, int] | None = None  # (pages copied, pages in all)
+        self._started = 0.0  # time.monotonic() when the copy started
+        self._stop = threading.Event()
         self._go = threading.Event()
         self._delay = delay
         self._thread = threading.Thread(target=self._run, name="quiz-auto-backup")
@@ -410,19 +447,62 @@ class AutoBackup:
     def _run(self) -> None:
         self._go.wait(self._delay)
         _lower_thread_priority()
+        self._started = time.monotonic()
         try:
             clean_temporary_files(self.db_path)  # what killed backups and restores left
-            self.made = auto_backup(self.db_path, self.now)
+            if self._stop.is_set():
+                raise BackupStopped("not started")
+            self.made = auto_backup(self.db_path, self.now, progress=self._step)
+        except BackupStopped as exc:
+            self.stopped = True
+            self.error = str(exc)
         except QuizError as exc:
             self.error = str(exc)
         except (OSError, sqlite3.Error) as exc:
             self.error = f"cannot back up {self.db_path}: {_reason(exc)}"
 
-    def finish(self) -> str | None:
-        """Makes the backup now if it has not started, waits for it, and returns what
-        went wrong, or None."""
+    def _step(self, copied: int, total: int) -> None:
+        self.copied = (copied, total)
+        if self._stop.is_set():  # even after the last page: flushing it takes a while
+            raise BackupStopped(f"{copied / total:.0%} copied")
+
+    @property
+    def done(self) -> bool:
+        """Whether the backup is over: made, not needed, failed or stopped."""
+        return not self._thread.is_alive()
+
+    def seconds_left(self) -> float | None:
+        """How long the backup should take to finish, at the copy's pace so far: the
+        pages left, and flushing the file to disk, counted as long as copying it;
+        None before the copy's first step."""
+        if self.copied is None or not self.copied[0]:
+            return None
+        copied, total = self.copied
+        return (time.monotonic() - self._started) * (2 * total - copied) / copied
+
+    def start(self) -> None:
+        """Starts the copy now if it has not started (it waits ``delay`` seconds)."""
         self._go.set()
-        self._thread.join()
+
+    def stop(self) -> None:
+        """Stops the copy at its next step (within some 20 ms), deleting the partial
+        file; a backup not started yet is not made. :meth:`finish` says so."""
+        self._stop.set()
+        self._go.set()
+
+    def finish(self, timeout: float | None = None) -> str | None:
+        """Makes the backup now if it has not started, waits for it, and returns what
+        went wrong, or None.
+
+        Args:
+            timeout: stop the backup (:meth:`stop`) if it is not over after this
+                many seconds; None waits for it however long it takes.
+        """
+        self._go.set()
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            self.stop()
+            self._thread.join()
         return self.error
 
 
@@ -442,6 +522,35 @@ def _free_name(folder: Path, stem: str, moment: datetime, kind: str) -> Path:
         number += 1
         target = folder / f"{base}-{number}.db"
     return target
+
+
+def _copy_in_steps(
+    source: sqlite3.Connection, copy: sqlite3.Connection, progress: Callable[[int, int], None]
+) -> None:
+    """Copies ``source`` into ``copy`` :data:`STEP_PAGES` at a time, calling
+    ``progress`` after each step; what it raises stops the copy.
+
+    One read transaction is held across the steps: they copy one snapshot, as the
+    single step does. Without it, a grade committed between two steps (by the app's
+    own connection) would restart the copy from its first page.
+
+    The copy keeps no rollback journal (a stopped copy is deleted, not rolled back:
+    rolling back would first shrink the file, some 0.3 s a GB) and does not flush
+    its last step to disk (:func:`backup` flushes the file before it names it a
+    backup): a stop is never held up by a flush of the whole file.
+    """
+    copy.execute("PRAGMA journal_mode = OFF")
+    copy.execute("PRAGMA synchronous = OFF")
+    source.execute("BEGIN")
+    try:
+        source.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot
+        source.backup(
+            copy,
+            pages=STEP_PAGES,
+            progress=lambda _status, remaining, total: progress(total - remaining, total),
+        )
+    finally:
+        source.execute("ROLLBACK")
 
 
 def _has_reviews(db_path: Path) -> bool:
@@ -641,6 +750,53 @@ def _fsync(path: Path) -> None:
         pass  # folders cannot be fsynced everywhere (Windows)
     finally:
         os.close(fd)
+
+
+# Deletes the file named by its argument once the process that started it has
+# exited (the pipe on its stdin closes), or after 2 s, at the lowest priority: the
+# kernel's work then takes nothing from that process's last moments. (select on a
+# pipe and os.nice are POSIX only: elsewhere it deletes at once.)
+_DELETE = """import os, select, sys
+try:
+    select.select([sys.stdin], [], [], 2.0)
+except (OSError, ValueError):
+    pass
+if hasattr(os, "nice"):
+    os.nice(19)
+os.unlink(sys.argv[1])
+"""
+# Kept until this process exits: their stdin pipes stay open until then, and a Popen
+# collected while its process runs warns.
+_deleters: list[subprocess.Popen[bytes]] = []
+
+
+def _delete_in_background(path: Path) -> None:
+    """Deletes ``path`` without waiting for it to go.
+
+    The kernel takes some 0.3 s a GB to free a file (a stopped copy of a
+    10,000,000-review database holds up to 2.2 GB), and quitting should not wait on
+    it: the file is renamed out of the way at once and deleted by a process of its
+    own, once this one has exited (or 2 s on). Should that process not run, the file
+    keeps a temporary file's name (:mod:`quiz.tempfiles`), which the next start's
+    clean-up removes.
+    """
+    doomed = tempfiles.path_for(path.parent, f"{path.name}.stopped")
+    try:
+        os.replace(path, doomed)
+    except OSError:
+        return  # no file yet: nothing to delete
+    try:
+        _deleters.append(
+            subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _DELETE, doomed],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        )
+    except OSError:
+        _unlink_quietly(doomed)
 
 
 def _unlink_quietly(path: Path) -> None:

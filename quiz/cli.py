@@ -250,13 +250,21 @@ def _run_locked_app(args: argparse.Namespace) -> int:
     from quiz import config, crashlog
     from quiz.backup import AutoBackup
     from quiz.tui.app import QuizApp
+    from quiz.tui.screens.quitting import GRACE_S
 
     # The day's backup: a thread that copies the file once the first card is up.
     auto_backup = AutoBackup(session.store.path)
     with session.store:
-        app = QuizApp(session, theme=config.load(session.store).theme)
+        app = QuizApp(session, theme=config.load(session.store).theme, backup=auto_backup)
         app.run()
-    if (problem := auto_backup.finish()) is not None:
+    # Quitting stopped a backup that would have held it up; a crash did not (yet).
+    problem = auto_backup.finish(timeout=GRACE_S)
+    if auto_backup.stopped:
+        print(
+            f"quiz: today's backup was stopped at quit ({problem}); the next start makes it",
+            file=sys.stderr,
+        )
+    elif problem is not None:
         print(f"quiz: warning: no automatic backup today: {problem}", file=sys.stderr)
     if app.crash is not None:
         if (damaged := _damage_found(args)) is not None:

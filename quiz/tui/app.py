@@ -7,7 +7,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.console import RenderableType
 from textual import work
@@ -21,6 +21,10 @@ from quiz.deck import Card, Deck
 from quiz.errors import QuizError
 from quiz.session import Session
 from quiz.store import Review
+
+if TYPE_CHECKING:
+    from quiz.backup import AutoBackup
+    from quiz.tui.screens.quitting import QuittingScreen
 
 T = TypeVar("T")
 
@@ -47,8 +51,12 @@ class QuizApp(App[None]):
         Binding("ctrl+c", "interrupt", "Quit", show=False, priority=True, id="interrupt"),
     ]
 
-    def __init__(self, session: Session, theme: str | None = None) -> None:
+    def __init__(
+        self, session: Session, theme: str | None = None, backup: AutoBackup | None = None
+    ) -> None:
         super().__init__()
+        self.backup = backup  # the day's backup, made in a thread while the app runs
+        self.quitting: QuittingScreen | None = None  # quit asked, the backup not over
         if theme in self.available_themes:
             self.theme = theme  # the one chosen last time (the config's "theme")
         self.session = session
@@ -99,9 +107,28 @@ class QuizApp(App[None]):
 
     def action_interrupt(self) -> None:
         """ctrl+c quits from anywhere, a text box included (every grade is saved)."""
-        self.exit()
+        self.request_quit()
+
+    async def action_quit(self) -> None:
+        self.request_quit()
+
+    def request_quit(self) -> None:
+        """Exits now, or, while the day's backup is being made, once it is done or
+        stopped, with a line saying which (:class:`QuittingScreen`); asked again
+        then, stops the backup at once."""
+        from quiz.tui.screens.quitting import QuittingScreen
+
+        if self.quitting is not None:
+            self.quitting.stop_now()
+        elif self.backup is None or self.backup.done:
+            self.exit()
+        else:
+            self.quitting = QuittingScreen(self.backup)
+            self.push_screen(self.quitting)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.quitting is not None and action in ("progress", "help", "command_palette"):
+            return False  # the app is about to close: open nothing more
         # While a text box has the keys, the app's letter keys (q, s, ?) type into it:
         # the footer must not offer them.
         return not (action in ("quit", "progress", "help") and _typing(self))

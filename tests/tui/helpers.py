@@ -26,6 +26,15 @@ def text_of(app: QuizApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
+def history_text(app: QuizApp) -> str:
+    """The topic history's text: its title, the grades loaded so far, the line under them."""
+    from quiz.tui.screens.history import HistoryScreen
+
+    screen = app.screen
+    assert isinstance(screen, HistoryScreen)
+    return "\n".join(str(s.render()) for s in screen.query("#history Static").results(Static))
+
+
 def screen_text(app: App[object]) -> str:
     """What the terminal shows right now, as lines of plain text (the last frame
     Textual composed: call after ``pilot.pause()``)."""

@@ -9,9 +9,10 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from quiz.session import Session
-from quiz.tui.screens.progress import HistoryScreen, ProgressScreen
+from quiz.tui.screens.history import HistoryScreen
+from quiz.tui.screens.progress import ProgressScreen
 
-from .helpers import build_history, make_app, screen_text, text_of
+from .helpers import build_history, history_text, make_app, screen_text, text_of, until
 
 
 async def test_s_opens_progress_with_streaks_heatmap_and_topics(session: Session) -> None:
@@ -42,9 +43,8 @@ async def test_a_topics_history_shows_the_typed_answers(session: Session) -> Non
         await pilot.pause()
         app.screen.query_one("#mastery", DataTable).focus()
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, HistoryScreen)
-        text = text_of(app, "#history-text")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.complete)
+        text = history_text(app)
         assert "Deep learning · 20 grades" in text  # every study day but the missed one
         assert "answer 1 about deep learning" in text and "answer 21 about" in text
         assert text.index("answer 1 about") < text.index("answer 21 about")  # newest first
@@ -98,8 +98,8 @@ async def test_one_day_and_one_grade_are_singular(session: Session) -> None:
         assert "Interview in 1 day," in text_of(app, "#readiness")
         assert "Streak: 1 day ·" in text_of(app, "#heatmap")
         app.push_screen(HistoryScreen("mlp"))
-        await pilot.pause()
-        assert "· 1 grade\n" in text_of(app, "#history-text")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.complete)
+        assert "· 1 grade\n" in history_text(app)
 
 
 def test_progress_snapshot(snap_compare: Any, session: Session) -> None:

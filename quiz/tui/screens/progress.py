@@ -9,7 +9,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
@@ -31,6 +30,7 @@ from quiz.stats import (
 from quiz.text import plural
 from quiz.textcharts import bars, heatmap, marker
 from quiz.tui.bindings import BACK
+from quiz.tui.screens.history import HistoryScreen
 from quiz.tui.widgets.footer import QuizFooter
 
 if TYPE_CHECKING:
@@ -181,50 +181,6 @@ class ProgressScreen(Screen[None]):
         card = self.app.deck.get(card_id or "")
         if card is not None:
             self.app.push_screen(HistoryScreen(card.id))
-
-
-class HistoryScreen(Screen[None]):
-    """One topic's reviews, newest first, with the answers typed each time."""
-
-    BINDINGS = [BACK]
-
-    app: QuizApp
-
-    def __init__(self, card_id: str) -> None:
-        super().__init__()
-        self.card_id = card_id
-
-    def compose(self) -> ComposeResult:
-        # Built here, not in on_mount: a screen popped as fast as it was pushed (two
-        # keys in one read) is unmounted before its on_mount runs, children gone.
-        with VerticalScroll(id="history"):
-            yield Static(self._text(), id="history-text")
-        yield QuizFooter(compact=True)
-
-    def _text(self) -> Content:
-        from datetime import UTC, datetime
-
-        card = self.app.deck.get(self.card_id)
-        title = card.title if card else self.card_id
-        reviews = self.app.session.store.reviews_of(self.card_id)
-        lines = [
-            Content.assemble((title, "bold"), f" · {plural(len(reviews), 'grade')}"),
-            Content(""),
-        ]
-        for review in reversed(reviews):
-            moment = datetime.fromtimestamp(review.ts_ms / 1000, tz=UTC).astimezone()
-            lines.append(
-                Content.assemble(
-                    (f"{moment:%a %-d %b %Y %H:%M}", "bold"),
-                    f"  grade {review.grade} ({review.mode})",
-                )
-            )
-            if review.answer.strip():
-                # Content, not markup: an answer is shown as typed, brackets and all.
-                lines.append(Content(f"  “{review.answer.strip()}”"))
-        if not reviews:
-            lines.append(Content("Not reviewed yet."))
-        return Content("\n").join(lines)
 
 
 class InterviewDateScreen(ModalScreen[bool]):

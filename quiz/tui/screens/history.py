@@ -1,0 +1,173 @@
+"""A topic's history: its grades, newest first, with the answers typed each time."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Static
+
+from quiz.errors import QuizError
+from quiz.store import Review, Store
+from quiz.tui.bindings import BACK
+from quiz.tui.widgets.footer import QuizFooter
+
+if TYPE_CHECKING:
+    from quiz.tui.app import QuizApp
+
+PAGE = 50  # grades read at a time
+
+
+class HistoryScreen(Screen[None]):
+    """One topic's reviews, newest first, with the answers typed each time.
+
+    A card's log can hold hundreds of thousands of rows (reading them all took 9 s
+    at 1,000,000 reviews, the interface frozen). The screen reads one page at a
+    time, newest first, with one index range query in a thread of its own, and the
+    next page when the view comes within a screen of the end of what it holds
+    (scrolling, ↓, PgDn or End at the end). The total is counted once the first
+    page is on screen.
+    """
+
+    BINDINGS = [BACK]
+    HELP = (
+        "Every grade of the topic, newest first, with the answer you typed. The newest "
+        f"{PAGE} show first; older ones are read as you scroll down (↓ PageDown End, "
+        "the wheel). escape goes back."
+    )
+
+    app: QuizApp
+
+    def __init__(self, card_id: str) -> None:
+        super().__init__()
+        self.card_id = card_id
+        self.count: int | None = None  # the card's grades in all, once counted
+        self.shown = 0  # grades on screen
+        self.complete = False  # the card's first grade is on screen
+        self._oldest: int | None = None  # the log id of the oldest grade on screen
+        self._loading = False
+        self._error: str | None = None
+
+    def compose(self) -> ComposeResult:
+        # Built here, not in on_mount: a screen popped as fast as it was pushed (two
+        # keys in one read) is unmounted before its on_mount runs, children gone.
+        with VerticalScroll(id="history"):
+            yield Static(self._title(), id="history-title")
+            yield Static(self._end(), id="history-end")
+        yield QuizFooter(compact=True)
+
+    def on_mount(self) -> None:
+        if not self.is_attached:
+            return  # quit in the same burst of keys that opened it
+        log = self.query_one("#history", VerticalScroll)
+        self.watch(log, "scroll_y", self._scrolled, init=False)
+        self.load_older()
+
+    def _scrolled(self) -> None:
+        """Reads the next page once the view is within a screen of the last grade
+        shown (or the grades shown do not fill it)."""
+        if not self.is_attached or self.complete or self._loading or self._error:
+            return
+        log = self.query_one("#history", VerticalScroll)
+        if log.max_scroll_y - log.scroll_y <= log.size.height:
+            self.load_older()
+
+    @work(group="history", exit_on_error=False)
+    async def load_older(self) -> None:
+        """Shows the next page of older grades (the newest, the first time)."""
+        if self._loading or self.complete or self._error or not self.is_attached:
+            return
+        self._loading = True
+        self._show_state()
+        store, card_id = self.app.session.store, self.card_id
+        try:
+            rows = await asyncio.to_thread(_read_page, store, card_id, self._oldest)
+        except (QuizError, sqlite3.Error) as exc:
+            self._error = str(exc)
+            rows = []
+        self._loading = False
+        if not self.is_attached:
+            return
+        page, self.complete = rows[:PAGE], len(rows) <= PAGE and not self._error
+        if page:
+            self._oldest = page[-1].id
+            self.shown += len(page)
+            log = self.query_one("#history", VerticalScroll)
+            log.mount(
+                Static(Content("\n").join(_lines(page)), classes="history-page"),
+                before=self.query_one("#history-end"),
+            )
+        if self.complete and self.count is None:
+            self.count = self.shown
+        self._show_state()
+        self.call_after_refresh(self._scrolled)  # a tall screen may want more at once
+        if self.count is None and not self._error:
+            try:
+                self.count = await asyncio.to_thread(_count, store, card_id)
+            except (QuizError, sqlite3.Error) as exc:
+                self._error = str(exc)
+            if self.is_attached:
+                self._show_state()
+
+    def _show_state(self) -> None:
+        self.query_one("#history-title", Static).update(self._title())
+        end = self.query_one("#history-end", Static)
+        text = self._end()
+        end.display = bool(text)
+        end.update(text)
+
+    def _title(self) -> Content:
+        card = self.app.deck.get(self.card_id)
+        title = card.title if card else self.card_id
+        count = ""
+        if self.count is not None:
+            count = f" · {self.count:,} {'grade' if self.count == 1 else 'grades'}"
+        return Content.assemble((title, "bold"), count)
+
+    def _end(self) -> Content:
+        """The line under the grades shown: what is left, or why nothing is."""
+        if self._error:
+            return Content(f"✗ The history could not be read: {self._error}")
+        if self._loading:
+            return Content("Loading older grades…" if self.shown else "Loading…")
+        if self.complete:
+            return Content("" if self.shown else "Not reviewed yet.")
+        of = f" of {self.count:,}" if self.count is not None else ""
+        return Content(f"The newest {self.shown:,}{of} · scroll down (↓ PgDn End) for older ones")
+
+
+def _lines(reviews: list[Review]) -> list[Content]:
+    lines = []
+    for review in reviews:
+        moment = datetime.fromtimestamp(review.ts_ms / 1000, tz=UTC).astimezone()
+        lines.append(
+            Content.assemble(
+                (f"{moment:%a %-d %b %Y %H:%M}", "bold"),
+                f"  grade {review.grade} ({review.mode})",
+            )
+        )
+        if review.answer.strip():
+            # Content, not markup: an answer is shown as typed, brackets and all.
+            lines.append(Content(f"  “{review.answer.strip()}”"))
+    return lines
+
+
+# Run in a thread: a connection of their own, since a connection stays in its thread.
+
+
+def _read_page(store: Store, card_id: str, older_than: int | None) -> list[Review]:
+    """One more row than a page: whether there is a next page, without a count."""
+    with store.reader() as reader:
+        return reader.reviews_page(card_id, older_than, PAGE + 1)
+
+
+def _count(store: Store, card_id: str) -> int:
+    with store.reader() as reader:
+        return reader.review_count_of(card_id)
