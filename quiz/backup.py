@@ -419,7 +419,7 @@ class AutoBackup:
     stops the app: :meth:`finish` returns it, to be shown once the screen is back.
 
     The copy goes a step of :data:`STEP_PAGES` at a time, so that quitting need not
-    wait for it (some 10 s for a 10,000,000-review file): :meth:`stop` ends it at
+    wait for it (some 5-8 s for a 10,000,000-review file): :meth:`stop` ends it at
     the next step and deletes the partial copy; the next start makes the backup.
     :attr:`copied` and :meth:`seconds_left` tell how far it is.
     """
