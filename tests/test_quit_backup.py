@@ -62,7 +62,7 @@ def test_a_copy_stopped_half_way_leaves_no_file(
     # The partial copy goes at once from where backups are looked for, and from
     # the disk a moment later (a process of its own deletes it: a big file takes
     # the kernel a while to free, and quitting does not wait for that).
-    assert [p.name for p in folder.iterdir() if not p.name.endswith(".stopped.tmp")] == []
+    assert [p.name for p in folder.iterdir() if ".stopped." not in p.name] == []
     for _ in range(1000):
         if not any(folder.iterdir()):
             break
