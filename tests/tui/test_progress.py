@@ -33,6 +33,20 @@ async def test_s_opens_progress_with_streaks_heatmap_and_topics(session: Session
         assert table.row_count == 15
 
 
+async def test_the_progress_help_says_how_to_reach_the_topics_and_a_history(
+    session: Session,
+) -> None:
+    build_history(session)
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape", "s")
+        await until(pilot, lambda: isinstance(app.screen, ProgressScreen))
+        await pilot.press("question_mark")
+        await until(pilot, lambda: "Four tabs" in screen_text(app))
+        help_text = text_of(app, ".help-intro")
+        assert "On Topics, ↑ ↓ choose a topic and enter opens its history" in help_text
+
+
 async def test_a_topics_history_shows_the_typed_answers(session: Session) -> None:
     build_history(session)
     app = make_app(session)

@@ -64,6 +64,13 @@ class ProgressScreen(Screen[None]):
         BACK,
     ]
 
+    HELP = (
+        "Four tabs: ← → (or a click) move between Overview, Last 30 days, Forecast and "
+        "Topics. On Topics, ↑ ↓ choose a topic and enter opens its history: every grade "
+        "with your typed answer, newest first. i sets or clears the interview date, which "
+        "the readiness line and the forecast's ▲ use."
+    )
+
     app: QuizApp
 
     def compose(self) -> ComposeResult:
