@@ -132,7 +132,9 @@ def parse_card(path: Path, demos: Collection[str]) -> Card:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise QuizError(f"{path}: cannot read the card: {exc}") from None
-    lines = text.splitlines()
+    # Split on line feeds only: read_text made every line end one, and splitlines()
+    # would also split inside a string at U+2028, U+0085 and other separators.
+    lines = text.split("\n")
     if not lines or lines[0].strip() != FENCE:
         raise QuizError(f"{path}:1: a card must start with a '+++' line (TOML front matter)")
     try:
