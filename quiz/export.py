@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -82,10 +83,15 @@ def save_log(store: Store, path: Path, fmt: str) -> int:
     target = path.expanduser()
     database = store.path.resolve()
     own = {database, *(database.with_name(database.name + end) for end in _JOURNAL)}
-    if target.resolve() in own:
-        raise QuizError(f"{path} is your quiz database; export to another file")
-    if target.is_dir():
-        raise QuizError(f"{path} is a folder; give a file name, e.g. {path}/reviews.{fmt}")
+    try:
+        # A name too long, a folder on the way that cannot be searched, a NUL typed
+        # into the app's box: each is a name this system refuses, said in one line.
+        if target.resolve() in own:
+            raise QuizError(f"{path} is your quiz database; export to another file")
+        if target.is_dir():
+            raise QuizError(f"{path} is a folder; give a file name, e.g. {path}/reviews.{fmt}")
+    except (OSError, ValueError) as exc:
+        raise QuizError(f"cannot write {path}: {_reason(exc)}") from None
     writer = write_csv if fmt == "csv" else write_json
     temporary = target.with_name(f".{target.name}.partial")
     try:
@@ -94,11 +100,18 @@ def save_log(store: Store, path: Path, fmt: str) -> int:
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, target)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        reason = (exc.strerror or str(exc)).lower()
-        raise QuizError(f"cannot write {path}: {reason}") from None
+    except (OSError, ValueError) as exc:
+        with contextlib.suppress(OSError, ValueError):
+            temporary.unlink(missing_ok=True)
+        raise QuizError(f"cannot write {path}: {_reason(exc)}") from None
     return count
+
+
+def _reason(exc: OSError | ValueError) -> str:
+    """Why a file could not be written, in lower case: "permission denied"."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc).lower()
 
 
 def write_apkg(deck: Deck, path: Path) -> int:
@@ -143,8 +156,8 @@ def write_apkg(deck: Deck, path: Path) -> int:
         )
     try:
         genanki.Package(anki_deck).write_to_file(str(path))
-    except OSError as exc:
-        raise QuizError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except (OSError, ValueError) as exc:
+        raise QuizError(f"cannot write {path}: {_reason(exc)}") from None
     return len(deck)
 
 

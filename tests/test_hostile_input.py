@@ -16,6 +16,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
 from conftest import CONTENT
 from hostile import HostileCard, write_card
 from test_faults import as_user, permissions_apply  # noqa: F401  (a fixture)
@@ -81,3 +82,43 @@ def test_a_line_separator_inside_a_cards_text_is_text(tmp_path: Path) -> None:
     write_card(folder, HostileCard("sep", 1, title, "Why\u2029?", ("p",), ("k",), (), "Body"))
     [card] = load_deck(folder)
     assert card.title == title and card.question == "Why\u2029?"
+
+
+# -- file names and folders ---------------------------------------------------------------
+
+
+def test_an_export_to_a_name_too_long_is_one_line(tmp_path: Path) -> None:
+    db = history(tmp_path / "quiz.db")
+    for fmt in ("csv", "json", "apkg"):
+        target = tmp_path / f"{LONG_NAME}.{fmt}"
+        line = one_line(quiz("--db", str(db), "export", "--format", fmt, "-o", str(target)))
+        assert line == f"quiz: error: cannot write {target}: file name too long"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["quiz.db"]
+
+
+@pytest.mark.usefixtures("permissions_apply")
+def test_an_export_into_a_folder_without_permission_is_one_line(tmp_path: Path) -> None:
+    db = history(tmp_path / "quiz.db")
+    closed = tmp_path / "closed"
+    closed.mkdir()
+    closed.chmod(0o000)
+    try:
+        for target in (closed / "log.csv", closed / "sub" / "log.json"):
+            fmt = target.suffix[1:]
+            result = quiz("--db", str(db), "export", "--format", fmt, "-o", str(target), user=True)
+            assert one_line(result) == f"quiz: error: cannot write {target}: permission denied"
+    finally:
+        closed.chmod(0o755)
+    assert list(closed.iterdir()) == []
+
+
+def test_an_export_name_the_system_refuses_is_a_quiz_error(tmp_path: Path) -> None:
+    # Typed in the app's export box, a name can hold what no command line can: a NUL.
+    from quiz.errors import QuizError
+    from quiz.export import save_log
+
+    with Store.open(history(tmp_path / "quiz.db")) as store:
+        for name in ("a\x00b.csv", f"{LONG_NAME}.csv", f"{LONG_NAME}/log.csv"):
+            with pytest.raises(QuizError, match=r"^cannot write "):
+                save_log(store, tmp_path / name, "csv")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["quiz.db"]
