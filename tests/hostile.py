@@ -163,7 +163,7 @@ FIXED = [
     HostileCard(
         id="price",
         number=1,
-        title="price [$5]",
+        title="price [$5] of f2(f1(x)) [/x",
         question="What does f2(f1(x)) [/x return, and [@click=app.quit]quit[/]?",
         points=("A point in [b]bold[/b] that is not bold", "Costs [$5] \\[b] [/x"),
         keywords=("[/x", "$5"),

@@ -21,6 +21,7 @@ from quiz.deck import Card, Deck
 from quiz.errors import QuizError
 from quiz.session import Session
 from quiz.store import Review
+from quiz.text import printable
 
 T = TypeVar("T")
 
@@ -220,7 +221,9 @@ class QuizApp(App[None]):
         except sqlite3.Error as exc:
             message = f"the database could not be used ({exc}); earlier grades are safe"
         self._failed = True
-        self.notify(message, title="Not saved", severity="error", timeout=10)
+        self.notify(
+            printable(message), title="Not saved", severity="error", timeout=10, markup=False
+        )
         return None
 
     def weakest_first(self) -> list[Card]:
@@ -247,9 +250,10 @@ class QuizApp(App[None]):
         )
         card = getattr(screen, "card", None)
         if isinstance(card, Card) and card.demo:
+            # The palette reads a command's title as markup: no card text in it.
             yield SystemCommand(
-                f"Run the demo of “{card.title}”",
-                "The NumPy demo behind this answer (d)",
+                "Run the demo of this card",
+                f"The NumPy demo behind this answer: {card.demo} (d)",
                 lambda: self.action_demo(card.id),
             )
         yield SystemCommand("Browse topics", "All topics and their state (b)", self.action_browse)
@@ -310,9 +314,17 @@ class QuizApp(App[None]):
         try:
             path = backup(self.session.store.path)
         except (QuizError, OSError, sqlite3.Error) as exc:
-            self.call_from_thread(self.notify, str(exc), title="No backup", severity="error")
+            self.call_from_thread(
+                self.notify,
+                printable(str(exc)),
+                title="No backup",
+                severity="error",
+                markup=False,
+            )
             return
-        self.call_from_thread(self.notify, f"Saved {path}", title="Backed up")
+        self.call_from_thread(
+            self.notify, printable(f"Saved {path}"), title="Backed up", markup=False
+        )
 
 
 def _typing(app: App[None]) -> bool:
