@@ -131,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except QuizError as exc:
-        print(f"quiz: error: {exc}", file=sys.stderr)
+        _error(str(exc))
         return EXIT_USAGE if isinstance(exc, UsageError) else EXIT_ERROR
     except sqlite3.Error as exc:
         # Damage deep in the file shows only when that page is read, past the checks
@@ -143,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             problem = f"{path} is damaged ({_reason(exc)}); restore a backup: quiz restore FILE"
         else:
             problem = f"cannot use {path}: {_reason(exc)}"
-        print(f"quiz: error: {problem}", file=sys.stderr)
+        _error(problem)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("quiz: interrupted; every grade made so far is saved", file=sys.stderr)
@@ -155,6 +155,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(crashlog.one_line(exc, crashlog.write(exc)), file=sys.stderr)
         return EXIT_ERROR
+
+
+def _error(problem: str) -> None:
+    """Prints ``quiz: error: PROBLEM`` on stderr: one line, whatever a file name or
+    a card in it holds (a line feed, an escape sequence: written out, not obeyed)."""
+    from quiz.text import printable
+
+    print(f"quiz: error: {printable(problem)}", file=sys.stderr)
 
 
 def _session(args: argparse.Namespace, *, create: bool = False) -> tuple[Session, Deck]:
@@ -224,7 +232,10 @@ def _run_app(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from rich.cells import cell_len
+
     from quiz.stats import due_text, topics
+    from quiz.text import printable
 
     session, _ = _session(args)
     with session.store:
@@ -232,16 +243,19 @@ def _list(args: argparse.Namespace) -> int:
         rows = [
             (
                 f"{topic.number:>2}",
-                topic.title,
+                # An escape sequence in a title is shown, not sent to the terminal.
+                printable(topic.title),
                 topic.state,
                 due_text(topic.due, today, with_date=True) if topic.due else "—",
             )
             for topic in topics(session)
         ]
     header = ("#", "Topic", "State", "Next review")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+    # Columns by the cells a text takes on screen: a wide letter or an emoji takes two.
+    widths = [max(cell_len(r[i]) for r in [header, *rows]) for i in range(4)]
     for row in [header, *rows]:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        cells = (cell + " " * (w - cell_len(cell)) for cell, w in zip(row, widths, strict=True))
+        print("  ".join(cells).rstrip())
     return 0
 
 
@@ -313,7 +327,7 @@ def stats_text(figures: dict[str, object]) -> list[str]:
 
 def _export(args: argparse.Namespace) -> int:
     from quiz import export
-    from quiz.text import plural
+    from quiz.text import plural, printable
 
     if args.format == "apkg":
         # The cards only: no progress goes into the deck, so no database is needed.
@@ -324,7 +338,7 @@ def _export(args: argparse.Namespace) -> int:
         if path.resolve() == resolve_path(args.db).resolve():
             raise QuizError(f"{path} is your quiz database; export to another file")
         count = export.write_apkg(load_deck(), path)
-        print(f"wrote {plural(count, 'card')} to {path}", file=sys.stderr)
+        print(printable(f"wrote {plural(count, 'card')} to {path}"), file=sys.stderr)
         return 0
     session, _ = _session(args)
     with session.store as store:
@@ -333,7 +347,7 @@ def _export(args: argparse.Namespace) -> int:
             writer(store, sys.stdout)
             return 0
         count = export.save_log(store, Path(args.output), args.format)
-        print(f"wrote {plural(count, 'review')} to {args.output}", file=sys.stderr)
+        print(printable(f"wrote {plural(count, 'review')} to {args.output}"), file=sys.stderr)
     return 0
 
 

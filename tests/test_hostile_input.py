@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pytest
 from conftest import CONTENT
-from hostile import HostileCard, write_card
+from hostile import FIXED, HostileCard, write_card
 from test_faults import as_user, permissions_apply  # noqa: F401  (a fixture)
 
 from quiz.store import Store
+from quiz.text import printable
 
 LONG_NAME = "x" * 300  # longer than any file system allows a name to be
 
@@ -60,6 +61,11 @@ def history(db: Path) -> Path:
     with Store.open(db) as store:
         store.record("mlp", 4, "review", day=date(2026, 3, 2), ts_ms=1, answer="layers")
         store.record("softmax-relu", 2, "review", day=date(2026, 3, 2), ts_ms=2, answer="exp")
+    return db
+
+
+def new_database(db: Path) -> Path:
+    Store.open(db).close()
     return db
 
 
@@ -122,3 +128,42 @@ def test_an_export_name_the_system_refuses_is_a_quiz_error(tmp_path: Path) -> No
             with pytest.raises(QuizError, match=r"^cannot write "):
                 save_log(store, tmp_path / name, "csv")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["quiz.db"]
+
+
+# -- what reaches the terminal ----------------------------------------------------------
+
+
+def active_characters(text: str) -> list[str]:
+    """Characters a terminal would act on (line feeds aside)."""
+    return sorted({c for c in text if c != "\n" and printable(c) != c})
+
+
+def test_list_shows_a_cards_escape_sequences_instead_of_sending_them(tmp_path: Path) -> None:
+    folder = tmp_path / "content"
+    folder.mkdir()
+    for card in FIXED:
+        write_card(folder, card)
+    write_card(
+        folder,
+        HostileCard("lines", 3, "two\nlines\rand\u202eback", "Q?", ("p",), ("k",), (), "B"),
+    )
+    db = new_database(tmp_path / "quiz.db")
+    result = quiz("--db", str(db), "list", env={"QUIZ_CONTENT": str(folder)})
+    assert result.returncode == 0, result.stderr
+    assert active_characters(result.stdout) == []
+    lines = result.stdout.splitlines()
+    assert len(lines) == 4  # the header and one line per card
+    assert "price [$5] of f2(f1(x)) [/x" in lines[1]
+    assert r"red \x1b[31mtitle\x1b[0m \u202eevil" in lines[2]
+    assert r"two\x0alines\x0dand\u202eback" in lines[3]
+
+
+def test_an_error_naming_a_hostile_file_is_still_one_line_and_sends_nothing(
+    tmp_path: Path,
+) -> None:
+    folder = copy_content(tmp_path / "content")
+    (folder / "99-\x1b]2;pwned\x07\nname.md").write_text("not a card\n")
+    db = new_database(tmp_path / "quiz.db")
+    line = one_line(quiz("--db", str(db), "list", env={"QUIZ_CONTENT": str(folder)}))
+    assert active_characters(line) == []
+    assert r"99-\x1b]2;pwned\x07\x0aname.md:1: a card must start with a '+++' line" in line
