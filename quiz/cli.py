@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from quiz import __version__
 from quiz.errors import QuizError
@@ -102,14 +102,69 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class OutputError(QuizError):
+    """Standard output could not be written: a full disk, /dev/full, a device error."""
+
+
+class _CheckedOutput:
+    """Standard output for the commands: a write that fails (other than a reader
+    going away, which is BrokenPipeError) raises :class:`OutputError`, so that it is
+    told apart from an error of the program's own."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _output_error(exc) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _output_error(exc) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _output_error(exc: OSError) -> OutputError:
+    reason = (exc.strerror or str(exc)).lower()
+    return OutputError(f"cannot write the output: {reason}")
+
+
+def _drop_stdout() -> None:
+    """Points standard output at /dev/null: what is still buffered for it goes
+    nowhere, so the interpreter's final flush does not fail (and print) again."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs ``quiz``; returns the exit status."""
     args = build_parser().parse_args(argv)
+    stdout = sys.stdout
+    if args.command is not None:  # the TUI draws through its own driver
+        sys.stdout = cast(TextIO, _CheckedOutput(stdout))
+    try:
+        return _main(args)
+    finally:
+        sys.stdout = stdout
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         if args.command == "demo":
             from solvers.cli import main as demo_main
 
-            return demo_main(args.args, prog="quiz demo")
+            status = demo_main(args.args, prog="quiz demo")
+            sys.stdout.flush()
+            return status
         handler: Callable[[argparse.Namespace], int] = {
             None: _run_tui,
             "list": _list,
@@ -126,11 +181,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()
         return status
     except BrokenPipeError:
-        # The reader went away (e.g. `quiz list | head -1`): stop quietly, and point
-        # stdout at /dev/null so the interpreter's final flush does not complain.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        # The reader went away (e.g. `quiz list | head -1`): stop quietly.
+        _drop_stdout()
         return 0
     except QuizError as exc:
+        if isinstance(exc, OutputError):
+            _drop_stdout()
         _error(str(exc))
         return EXIT_USAGE if isinstance(exc, UsageError) else EXIT_ERROR
     except sqlite3.Error as exc:

@@ -167,3 +167,41 @@ def test_an_error_naming_a_hostile_file_is_still_one_line_and_sends_nothing(
     line = one_line(quiz("--db", str(db), "list", env={"QUIZ_CONTENT": str(folder)}))
     assert active_characters(line) == []
     assert r"99-\x1b]2;pwned\x07\x0aname.md:1: a card must start with a '+++' line" in line
+
+
+OUTPUT_COMMANDS = [
+    ["list"],
+    ["due"],
+    ["stats"],
+    ["stats", "--json"],
+    ["config"],
+    ["config", "new-per-day"],
+    ["export", "--format", "csv"],
+    ["export", "--format", "json"],
+    ["demo", "--list"],
+    ["demo", "softmax", "--json"],
+]
+
+
+@pytest.mark.parametrize("args", OUTPUT_COMMANDS, ids=" ".join)
+def test_output_to_a_full_device_is_one_line(tmp_path: Path, args: list[str]) -> None:
+    db = history(tmp_path / "quiz.db")
+    before = db.read_bytes()
+    with open("/dev/full", "w") as full:
+        result = quiz("--db", str(db), *args, stdout=full.fileno())
+    line = one_line(result)
+    assert line == "quiz: error: cannot write the output: no space left on device"
+    assert db.read_bytes() == before
+
+
+@pytest.mark.parametrize("args", OUTPUT_COMMANDS, ids=" ".join)
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path, args: list[str]) -> None:
+    # As Unix tools do under `| head -1`: no error, no traceback.
+    db = history(tmp_path / "quiz.db")
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first line
+    try:
+        result = quiz("--db", str(db), *args, stdout=write)
+    finally:
+        os.close(write)
+    assert (result.returncode, result.stderr) == (0, "")
