@@ -20,6 +20,7 @@ import contextlib
 import dataclasses
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -683,15 +684,37 @@ def _no_database(path: Path) -> QuizError:
 
 
 def require_database(path: Path) -> None:
-    """Refuses, creating nothing, a ``path`` that is not an existing file.
+    """Refuses, creating and opening nothing, a ``path`` that is not an existing
+    regular file (a symlink to one is one).
+
+    Judged by the file's type alone: opening a named pipe to read it would wait for
+    a writer that never comes, and a device is no place for a database.
 
     Raises:
-        QuizError: ``path`` is a folder, or nothing is there.
+        QuizError: ``path`` is a folder, a pipe, a device or a socket, or nothing is
+            there.
     """
     if not _exists(path):
         raise _no_database(path)
-    if path.is_dir():
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise QuizError(f"cannot open {path}: {_reason(exc)}") from None
+    if stat.S_ISDIR(mode):
         raise QuizError(f"{path} is a folder, not a database file; pass --db FILE")
+    if not stat.S_ISREG(mode):
+        raise QuizError(f"{path} is {_file_kind(mode)}, not a database file; pass --db with a file")
+
+
+def _file_kind(mode: int) -> str:
+    """What a file that is not a regular file or a folder is, in words."""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
 
 
 def _exists(path: Path) -> bool:

@@ -205,3 +205,35 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path, args: 
     finally:
         os.close(write)
     assert (result.returncode, result.stderr) == (0, "")
+
+
+# -- what --db points at --------------------------------------------------------------------
+
+DB_COMMANDS = [["list"], ["stats"], ["due"], ["config", "new-per-day", "5"], ["backup"]]
+
+
+@pytest.mark.parametrize("args", DB_COMMANDS, ids=" ".join)
+def test_a_fifo_as_the_database_is_refused_without_opening_it(
+    tmp_path: Path, args: list[str]
+) -> None:
+    # Opening a FIFO to read it waits for a writer that never comes: the command hung.
+    fifo = tmp_path / "quiz.db"
+    os.mkfifo(fifo)
+    line = one_line(quiz("--db", str(fifo), *args, timeout=20))
+    assert line == (
+        f"quiz: error: {fifo} is a named pipe, not a database file; pass --db with a file"
+    )
+    assert [p.name for p in tmp_path.iterdir()] == ["quiz.db"]
+
+
+@pytest.mark.parametrize("device", ["/dev/null", "/dev/zero"])
+def test_a_device_as_the_database_is_refused(device: str) -> None:
+    line = one_line(quiz("--db", device, "stats", timeout=20))
+    assert line == f"quiz: error: {device} is a device, not a database file; pass --db with a file"
+
+
+def test_a_symlink_to_a_database_is_still_a_database(tmp_path: Path) -> None:
+    db = history(tmp_path / "real.db")
+    (tmp_path / "link.db").symlink_to(db)
+    result = quiz("--db", str(tmp_path / "link.db"), "due")
+    assert result.returncode == 0, result.stderr
