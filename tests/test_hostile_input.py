@@ -237,3 +237,80 @@ def test_a_symlink_to_a_database_is_still_a_database(tmp_path: Path) -> None:
     (tmp_path / "link.db").symlink_to(db)
     result = quiz("--db", str(tmp_path / "link.db"), "due")
     assert result.returncode == 0, result.stderr
+
+
+# -- what the content folder holds ------------------------------------------------------
+
+
+def list_with(content: Path, tmp_path: Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    db = new_database(tmp_path / "quiz.db")
+    env = {"QUIZ_CONTENT": str(content)}
+    return quiz("--db", str(db), "list", env=env, timeout=20, **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_card_symlinked_to_dev_zero_is_refused_without_reading_it(tmp_path: Path) -> None:
+    folder = copy_content(tmp_path / "content")
+    (folder / "99-zero.md").symlink_to("/dev/zero")
+    line = one_line(list_with(folder, tmp_path))
+    assert line == f"quiz: error: {folder / '99-zero.md'}: a card must be a file, not a device"
+
+
+def test_a_fifo_or_a_folder_named_like_a_card_is_refused_without_opening_it(
+    tmp_path: Path,
+) -> None:
+    folder = copy_content(tmp_path / "content")
+    os.mkfifo(folder / "99-pipe.md")
+    line = one_line(list_with(folder, tmp_path))
+    assert line == f"quiz: error: {folder / '99-pipe.md'}: a card must be a file, not a named pipe"
+    (folder / "99-pipe.md").unlink()
+    (folder / "99-folder.md").mkdir()
+    line = one_line(list_with(folder, tmp_path))
+    assert line == f"quiz: error: {folder / '99-folder.md'}: a card must be a file, not a folder"
+
+
+def test_a_card_file_too_large_is_refused(tmp_path: Path) -> None:
+    folder = copy_content(tmp_path / "content")
+    huge = folder / "99-huge.md"
+    with huge.open("w") as f:
+        f.write("+++\n")
+        f.write("x" * 2_000_000)
+    line = one_line(list_with(folder, tmp_path))
+    assert line == (f"quiz: error: {huge}: the card is 2.0 MB; a card file can be at most 1 MB")
+
+
+def test_a_card_that_is_not_utf8_is_named_with_why(tmp_path: Path) -> None:
+    folder = copy_content(tmp_path / "content")
+    (folder / "99-latin1.md").write_bytes("+++\ntitle = 'caf\xe9'\n".encode("latin-1"))
+    line = one_line(list_with(folder, tmp_path))
+    assert line == (
+        f"quiz: error: {folder / '99-latin1.md'}: cannot read the card: it is not UTF-8 text "
+        "(byte 0xe9 at position 16)"
+    )
+
+
+@pytest.mark.usefixtures("permissions_apply")
+def test_a_content_folder_or_card_without_permission_is_named_as_such(tmp_path: Path) -> None:
+    folder = copy_content(tmp_path / "content")
+    folder.chmod(0o300)  # can be entered, not listed: glob() used to find "no cards"
+    try:
+        line = one_line(list_with(folder, tmp_path, user=True))
+    finally:
+        folder.chmod(0o755)
+    assert line == f"quiz: error: cannot read the content folder {folder}: permission denied"
+    card = next(folder.glob("05-*.md"))
+    card.chmod(0o000)
+    line = one_line(list_with(folder, tmp_path, user=True))
+    assert line == f"quiz: error: {card}: cannot read the card: permission denied"
+
+
+def test_a_content_folder_name_too_long_is_one_line(tmp_path: Path) -> None:
+    folder = tmp_path / LONG_NAME
+    line = one_line(list_with(folder, tmp_path))
+    assert line == f"quiz: error: cannot read the content folder {folder}: file name too long"
+
+
+def test_an_editors_hidden_lock_file_is_not_a_card(tmp_path: Path) -> None:
+    folder = copy_content(tmp_path / "content")
+    (folder / ".#01-deep-learning.md").symlink_to("root@host.1234:1700000000")  # dangling
+    result = list_with(folder, tmp_path)
+    assert result.returncode == 0, result.stderr
