@@ -164,6 +164,8 @@ def parse_card(path: Path, demos: Collection[str]) -> Card:
         data = tomllib.loads(front)
     except tomllib.TOMLDecodeError as exc:
         raise QuizError(f"{path}: invalid TOML: {_shift_lines(str(exc), 1)}") from None
+    except RecursionError:  # tomllib parses arrays and tables in arrays recursively
+        raise QuizError(f"{path}: invalid TOML: nested too deeply") from None
     return _validate(path, data, body, lines[1:end], demos)
 
 

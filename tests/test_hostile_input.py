@@ -278,6 +278,17 @@ def test_a_card_file_too_large_is_refused(tmp_path: Path) -> None:
     assert line == (f"quiz: error: {huge}: the card is 2.0 MB; a card file can be at most 1 MB")
 
 
+@pytest.mark.parametrize(
+    "value", ["[" * 5000 + "]" * 5000, "{a = " * 3000 + "1" + "}" * 3000], ids=["array", "table"]
+)
+def test_deeply_nested_toml_is_one_line(tmp_path: Path, value: str) -> None:
+    folder = copy_content(tmp_path / "content")
+    card = folder / "99-nested.md"
+    card.write_text(f"+++\nx = {value}\n+++\nBody\n")
+    line = one_line(list_with(folder, tmp_path))
+    assert line == f"quiz: error: {card}: invalid TOML: nested too deeply"
+
+
 def test_a_card_that_is_not_utf8_is_named_with_why(tmp_path: Path) -> None:
     folder = copy_content(tmp_path / "content")
     (folder / "99-latin1.md").write_bytes("+++\ntitle = 'caf\xe9'\n".encode("latin-1"))
