@@ -198,7 +198,7 @@ def _main(args: argparse.Namespace) -> int:
         if type(exc) is sqlite3.DatabaseError:  # SQLITE_CORRUPT, SQLITE_NOTADB
             problem = f"{path} is damaged ({_reason(exc)}); restore a backup: quiz restore FILE"
         else:
-            problem = f"cannot use {path}: {_reason(exc)}"
+            problem = f"cannot use {path}: {_reason(exc, path)}"
         _error(problem)
         return EXIT_ERROR
     except KeyboardInterrupt:

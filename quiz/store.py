@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import shutil
 import sqlite3
 import stat
 import time
@@ -302,7 +303,7 @@ class Store:
                     f"cannot create {path}: the folder {path.parent} is read-only; "
                     "pass --db with a file in a folder you can write to"
                 ) from None
-            raise QuizError(f"cannot open {path}: {_reason(exc)}") from None
+            raise QuizError(f"cannot open {path}: {_reason(exc, path)}") from None
         conn.row_factory = sqlite3.Row
         store = cls(conn, path)
         try:
@@ -312,7 +313,7 @@ class Store:
             store._migrate()
         except sqlite3.Error as exc:
             conn.close()
-            raise QuizError(f"cannot use {path}: {_reason(exc)}") from None
+            raise QuizError(f"cannot use {path}: {_reason(exc, path)}") from None
         except BaseException:
             conn.close()
             raise
@@ -362,7 +363,7 @@ class Store:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise QuizError(f"cannot write to {self.path}: {_reason(exc)}") from None
+            raise QuizError(f"cannot write to {self.path}: {_reason(exc, self.path)}") from None
         try:
             yield
             self.conn.execute("COMMIT")
@@ -370,7 +371,8 @@ class Store:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             if isinstance(exc, sqlite3.OperationalError):
-                raise QuizError(f"cannot write to {self.path}: {_reason(exc)}") from None
+                reason = _reason(exc, self.path)
+                raise QuizError(f"cannot write to {self.path}: {reason}") from None
             raise
 
     # -- reading -----------------------------------------------------------------
@@ -750,9 +752,13 @@ def _inspect_existing(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        if getattr(exc, "sqlite_errorname", "").startswith(ACCESS_ERRORS):
-            raise QuizError(f"cannot open {path}: {_reason(exc)}") from None
-        raise QuizError(f"{path} is damaged ({_reason(exc)}); restore it from a backup") from None
+        if _is_damage(exc):
+            raise QuizError(
+                f"{path} is damaged ({_reason(exc)}); restore it from a backup"
+            ) from None
+        # Not the file's fault: a full disk (SQLite cannot make the shared-memory
+        # file beside it), an I/O error, a lock, a permission.
+        raise QuizError(f"cannot open {path}: {_reason(exc, path)}") from None
     if version > SCHEMA_VERSION:
         raise QuizError(
             f"{path} was written by a newer version of quiz (schema {version}, this one "
@@ -766,13 +772,36 @@ def _inspect_existing(path: Path) -> None:
 
 # SQLite errors that say the file cannot be reached or written, not that it is damaged.
 ACCESS_ERRORS = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_BUSY")
+FULL_BELOW = 1 << 20  # bytes free under which an I/O error is taken for a full disk
 
 
-def _reason(exc: BaseException) -> str:
-    """A short, lower-case reason from an OS or SQLite error, in the user's terms."""
+def _is_damage(exc: sqlite3.Error) -> bool:
+    """Whether SQLite says the file itself is bad (corrupt, or not a database), as
+    opposed to the disk, the folder or another process standing in the way."""
+    name = getattr(exc, "sqlite_errorname", "")
+    if name:
+        return name.startswith("SQLITE_CORRUPT") or name == "SQLITE_NOTADB"
+    return type(exc) is sqlite3.DatabaseError
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent).free < FULL_BELOW
+    except OSError:
+        return False
+
+
+def _reason(exc: BaseException, path: Path | None = None) -> str:
+    """A short, lower-case reason from an OS or SQLite error, in the user's terms.
+
+    With the ``path`` of the file, an I/O error on a disk with (next to) no space
+    left is called what it is: the disk is full.
+    """
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror.lower()
     name = getattr(exc, "sqlite_errorname", "")
+    if name.startswith("SQLITE_IOERR") and path is not None and _disk_full(path):
+        name = "SQLITE_FULL"
     if name == "SQLITE_READONLY_DIRECTORY":
         return "its folder is read-only (SQLite keeps a journal beside the database)"
     if name.startswith("SQLITE_READONLY"):

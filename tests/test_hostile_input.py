@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from datetime import date
@@ -325,3 +326,105 @@ def test_an_editors_hidden_lock_file_is_not_a_card(tmp_path: Path) -> None:
     (folder / ".#01-deep-learning.md").symlink_to("root@host.1234:1700000000")  # dangling
     result = list_with(folder, tmp_path)
     assert result.returncode == 0, result.stderr
+
+
+# -- a full disk --------------------------------------------------------------------------
+
+# In a mount namespace of its own (nothing outside it sees the mount), a 2 MB tmpfs
+# holds a copy of a healthy database, and a file fills the rest of it.
+FULL_DISK = """
+set -e
+mount -t tmpfs -o size=2m quiz-full "$1"
+cp "$2" "$1/quiz.db"
+cp "$1/quiz.db" "$1/before.db"
+head -c 4000000 /dev/zero > "$1/filler" 2>/dev/null || true
+shift 2
+for args in "$@"; do
+    eval "set -- $args"
+    "$PYTHON" -m quiz --db "$MNT/quiz.db" "$@" >/dev/null 2>>"$MNT/../errors" || true
+done
+cmp "$MNT/quiz.db" "$MNT/before.db" && echo unchanged
+"""
+
+
+def full_disk_supported() -> bool:
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(["unshare", "-m", "true"], capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not full_disk_supported(), reason="needs root and unshare for a private tmpfs")
+def test_a_healthy_database_on_a_real_full_disk_is_not_called_damaged(tmp_path: Path) -> None:
+    db = history(tmp_path / "quiz.db")
+    mount = tmp_path / "mnt"
+    mount.mkdir()
+    commands = ["list", "stats", "due", "'config' 'new-per-day' '5'"]
+    result = subprocess.run(
+        ["unshare", "-m", "sh", "-c", FULL_DISK, "sh", str(mount), str(db), *commands],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHON": sys.executable, "MNT": str(mount)},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "unchanged"
+    lines = (tmp_path / "errors").read_text().splitlines()
+    full = mount / "quiz.db"
+    assert len(lines) == len(commands), lines
+    for line in lines:
+        assert "damaged" not in line
+        assert (
+            line
+            == f"quiz: error: cannot open {full}: the disk is full; free some space and try again"
+        )
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        ("SQLITE_FULL", "the disk is full; free some space and try again"),
+        ("SQLITE_IOERR_SHMSIZE", "the disk is full; free some space and try again"),
+        ("SQLITE_IOERR_WRITE", "the disk is full; free some space and try again"),
+    ],
+)
+def test_a_full_disk_on_opening_is_called_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: str, message: str
+) -> None:
+    # As SQLite reports it when it cannot even make the shared-memory file beside a
+    # database in WAL mode: an I/O error, on a disk with no space left.
+    import shutil as shutil_module
+
+    from quiz.errors import QuizError
+
+    db = history(tmp_path / "quiz.db")
+
+    def connect(*args: object, **kwargs: object) -> sqlite3.Connection:
+        exc = sqlite3.OperationalError("disk I/O error")
+        exc.sqlite_errorname = error  # type: ignore[attr-defined]
+        raise exc
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    usage = shutil_module.disk_usage(tmp_path)
+    monkeypatch.setattr(shutil_module, "disk_usage", lambda _: usage._replace(free=0))
+    with pytest.raises(QuizError) as raised:
+        Store.open(db)
+    assert str(raised.value) == f"cannot open {db}: {message}"
+
+
+def test_an_io_error_with_space_left_is_not_called_damaged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quiz.errors import QuizError
+
+    db = history(tmp_path / "quiz.db")
+
+    def connect(*args: object, **kwargs: object) -> sqlite3.Connection:
+        exc = sqlite3.OperationalError("disk I/O error")
+        exc.sqlite_errorname = "SQLITE_IOERR_READ"  # type: ignore[attr-defined]
+        raise exc
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    with pytest.raises(QuizError) as raised:
+        Store.open(db)
+    assert str(raised.value) == f"cannot open {db}: disk I/O error"
