@@ -271,6 +271,9 @@ def _run_app(args: argparse.Namespace) -> int:
         app.run()
     if (problem := auto_backup.finish()) is not None:
         print(f"quiz: warning: no automatic backup today: {problem}", file=sys.stderr)
+    if app.problem is not None:
+        _error(str(app.problem))  # e.g. a damaged row, met while drawing a screen
+        return EXIT_ERROR
     if app.crash is not None:
         # The app has already written the details to a log file (see QuizApp).
         where = app.crash_log or crashlog.log_folder()

@@ -33,11 +33,20 @@ def log_rows(store: Store) -> Iterator[dict[str, Any]]:
     The easiness factors are given as decimals (2.5), as SM-2 states them.
     """
     for row in store.conn.execute("SELECT * FROM reviews ORDER BY id"):
-        values = dict(row)
-        moment = datetime.fromtimestamp(values["ts_ms"] / 1000, tz=UTC).astimezone()
-        values["time"] = moment.isoformat(timespec="seconds")
+        # Every row as it is, even one quiz never wrote (the export is how a damaged
+        # log is taken out to be mended): bytes as text, a time past any date blank.
+        values: dict[str, Any] = {
+            k: v.decode("utf-8", "backslashreplace") if isinstance(v, bytes) else v
+            for k, v in dict(row).items()
+        }
+        try:
+            moment = datetime.fromtimestamp(values["ts_ms"] / 1000, tz=UTC).astimezone()
+            values["time"] = moment.isoformat(timespec="seconds")
+        except (TypeError, ValueError, OverflowError, OSError):
+            values["time"] = None
         for key in ("ef_before", "ef_after"):
-            values[key] = None if values[key] is None else values[key] / 100
+            if isinstance(values[key], int):
+                values[key] = values[key] / 100
         yield {column: values.get(column) for column in LOG_COLUMNS}
 
 

@@ -136,7 +136,70 @@ def next_due(day: date, interval: int) -> date:
     return day + timedelta(days=min(interval, (date.max - day).days))
 
 
+# -- rows as quiz writes them ---------------------------------------------------------------
+#
+# A row read back is checked against what quiz writes before it is used: a row made
+# by hand or by another program (a grade of 9, a date that is not one, text where a
+# number goes) would otherwise fail deep inside the scheduler, or go on to be used.
+
+MAX_EF_X100 = 100_000  # an E-Factor of 1000: ten thousand perfect grades away
+# Days; the due dates stop at the year 9999 some 3.6 million days from now, and the
+# next grade of a card at this interval still fits SQLite's 64-bit integers.
+MAX_INTERVAL = (2**63 - 1) // MAX_EF_X100 * 100
+MAX_COUNT = 10**9
+MAX_TS_MS = 253_402_214_400_000  # 9999-12-31 00:00 UTC, in milliseconds
+
+
+class _BadRow(Exception):
+    """A row holds a value quiz never writes (the message says which and where)."""
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _column(row: RowLike, name: str, check: Callable[[Any], bool], expected: str) -> Any:
+    """``row[name]``, if ``check`` accepts it; else raises _BadRow naming the row."""
+    value = row[name]
+    if check(value):
+        return value
+    keys = row.keys()
+    which = f"review {row['id']}" if "id" in keys else f"the card row {row['card_id']!r}"
+    raise _BadRow(f"{which} has {name} {_shown(value)}, not {expected}")
+
+
+def _is_int(low: int, high: int) -> Callable[[Any], bool]:
+    return lambda v: type(v) is int and low <= v <= high
+
+
+def _is_day(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and isinstance(date.fromisoformat(value), date)
+    except ValueError:
+        return False
+
+
+def _is_day_or_none(value: Any) -> bool:
+    return value is None or _is_day(value)
+
+
+_is_grade = _is_int(0, 5)
+_is_ef = _is_int(sm2.MIN_EF_X100, MAX_EF_X100)
+_is_interval = _is_int(0, MAX_INTERVAL)
+_is_count = _is_int(0, MAX_COUNT)
+_DAY = "a date like 2026-03-03"
+
+
 def _card_from_row(row: RowLike) -> CardState:
+    """The card state of a ``cards`` row; raises _BadRow for a value quiz never writes."""
+    for name, check in (("ef_x100", _is_ef), ("interval", _is_interval)):
+        _column(row, name, check, "a number quiz writes")
+    for name in ("repetitions", "lapses", "reviews"):
+        _column(row, name, _is_count, "a count")
+    _column(row, "last_grade", _is_grade, "a grade from 0 to 5")
+    for name in ("due", "last_day", "introduced"):
+        _column(row, name, _is_day, _DAY)
     return CardState(
         card_id=row["card_id"],
         state=sm2.SM2State.from_x100(row["ef_x100"], row["interval"], row["repetitions"]),
@@ -169,6 +232,26 @@ def _opt_date(text: str | None) -> date | None:
 
 
 def _review_from_row(row: RowLike) -> Review:
+    """The review of a ``reviews`` row; raises _BadRow for a value quiz never writes.
+
+    The typed answer is free text: a NULL reads as empty, bytes as text.
+    """
+    _column(row, "grade", _is_grade, "a grade from 0 to 5")
+    _column(row, "mode", lambda v: v in MODES, f"one of {', '.join(MODES)}")
+    _column(row, "ts_ms", _is_int(0, MAX_TS_MS), "a time in milliseconds")
+    _column(row, "day", _is_day, _DAY)
+    for name in ("due_before", "due_after"):
+        _column(row, name, _is_day_or_none, _DAY)
+    for name in ("ef_before", "ef_after"):
+        _column(row, name, _is_ef, "a number quiz writes")
+    for name in ("interval_before", "interval_after"):
+        _column(row, name, _is_interval, "a number quiz writes")
+    for name in ("reps_before", "reps_after"):
+        _column(row, name, _is_count, "a count")
+    _column(row, "answer_ms", lambda v: v is None or type(v) is int, "milliseconds")
+    answer = row["answer"]
+    if isinstance(answer, bytes):
+        answer = answer.decode("utf-8", "backslashreplace")
     return Review(
         id=row["id"],
         card_id=row["card_id"],
@@ -181,7 +264,7 @@ def _review_from_row(row: RowLike) -> Review:
         due_before=_opt_date(row["due_before"]),
         due_after=_opt_date(row["due_after"]),
         answer_ms=row["answer_ms"],
-        answer=row["answer"],
+        answer=answer if isinstance(answer, str) else "",
     )
 
 
@@ -377,32 +460,49 @@ class Store:
 
     # -- reading -----------------------------------------------------------------
 
+    # Each read below raises QuizError ("PATH is damaged: ...") for a row holding a
+    # value quiz never writes.
+
     def card_states(self) -> dict[str, CardState]:
         """Every card with a schedule, by id (cards never reviewed are absent)."""
         rows = self.conn.execute("SELECT * FROM cards")
-        return {row["card_id"]: _card_from_row(row) for row in rows}
+        with self._reading():
+            return {row["card_id"]: _card_from_row(row) for row in rows}
 
     def card_state(self, card_id: str) -> CardState | None:
         """The schedule of one card, or None if it was never reviewed."""
         row = self.conn.execute("SELECT * FROM cards WHERE card_id = ?", (card_id,)).fetchone()
-        return None if row is None else _card_from_row(row)
+        with self._reading():
+            return None if row is None else _card_from_row(row)
 
     def reviews_on(self, day: date) -> list[Review]:
         """The log rows of study day ``day``, oldest first."""
         rows = self.conn.execute(
             "SELECT * FROM reviews WHERE day = ? ORDER BY id", (day.isoformat(),)
         )
-        return [_review_from_row(r) for r in rows]
+        with self._reading():
+            return [_review_from_row(r) for r in rows]
 
     def reviews_of(self, card_id: str) -> list[Review]:
         """The whole log of one card, oldest first."""
         rows = self.conn.execute("SELECT * FROM reviews WHERE card_id = ? ORDER BY id", (card_id,))
-        return [_review_from_row(r) for r in rows]
+        with self._reading():
+            return [_review_from_row(r) for r in rows]
 
     def last_review(self) -> Review | None:
         """The newest row of the log, or None when it is empty."""
         row = self.conn.execute("SELECT * FROM reviews ORDER BY id DESC LIMIT 1").fetchone()
-        return None if row is None else _review_from_row(row)
+        with self._reading():
+            return None if row is None else _review_from_row(row)
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        try:
+            yield
+        except _BadRow as bad:
+            raise QuizError(
+                f"{self.path} is damaged: {bad}; restore a backup: quiz restore FILE"
+            ) from None
 
     def review_count(self) -> int:
         """The number of rows in the log."""

@@ -9,6 +9,7 @@ fails the test instead of stalling it.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import sqlite3
@@ -18,12 +19,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import CONTENT
+from conftest import CONTENT, Clock
 from hostile import FIXED, HostileCard, write_card
 from test_faults import as_user, permissions_apply  # noqa: F401  (a fixture)
 
+from quiz.deck import Deck
+from quiz.errors import QuizError
+from quiz.session import Session
 from quiz.store import Store
 from quiz.text import printable
+from quiz.tui.app import QuizApp
 
 LONG_NAME = "x" * 300  # longer than any file system allows a name to be
 
@@ -428,3 +433,169 @@ def test_an_io_error_with_space_left_is_not_called_damaged(
     with pytest.raises(QuizError) as raised:
         Store.open(db)
     assert str(raised.value) == f"cannot open {db}: disk I/O error"
+
+
+# -- rows quiz never wrote ------------------------------------------------------------------
+
+# SQL a person (or another program) could run on the file: each makes a row no quiz
+# writes. The cards table is rebuilt without its constraints for a NULL due date.
+CRAFTED = {
+    "a grade of 9": ["UPDATE reviews SET grade = 9"],
+    "an unknown mode": ["UPDATE reviews SET mode = 'cram' WHERE card_id = 'mlp'"],
+    "a time past any date": ["UPDATE reviews SET ts_ms = 9223372036854775807"],
+    "an answer that is bytes": ["UPDATE reviews SET answer = x'00ff1b'"],
+    "a NULL answer": ["UPDATE reviews SET answer = NULL"],
+    "a due date that is not a date": ["UPDATE cards SET due = 'soon' WHERE card_id = 'mlp'"],
+    "a NULL due date": [
+        "CREATE TABLE loose AS SELECT * FROM cards",
+        "DROP TABLE cards",
+        "ALTER TABLE loose RENAME TO cards",
+        "UPDATE cards SET due = NULL WHERE card_id = 'mlp'",
+    ],
+    "no last day": ["UPDATE cards SET last_day = NULL WHERE card_id = 'mlp'"],
+    "an easiness that is text": ["UPDATE cards SET ef_x100 = 'high' WHERE card_id = 'mlp'"],
+    "an interval past any date": [
+        "UPDATE cards SET interval = 9223372036854775807, repetitions = 5 WHERE card_id = 'mlp'"
+    ],
+    "a card id not in the deck": [
+        "UPDATE reviews SET card_id = 'renamed' WHERE card_id = 'mlp'",
+        "UPDATE cards SET card_id = 'renamed' WHERE card_id = 'mlp'",
+    ],
+    "an enormous answer": ["UPDATE reviews SET answer = printf('%.*c', 5000000, 'x')"],
+}
+
+
+def crafted(db: Path, statements: list[str]) -> Path:
+    history(db)
+    conn = sqlite3.connect(db)
+    try:
+        for statement in statements:
+            conn.execute(statement)
+        conn.commit()
+    finally:
+        conn.close()
+    return db
+
+
+@pytest.mark.parametrize("craft", CRAFTED)
+def test_a_crafted_row_is_one_line_or_works_and_changes_nothing(tmp_path: Path, craft: str) -> None:
+    db = crafted(tmp_path / "quiz.db", CRAFTED[craft])
+    before = db.read_bytes()
+    for args in (["list"], ["stats"], ["stats", "--json"], ["due"]):
+        result = quiz("--db", str(db), *args)
+        if result.returncode != 0:
+            line = one_line(result)
+            assert line.startswith(f"quiz: error: {db} is damaged: "), line
+            assert line.endswith("; restore a backup: quiz restore FILE"), line
+    # The log can always be taken out, to mend or to keep.
+    for fmt in ("csv", "json"):
+        result = quiz("--db", str(db), "export", "--format", fmt, "-o", str(tmp_path / f"x.{fmt}"))
+        assert result.returncode == 0, result.stderr
+    assert db.read_bytes() == before
+
+
+async def use_the_app(session: Session) -> QuizApp:
+    """Grades a card and undoes it (which replays the card's log), grades what is
+    due, and opens the progress screen and every topic's history, as far as the app
+    goes on; returns the app once it has ended."""
+    from textual.pilot import Pilot
+    from textual.widgets import DataTable
+    from tui.helpers import until
+
+    from quiz.tui.screens.progress import HistoryScreen, ProgressScreen
+
+    app = QuizApp(session)
+    app.animation_level = "none"
+
+    def going() -> bool:
+        return app.is_running and app.problem is None
+
+    async def started() -> bool:
+        # Polled without the pilot, whose waits time out on an app that ended while
+        # starting (as it does when the first card cannot be read).
+        for _ in range(1000):
+            if app.problem is not None or len(app.screen_stack) > 1:
+                break
+            await asyncio.sleep(0.01)
+        return going()
+
+    async def press(pilot: Pilot[None], *keys: str) -> bool:
+        """Presses ``keys`` while the app goes on; False once it has ended."""
+        for key in keys:
+            if not going():
+                return False
+            await pilot.press(key)
+        if going():
+            await pilot.pause()
+        return going()
+
+    async def reach(pilot: Pilot[None], screen: type[object]) -> bool:
+        await until(pilot, lambda: isinstance(app.screen, screen) or not going())
+        return going()
+
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            keys = ["escape", "space", "4", "escape", "u"] + ["escape", "space", "4"] * 3
+            if (
+                await started()
+                and await press(pilot, *keys)
+                and await press(pilot, "escape", "s")
+                and await reach(pilot, ProgressScreen)
+            ):
+                table = app.screen.query_one("#mastery", DataTable)
+                for row in range(table.row_count):
+                    app.screen.query_one("#progress-tabs").active = "topics"  # type: ignore[attr-defined]
+                    table.focus()
+                    table.move_cursor(row=row)
+                    if not (await press(pilot, "enter") and await reach(pilot, HistoryScreen)):
+                        break
+                    if not (await press(pilot, "escape") and await reach(pilot, ProgressScreen)):
+                        break
+            await press(pilot, "q")
+    except Exception as exc:
+        details = app.crash_log.read_text() if app.crash_log else repr(exc)
+        raise AssertionError(f"the app crashed:\n{details}") from exc
+    return app
+
+
+@pytest.mark.parametrize("craft", CRAFTED)
+async def test_a_crafted_row_never_crashes_the_app(
+    tmp_path: Path, craft: str, deck: Deck, clock: Clock
+) -> None:
+    db = crafted(tmp_path / "quiz.db", CRAFTED[craft])
+    before = db.read_bytes()
+    with Store.open(db) as store:
+        session = Session(store, deck, now=clock)
+        try:
+            session.current()  # what the first screen reads
+        except QuizError as exc:
+            # The app would end before its first screen, saying this (see the
+            # real-terminal test below): Textual's run_test cannot drive that.
+            problem: QuizError | None = exc
+        else:
+            app = await use_the_app(session)
+            assert app.crash_log is None, app.crash_log.read_text()
+            problem = getattr(app, "problem", None)
+    if problem is not None:
+        # The app ends and says what is wrong with the file, as the commands do.
+        assert str(problem).startswith(f"{db} is damaged: ")
+        assert db.read_bytes() == before
+
+
+def test_the_app_on_a_damaged_first_card_ends_with_one_line(tmp_path: Path) -> None:
+    from test_terminal import Terminal
+
+    db = crafted(tmp_path / "quiz.db", CRAFTED["a due date that is not a date"])
+    term = Terminal(tmp_path)
+    try:
+        term.start([sys.executable, "-m", "quiz", "--db", str(db)])
+        assert term.wait_for_exit(timeout=30) == 1
+        term.assert_restored()
+        shown = term.joined()
+    finally:
+        term.kill()
+    assert "Traceback" not in shown and "unexpected" not in shown
+    assert (
+        f"quiz: error: {db} is damaged: the card row 'mlp' has due 'soon', not a date like "
+        "2026-03-03; restore a backup: quiz restore FILE"
+    ) in shown

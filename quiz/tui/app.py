@@ -59,6 +59,9 @@ class QuizApp(App[None]):
         self._failed = False
         self.crash_log: Path | None = None  # where an unexpected error was written
         self.crash: BaseException | None = None
+        # A problem the user can act on that ended the app (a damaged row in the
+        # database, read while drawing a screen): quiz.cli says it in one line.
+        self.problem: QuizError | None = None
         self.asked_to_exit = False  # set by exit(): anything else that ends the app is a fault
 
     def on_mount(self) -> None:
@@ -80,6 +83,13 @@ class QuizApp(App[None]):
         # log file instead of a traceback in the terminal; quiz.cli prints one line
         # with the file's path and exits non-zero. Grades need no saving: each one
         # was committed before the next card showed.
+        if isinstance(error, QuizError) and self.crash is None:
+            # Not a bug: the user's to fix (actions that write say it in place,
+            # through attempt()). The app ends; the command line says what to do.
+            if self.problem is None:
+                self.problem = error
+                self.exit(return_code=1)
+            return
         self.crash = error
         try:
             self.crash_log = crashlog.write(error)

@@ -21,6 +21,14 @@ def literal(text: str) -> Content:
     return Content(printable(text, newlines=True))
 
 
+def clipped(text: str, limit: int = 2_000) -> str:
+    """``text`` cut at ``limit`` characters, saying how much more there is: a typed
+    answer may be a paste of megabytes, which no screen can lay out in time."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit:,} more characters; quiz export has them all)"
+
+
 def literal_cell(text: str) -> Text:
     """``text`` for a DataTable cell (which reads a plain string as markup): one line."""
     return Text(printable(text), no_wrap=True, end="")

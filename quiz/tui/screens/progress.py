@@ -31,7 +31,7 @@ from quiz.stats import (
 from quiz.text import plural, printable
 from quiz.textcharts import bars, heatmap, marker
 from quiz.tui.bindings import BACK
-from quiz.tui.text import literal, literal_cell
+from quiz.tui.text import clipped, literal, literal_cell
 from quiz.tui.widgets.footer import QuizFooter
 from quiz.tui.widgets.text_input import TextInput
 
@@ -224,7 +224,7 @@ class HistoryScreen(Screen[None]):
             )
             if review.answer.strip():
                 # Not markup: an answer is shown as typed, brackets and all.
-                lines.append(literal(f"  “{review.answer.strip()}”"))
+                lines.append(literal(f"  “{clipped(review.answer.strip())}”"))
         if not reviews:
             lines.append(Content("Not reviewed yet."))
         return Content("\n").join(lines)
