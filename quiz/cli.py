@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from quiz import __version__
 from quiz.errors import QuizError
@@ -114,14 +114,69 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class OutputError(QuizError):
+    """Standard output could not be written: a full disk, /dev/full, a device error."""
+
+
+class _CheckedOutput:
+    """Standard output for the commands: a write that fails (other than a reader
+    going away, which is BrokenPipeError) raises :class:`OutputError`, so that it is
+    told apart from an error of the program's own."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _output_error(exc) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _output_error(exc) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _output_error(exc: OSError) -> OutputError:
+    reason = (exc.strerror or str(exc)).lower()
+    return OutputError(f"cannot write the output: {reason}")
+
+
+def _drop_stdout() -> None:
+    """Points standard output at /dev/null: what is still buffered for it goes
+    nowhere, so the interpreter's final flush does not fail (and print) again."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs ``quiz``; returns the exit status."""
     args = build_parser().parse_args(argv)
+    stdout = sys.stdout
+    if args.command is not None:  # the TUI draws through its own driver
+        sys.stdout = cast(TextIO, _CheckedOutput(stdout))
+    try:
+        return _main(args)
+    finally:
+        sys.stdout = stdout
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         if args.command == "demo":
             from solvers.cli import main as demo_main
 
-            return demo_main(args.args, prog="quiz demo")
+            status = demo_main(args.args, prog="quiz demo")
+            sys.stdout.flush()
+            return status
         handler: Callable[[argparse.Namespace], int] = {
             None: _run_tui,
             "list": _list,
@@ -140,12 +195,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()
         return status
     except BrokenPipeError:
-        # The reader went away (e.g. `quiz list | head -1`): stop quietly, and point
-        # stdout at /dev/null so the interpreter's final flush does not complain.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        # The reader went away (e.g. `quiz list | head -1`): stop quietly.
+        _drop_stdout()
         return 0
     except QuizError as exc:
-        print(f"quiz: error: {exc}", file=sys.stderr)
+        if isinstance(exc, OutputError):
+            _drop_stdout()
+        _error(str(exc))
         return EXIT_USAGE if isinstance(exc, UsageError) else EXIT_ERROR
     except sqlite3.Error as exc:
         # Damage deep in the file shows only when that page is read, past the checks
@@ -156,8 +212,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if type(exc) is sqlite3.DatabaseError:  # SQLITE_CORRUPT, SQLITE_NOTADB
             problem = f"{path} is damaged ({_reason(exc)}); restore a backup: quiz restore FILE"
         else:
-            problem = _damage_found(args) or f"cannot use {path}: {_reason(exc)}"
-        print(f"quiz: error: {problem}", file=sys.stderr)
+            problem = _damage_found(args) or f"cannot use {path}: {_reason(exc, path)}"
+        _error(problem)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("quiz: interrupted; every grade made so far is saved", file=sys.stderr)
@@ -196,6 +252,14 @@ def _damage_found(args: argparse.Namespace) -> str | None:
     if not problems:
         return None
     return f"{path} is damaged ({summary(problems)}); restore a backup: quiz restore FILE"
+
+
+def _error(problem: str) -> None:
+    """Prints ``quiz: error: PROBLEM`` on stderr: one line, whatever a file name or
+    a card in it holds (a line feed, an escape sequence: written out, not obeyed)."""
+    from quiz.text import printable
+
+    print(f"quiz: error: {printable(problem)}", file=sys.stderr)
 
 
 def _session(args: argparse.Namespace, *, create: bool = False) -> tuple[Session, Deck]:
@@ -266,6 +330,9 @@ def _run_locked_app(args: argparse.Namespace) -> int:
         )
     elif problem is not None:
         print(f"quiz: warning: no automatic backup today: {problem}", file=sys.stderr)
+    if app.problem is not None:
+        _error(str(app.problem))  # e.g. a damaged row, met while drawing a screen
+        return EXIT_ERROR
     if app.crash is not None:
         if (damaged := _damage_found(args)) is not None:
             print(f"quiz: error: {damaged}", file=sys.stderr)  # the cause, not its effect
@@ -286,7 +353,10 @@ def _run_locked_app(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from rich.cells import cell_len
+
     from quiz.stats import due_text, topics
+    from quiz.text import printable
 
     session, _ = _session(args)
     with session.store:
@@ -294,16 +364,19 @@ def _list(args: argparse.Namespace) -> int:
         rows = [
             (
                 f"{topic.number:>2}",
-                topic.title,
+                # An escape sequence in a title is shown, not sent to the terminal.
+                printable(topic.title),
                 topic.state,
                 due_text(topic.due, today, with_date=True) if topic.due else "—",
             )
             for topic in topics(session)
         ]
     header = ("#", "Topic", "State", "Next review")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+    # Columns by the cells a text takes on screen: a wide letter or an emoji takes two.
+    widths = [max(cell_len(r[i]) for r in [header, *rows]) for i in range(4)]
     for row in [header, *rows]:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        cells = (cell + " " * (w - cell_len(cell)) for cell, w in zip(row, widths, strict=True))
+        print("  ".join(cells).rstrip())
     return 0
 
 
@@ -375,7 +448,7 @@ def stats_text(figures: dict[str, object]) -> list[str]:
 
 def _export(args: argparse.Namespace) -> int:
     from quiz import export
-    from quiz.text import plural
+    from quiz.text import plural, printable
 
     if args.format == "apkg":
         # The cards only: no progress goes into the deck, so no database is needed.
@@ -384,7 +457,7 @@ def _export(args: argparse.Namespace) -> int:
 
         path = Path(args.output or "quiz-deck.apkg")
         count = export.write_apkg(load_deck(), path, resolve_path(args.db))
-        print(f"wrote {plural(count, 'card')} to {path}", file=sys.stderr)
+        print(printable(f"wrote {plural(count, 'card')} to {path}"), file=sys.stderr)
         return 0
     session, _ = _session(args)
     with session.store as store:
@@ -393,7 +466,7 @@ def _export(args: argparse.Namespace) -> int:
             writer(store, sys.stdout)
             return 0
         count = export.save_log(store, Path(args.output), args.format)
-        print(f"wrote {plural(count, 'review')} to {args.output}", file=sys.stderr)
+        print(printable(f"wrote {plural(count, 'review')} to {args.output}"), file=sys.stderr)
     return 0
 
 

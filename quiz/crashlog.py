@@ -59,8 +59,11 @@ def write(error: BaseException) -> Path:
 def one_line(error: BaseException, path: Path) -> str:
     """The line the terminal gets: what happened, where the details are, that the
     grades are safe."""
+    from quiz.text import printable
+
     what = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-    return (
+    # One line, and nothing in it a terminal would obey (an error may quote a file name).
+    return printable(
         f"quiz: unexpected error ({what}); your grades are saved. "
         f"Details: {path} (please include it in a bug report)"
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import Any
 from quiz.errors import QuizError
 
 FENCE = "+++"
+MAX_CARD_BYTES = 1_000_000  # the largest card is some 7 kB: a file this size is not a card
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 REQUIRED = ("id", "number", "title", "question", "demo", "key_points", "references")
 
@@ -99,15 +101,33 @@ def load_deck(folder: Path | None = None, demos: Collection[str] | None = None) 
         from solvers import DEMOS  # the registry only: no NumPy
 
         demos = DEMOS
-    if not folder.is_dir():
-        raise QuizError(f"the content folder {folder} does not exist; set QUIZ_CONTENT")
-    paths = sorted(folder.glob("*.md"))
+    paths = sorted(_card_paths(folder))
     if not paths:
         raise QuizError(f"no cards (*.md files) in {folder}")
     cards = [parse_card(p, demos) for p in paths]
     _check_unique(cards, "id")
     _check_unique(cards, "number")
     return Deck(tuple(sorted(cards, key=lambda c: c.number)))
+
+
+def _card_paths(folder: Path) -> Iterator[Path]:
+    """The ``*.md`` names in ``folder``. Listed with scandir, not glob: glob takes a
+    folder it cannot read for an empty one ("no cards"), hiding the reason."""
+    try:
+        with os.scandir(folder) as entries:
+            # Hidden names skipped, as glob skips them (an editor's lock file, ".#x.md").
+            names = [e.name for e in entries if e.name.endswith(".md") and e.name[0] != "."]
+    except FileNotFoundError:
+        raise QuizError(f"the content folder {folder} does not exist; set QUIZ_CONTENT") from None
+    except NotADirectoryError:
+        raise QuizError(f"the content folder {folder} is not a folder; set QUIZ_CONTENT") from None
+    except OSError as exc:
+        raise QuizError(f"cannot read the content folder {folder}: {_reason(exc)}") from None
+    return (folder / name for name in names)
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()
 
 
 def _check_unique(cards: Sequence[Card], field: str) -> None:
@@ -128,11 +148,10 @@ def parse_card(path: Path, demos: Collection[str]) -> Card:
     Raises:
         QuizError: naming the file, the line where known, and what is wrong.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise QuizError(f"{path}: cannot read the card: {exc}") from None
-    lines = text.splitlines()
+    text = _read_card(path)
+    # Split on line feeds only: read_text made every line end one, and splitlines()
+    # would also split inside a string at U+2028, U+0085 and other separators.
+    lines = text.split("\n")
     if not lines or lines[0].strip() != FENCE:
         raise QuizError(f"{path}:1: a card must start with a '+++' line (TOML front matter)")
     try:
@@ -145,7 +164,58 @@ def parse_card(path: Path, demos: Collection[str]) -> Card:
         data = tomllib.loads(front)
     except tomllib.TOMLDecodeError as exc:
         raise QuizError(f"{path}: invalid TOML: {_shift_lines(str(exc), 1)}") from None
+    except RecursionError:  # tomllib parses arrays and tables in arrays recursively
+        raise QuizError(f"{path}: invalid TOML: nested too deeply") from None
     return _validate(path, data, body, lines[1:end], demos)
+
+
+def _read_card(path: Path) -> str:
+    """The text of the card file ``path``, refused by its type and size before it is
+    read: a pipe would wait for a writer forever, ``/dev/zero`` never ends.
+
+    Raises:
+        QuizError: naming the file and what is wrong with it.
+    """
+    try:
+        kind = _kind(path.stat().st_mode)
+        if kind is not None:
+            raise QuizError(f"{path}: a card must be a file, not {kind}")
+        with path.open("rb") as f:
+            if _kind(os.fstat(f.fileno()).st_mode) is not None:  # swapped meanwhile
+                raise QuizError(f"{path}: a card must be a file")
+            data = f.read(MAX_CARD_BYTES + 1)
+    except OSError as exc:
+        raise QuizError(f"{path}: cannot read the card: {_reason(exc)}") from None
+    if len(data) > MAX_CARD_BYTES:
+        size = path.stat().st_size / 1e6
+        raise QuizError(
+            f"{path}: the card is {size:.1f} MB; a card file can be at most "
+            f"{MAX_CARD_BYTES // 1_000_000} MB"
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QuizError(
+            f"{path}: cannot read the card: it is not UTF-8 text "
+            f"(byte 0x{data[exc.start]:02x} at position {exc.start})"
+        ) from None
+    # As read_text() would: universal newlines (\r\n and \r become \n).
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _kind(mode: int) -> str | None:
+    """None for a regular file; else what the file is, in words."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
 
 
 def _shift_lines(message: str, offset: int) -> str:

@@ -33,11 +33,20 @@ def log_rows(store: Store) -> Iterator[dict[str, Any]]:
     The easiness factors are given as decimals (2.5), as SM-2 states them.
     """
     for row in store.conn.execute("SELECT * FROM reviews ORDER BY id"):
-        values = dict(row)
-        moment = datetime.fromtimestamp(values["ts_ms"] / 1000, tz=UTC).astimezone()
-        values["time"] = moment.isoformat(timespec="seconds")
+        # Every row as it is, even one quiz never wrote (the export is how a damaged
+        # log is taken out to be mended): bytes as text, a time past any date blank.
+        values: dict[str, Any] = {
+            k: v.decode("utf-8", "backslashreplace") if isinstance(v, bytes) else v
+            for k, v in dict(row).items()
+        }
+        try:
+            moment = datetime.fromtimestamp(values["ts_ms"] / 1000, tz=UTC).astimezone()
+            values["time"] = moment.isoformat(timespec="seconds")
+        except (TypeError, ValueError, OverflowError, OSError):
+            values["time"] = None
         for key in ("ef_before", "ef_after"):
-            values[key] = None if values[key] is None else values[key] / 100
+            if isinstance(values[key], int):
+                values[key] = values[key] / 100
         yield {column: values.get(column) for column in LOG_COLUMNS}
 
 
@@ -119,9 +128,15 @@ def _write_whole(path: Path, database: Path | None, write: Callable[[Path], None
                 os.replace(temporary, target)
             finally:
                 tempfiles.remove(temporary)
-    except OSError as exc:
-        reason = (exc.strerror or str(exc)).lower()
-        raise QuizError(f"cannot write {path}: {reason}") from None
+    except (OSError, ValueError) as exc:
+        raise QuizError(f"cannot write {path}: {_reason(exc)}") from None
+
+
+def _reason(exc: OSError | ValueError) -> str:
+    """Why a file could not be written, in lower case: "permission denied"."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc).lower()
 
 
 def save_log(store: Store, path: Path, fmt: str) -> int:
@@ -137,9 +152,14 @@ def save_log(store: Store, path: Path, fmt: str) -> int:
     """
     if fmt not in FORMATS:
         raise QuizError(f"unknown export format {fmt!r}; formats: {', '.join(FORMATS)}")
-    check_target(path, store.path)
-    if path.expanduser().is_dir():
-        raise QuizError(f"{path} is a folder; give a file name, e.g. {path}/reviews.{fmt}")
+    try:
+        # A name too long, a folder on the way that cannot be searched, a NUL typed
+        # into the app's box: each is a name this system refuses, said in one line.
+        check_target(path, store.path)
+        if path.expanduser().is_dir():
+            raise QuizError(f"{path} is a folder; give a file name, e.g. {path}/reviews.{fmt}")
+    except (OSError, ValueError) as exc:
+        raise QuizError(f"cannot write {path}: {_reason(exc)}") from None
     writer = write_csv if fmt == "csv" else write_json
     count = 0
 

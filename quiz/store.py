@@ -19,7 +19,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import shutil
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -135,7 +137,70 @@ def next_due(day: date, interval: int) -> date:
     return day + timedelta(days=min(interval, (date.max - day).days))
 
 
+# -- rows as quiz writes them ---------------------------------------------------------------
+#
+# A row read back is checked against what quiz writes before it is used: a row made
+# by hand or by another program (a grade of 9, a date that is not one, text where a
+# number goes) would otherwise fail deep inside the scheduler, or go on to be used.
+
+MAX_EF_X100 = 100_000  # an E-Factor of 1000: ten thousand perfect grades away
+# Days; the due dates stop at the year 9999 some 3.6 million days from now, and the
+# next grade of a card at this interval still fits SQLite's 64-bit integers.
+MAX_INTERVAL = (2**63 - 1) // MAX_EF_X100 * 100
+MAX_COUNT = 10**9
+MAX_TS_MS = 253_402_214_400_000  # 9999-12-31 00:00 UTC, in milliseconds
+
+
+class _BadRow(Exception):
+    """A row holds a value quiz never writes (the message says which and where)."""
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _column(row: RowLike, name: str, check: Callable[[Any], bool], expected: str) -> Any:
+    """``row[name]``, if ``check`` accepts it; else raises _BadRow naming the row."""
+    value = row[name]
+    if check(value):
+        return value
+    keys = row.keys()
+    which = f"review {row['id']}" if "id" in keys else f"the card row {row['card_id']!r}"
+    raise _BadRow(f"{which} has {name} {_shown(value)}, not {expected}")
+
+
+def _is_int(low: int, high: int) -> Callable[[Any], bool]:
+    return lambda v: type(v) is int and low <= v <= high
+
+
+def _is_day(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and isinstance(date.fromisoformat(value), date)
+    except ValueError:
+        return False
+
+
+def _is_day_or_none(value: Any) -> bool:
+    return value is None or _is_day(value)
+
+
+_is_grade = _is_int(0, 5)
+_is_ef = _is_int(sm2.MIN_EF_X100, MAX_EF_X100)
+_is_interval = _is_int(0, MAX_INTERVAL)
+_is_count = _is_int(0, MAX_COUNT)
+_DAY = "a date like 2026-03-03"
+
+
 def _card_from_row(row: RowLike) -> CardState:
+    """The card state of a ``cards`` row; raises _BadRow for a value quiz never writes."""
+    for name, check in (("ef_x100", _is_ef), ("interval", _is_interval)):
+        _column(row, name, check, "a number quiz writes")
+    for name in ("repetitions", "lapses", "reviews"):
+        _column(row, name, _is_count, "a count")
+    _column(row, "last_grade", _is_grade, "a grade from 0 to 5")
+    for name in ("due", "last_day", "introduced"):
+        _column(row, name, _is_day, _DAY)
     return CardState(
         card_id=row["card_id"],
         state=sm2.SM2State.from_x100(row["ef_x100"], row["interval"], row["repetitions"]),
@@ -168,6 +233,26 @@ def _opt_date(text: str | None) -> date | None:
 
 
 def _review_from_row(row: RowLike) -> Review:
+    """The review of a ``reviews`` row; raises _BadRow for a value quiz never writes.
+
+    The typed answer is free text: a NULL reads as empty, bytes as text.
+    """
+    _column(row, "grade", _is_grade, "a grade from 0 to 5")
+    _column(row, "mode", lambda v: v in MODES, f"one of {', '.join(MODES)}")
+    _column(row, "ts_ms", _is_int(0, MAX_TS_MS), "a time in milliseconds")
+    _column(row, "day", _is_day, _DAY)
+    for name in ("due_before", "due_after"):
+        _column(row, name, _is_day_or_none, _DAY)
+    for name in ("ef_before", "ef_after"):
+        _column(row, name, _is_ef, "a number quiz writes")
+    for name in ("interval_before", "interval_after"):
+        _column(row, name, _is_interval, "a number quiz writes")
+    for name in ("reps_before", "reps_after"):
+        _column(row, name, _is_count, "a count")
+    _column(row, "answer_ms", lambda v: v is None or type(v) is int, "milliseconds")
+    answer = row["answer"]
+    if isinstance(answer, bytes):
+        answer = answer.decode("utf-8", "backslashreplace")
     return Review(
         id=row["id"],
         card_id=row["card_id"],
@@ -180,7 +265,7 @@ def _review_from_row(row: RowLike) -> Review:
         due_before=_opt_date(row["due_before"]),
         due_after=_opt_date(row["due_after"]),
         answer_ms=row["answer_ms"],
-        answer=row["answer"],
+        answer=answer if isinstance(answer, str) else "",
     )
 
 
@@ -343,7 +428,7 @@ class Store:
                     f"cannot create {path}: the folder {path.parent} is read-only; "
                     "pass --db with a file in a folder you can write to"
                 ) from None
-            raise QuizError(f"cannot open {path}: {_reason(exc)}") from None
+            raise QuizError(f"cannot open {path}: {_reason(exc, path)}") from None
         conn.row_factory = sqlite3.Row
         store = cls(conn, path)
         try:
@@ -356,7 +441,7 @@ class Store:
             store._migrate()
         except sqlite3.Error as exc:
             conn.close()
-            raise QuizError(f"cannot use {path}: {_reason(exc)}") from None
+            raise QuizError(f"cannot use {path}: {_reason(exc, path)}") from None
         except BaseException:
             conn.close()
             raise
@@ -406,7 +491,7 @@ class Store:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise QuizError(f"cannot write to {self.path}: {_reason(exc)}") from None
+            raise QuizError(f"cannot write to {self.path}: {_reason(exc, self.path)}") from None
         try:
             yield
             self.conn.execute("COMMIT")
@@ -414,32 +499,40 @@ class Store:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             if isinstance(exc, sqlite3.OperationalError):
-                raise QuizError(f"cannot write to {self.path}: {_reason(exc)}") from None
+                reason = _reason(exc, self.path)
+                raise QuizError(f"cannot write to {self.path}: {reason}") from None
             raise
 
     # -- reading -----------------------------------------------------------------
 
+    # Each read below raises QuizError ("PATH is damaged: ...") for a row holding a
+    # value quiz never writes.
+
     def card_states(self) -> dict[str, CardState]:
         """Every card with a schedule, by id (cards never reviewed are absent)."""
         rows = self.conn.execute("SELECT * FROM cards")
-        return {row["card_id"]: _card_from_row(row) for row in rows}
+        with self._reading():
+            return {row["card_id"]: _card_from_row(row) for row in rows}
 
     def card_state(self, card_id: str) -> CardState | None:
         """The schedule of one card, or None if it was never reviewed."""
         row = self.conn.execute("SELECT * FROM cards WHERE card_id = ?", (card_id,)).fetchone()
-        return None if row is None else _card_from_row(row)
+        with self._reading():
+            return None if row is None else _card_from_row(row)
 
     def reviews_on(self, day: date) -> list[Review]:
         """The log rows of study day ``day``, oldest first."""
         rows = self.conn.execute(
             "SELECT * FROM reviews WHERE day = ? ORDER BY id", (day.isoformat(),)
         )
-        return [_review_from_row(r) for r in rows]
+        with self._reading():
+            return [_review_from_row(r) for r in rows]
 
     def reviews_of(self, card_id: str) -> list[Review]:
         """The whole log of one card, oldest first."""
         rows = self.conn.execute("SELECT * FROM reviews WHERE card_id = ? ORDER BY id", (card_id,))
-        return [_review_from_row(r) for r in rows]
+        with self._reading():
+            return [_review_from_row(r) for r in rows]
 
     def reviews_page(
         self, card_id: str, older_than: int | None = None, limit: int = 50
@@ -479,7 +572,17 @@ class Store:
     def last_review(self) -> Review | None:
         """The newest row of the log, or None when it is empty."""
         row = self.conn.execute("SELECT * FROM reviews ORDER BY id DESC LIMIT 1").fetchone()
-        return None if row is None else _review_from_row(row)
+        with self._reading():
+            return None if row is None else _review_from_row(row)
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        try:
+            yield
+        except _BadRow as bad:
+            raise QuizError(
+                f"{self.path} is damaged: {bad}; restore a backup: quiz restore FILE"
+            ) from None
 
     def review_count(self) -> int:
         """The number of rows in the log."""
@@ -834,15 +937,37 @@ def _no_database(path: Path) -> QuizError:
 
 
 def require_database(path: Path) -> None:
-    """Refuses, creating nothing, a ``path`` that is not an existing file.
+    """Refuses, creating and opening nothing, a ``path`` that is not an existing
+    regular file (a symlink to one is one).
+
+    Judged by the file's type alone: opening a named pipe to read it would wait for
+    a writer that never comes, and a device is no place for a database.
 
     Raises:
-        QuizError: ``path`` is a folder, or nothing is there.
+        QuizError: ``path`` is a folder, a pipe, a device or a socket, or nothing is
+            there.
     """
     if not _exists(path):
         raise _no_database(path)
-    if path.is_dir():
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise QuizError(f"cannot open {path}: {_reason(exc)}") from None
+    if stat.S_ISDIR(mode):
         raise QuizError(f"{path} is a folder, not a database file; pass --db FILE")
+    if not stat.S_ISREG(mode):
+        raise QuizError(f"{path} is {_file_kind(mode)}, not a database file; pass --db with a file")
+
+
+def _file_kind(mode: int) -> str:
+    """What a file that is not a regular file or a folder is, in words."""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
 
 
 PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700  # every typed answer is in the file
@@ -907,9 +1032,13 @@ def _inspect_existing(path: Path, *, rolled_back: bool = False) -> None:
         name = getattr(exc, "sqlite_errorname", "")
         if name == "SQLITE_READONLY_ROLLBACK" and not rolled_back and _roll_back(path):
             return _inspect_existing(path, rolled_back=True)
-        if name.startswith(ACCESS_ERRORS):
-            raise QuizError(f"cannot open {path}: {_reason(exc)}") from None
-        raise QuizError(f"{path} is damaged ({_reason(exc)}); restore it from a backup") from None
+        if _is_damage(exc):
+            raise QuizError(
+                f"{path} is damaged ({_reason(exc)}); restore it from a backup"
+            ) from None
+        # Not the file's fault: a full disk (SQLite cannot make the shared-memory
+        # file beside it), an I/O error, a lock, a permission.
+        raise QuizError(f"cannot open {path}: {_reason(exc, path)}") from None
     if version > SCHEMA_VERSION:
         raise QuizError(
             f"{path} was written by a newer version of quiz (schema {version}, this one "
@@ -938,13 +1067,36 @@ def _roll_back(path: Path) -> bool:
 
 # SQLite errors that say the file cannot be reached or written, not that it is damaged.
 ACCESS_ERRORS = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_BUSY")
+FULL_BELOW = 1 << 20  # bytes free under which an I/O error is taken for a full disk
 
 
-def _reason(exc: BaseException) -> str:
-    """A short, lower-case reason from an OS or SQLite error, in the user's terms."""
+def _is_damage(exc: sqlite3.Error) -> bool:
+    """Whether SQLite says the file itself is bad (corrupt, or not a database), as
+    opposed to the disk, the folder or another process standing in the way."""
+    name = getattr(exc, "sqlite_errorname", "")
+    if name:
+        return name.startswith("SQLITE_CORRUPT") or name == "SQLITE_NOTADB"
+    return type(exc) is sqlite3.DatabaseError
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent).free < FULL_BELOW
+    except OSError:
+        return False
+
+
+def _reason(exc: BaseException, path: Path | None = None) -> str:
+    """A short, lower-case reason from an OS or SQLite error, in the user's terms.
+
+    With the ``path`` of the file, an I/O error on a disk with (next to) no space
+    left is called what it is: the disk is full.
+    """
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror.lower()
     name = getattr(exc, "sqlite_errorname", "")
+    if name.startswith("SQLITE_IOERR") and path is not None and _disk_full(path):
+        name = "SQLITE_FULL"
     if name == "SQLITE_READONLY_DIRECTORY":
         return "its folder is read-only (SQLite keeps a journal beside the database)"
     if name.startswith("SQLITE_READONLY"):

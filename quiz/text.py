@@ -1,6 +1,9 @@
-"""Small pieces of English shared by the command line and the TUI."""
+"""Small pieces of text handling shared by the command line and the TUI: plurals, and
+text made safe to show on a terminal."""
 
 from __future__ import annotations
+
+import re
 
 
 def plural(count: int, noun: str, plural_form: str | None = None) -> str:
@@ -17,3 +20,47 @@ def plural(count: int, noun: str, plural_form: str | None = None) -> str:
     """
     many = plural_form if plural_form is not None else f"{noun}s"
     return f"{count} {noun if abs(count) == 1 else many}"
+
+
+# What a terminal acts on rather than shows: control characters (C0, DEL and C1),
+# line and paragraph separators, bidi embeddings, overrides and isolates (each
+# reorders what follows it on the line: "Trojan Source"), and lone surrogates
+# (which cannot be written out at all).
+_ACTIVE = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_ACTIVE_ONE_LINE = re.compile(rf"[\t\n{_ACTIVE}]")
+_ACTIVE_LINES = re.compile(f"[{_ACTIVE}]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str, *, newlines: bool = False) -> str:
+    """``text`` with every character a terminal would act on, rather than show,
+    written out as an escape: ``"\\x1b[2J"`` for the sequence that clears the screen.
+
+    Escaped: control characters (escape sequences, bell, backspace, carriage return,
+    NUL), line and paragraph separators, bidi overrides and isolates, and lone
+    surrogates. Everything else is kept as it is (wide, combined and right-to-left
+    letters, emoji with their joiners, backslashes), so text without such
+    characters comes back unchanged.
+
+    Args:
+        text: text from a card, a typed answer, a file name or an error message.
+        newlines: keep line feeds and tabs (for a view of several lines); else they
+            are escaped too, so that the text stays on one line.
+    """
+    return (_ACTIVE_LINES if newlines else _ACTIVE_ONE_LINE).sub(_escape, text)
+
+
+# One visible character for each active one: the C0 controls' own pictures (␛ for
+# escape), ␡ for DEL, and the replacement character for the rest.
+_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)} | {0x7F: "\u2421"}
+
+
+def control_pictures(text: str) -> str:
+    """``text`` with each character :func:`printable` escapes replaced by one visible
+    character (``␛`` for escape), tabs kept: for a text box, where the cursor counts
+    characters and an escape of several would move it off its place."""
+    return _ACTIVE_LINES.sub(lambda m: _PICTURES.get(ord(m.group()), "\ufffd"), text)

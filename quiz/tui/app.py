@@ -21,6 +21,7 @@ from quiz.deck import Card, Deck
 from quiz.errors import QuizError
 from quiz.session import Session
 from quiz.store import Review
+from quiz.text import printable
 
 if TYPE_CHECKING:
     from quiz.backup import AutoBackup
@@ -66,6 +67,9 @@ class QuizApp(App[None]):
         self._failed = False
         self.crash_log: Path | None = None  # where an unexpected error was written
         self.crash: BaseException | None = None
+        # A problem the user can act on that ended the app (a damaged row in the
+        # database, read while drawing a screen): quiz.cli says it in one line.
+        self.problem: QuizError | None = None
         self.asked_to_exit = False  # set by exit(): anything else that ends the app is a fault
 
     def on_mount(self) -> None:
@@ -87,6 +91,13 @@ class QuizApp(App[None]):
         # log file instead of a traceback in the terminal; quiz.cli prints one line
         # with the file's path and exits non-zero. Grades need no saving: each one
         # was committed before the next card showed.
+        if isinstance(error, QuizError) and self.crash is None:
+            # Not a bug: the user's to fix (actions that write say it in place,
+            # through attempt()). The app ends; the command line says what to do.
+            if self.problem is None:
+                self.problem = error
+                self.exit(return_code=1)
+            return
         self.crash = error
         try:
             self.crash_log = crashlog.write(error)
@@ -247,7 +258,9 @@ class QuizApp(App[None]):
         except sqlite3.Error as exc:
             message = f"the database could not be used ({exc}); earlier grades are safe"
         self._failed = True
-        self.notify(message, title="Not saved", severity="error", timeout=10)
+        self.notify(
+            printable(message), title="Not saved", severity="error", timeout=10, markup=False
+        )
         return None
 
     def weakest_first(self) -> list[Card]:
@@ -274,9 +287,10 @@ class QuizApp(App[None]):
         )
         card = getattr(screen, "card", None)
         if isinstance(card, Card) and card.demo:
+            # The palette reads a command's title as markup: no card text in it.
             yield SystemCommand(
-                f"Run the demo of “{card.title}”",
-                "The NumPy demo behind this answer (d)",
+                "Run the demo of this card",
+                f"The NumPy demo behind this answer: {card.demo} (d)",
                 lambda: self.action_demo(card.id),
             )
         yield SystemCommand("Browse topics", "All topics and their state (b)", self.action_browse)
@@ -337,9 +351,17 @@ class QuizApp(App[None]):
         try:
             path = backup(self.session.store.path)
         except (QuizError, OSError, sqlite3.Error) as exc:
-            self.call_from_thread(self.notify, str(exc), title="No backup", severity="error")
+            self.call_from_thread(
+                self.notify,
+                printable(str(exc)),
+                title="No backup",
+                severity="error",
+                markup=False,
+            )
             return
-        self.call_from_thread(self.notify, f"Saved {path}", title="Backed up")
+        self.call_from_thread(
+            self.notify, printable(f"Saved {path}"), title="Backed up", markup=False
+        )
 
 
 def _typing(app: App[None]) -> bool:

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 
 from quiz.stats import due_text, topics
 from quiz.tui.bindings import BACK
+from quiz.tui.text import literal_cell
 from quiz.tui.widgets.footer import QuizFooter
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ class BrowseScreen(Screen[None]):
                 if topic.due is None or topic.easiness is None
                 else (topic.state, due_text(topic.due, today), f"{topic.easiness:.2f}")
             )
-            table.add_row(str(topic.number), topic.title, *cells, key=topic.card_id)
+            table.add_row(str(topic.number), literal_cell(topic.title), *cells, key=topic.card_id)
         table.move_cursor(row=row)
 
     def selected(self) -> str | None:

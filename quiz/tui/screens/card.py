@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Markdown, Static
 
 from quiz.deck import Card
 from quiz.tui.bindings import BACK, DEMO
+from quiz.tui.text import literal
 from quiz.tui.widgets.card_text import answer_markdown
 from quiz.tui.widgets.footer import QuizFooter
 from quiz.tui.widgets.keypoints import KeyPoints
@@ -45,8 +45,8 @@ class CardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         card = self.card
         with VerticalScroll(id="card"):
-            yield Static(Content(f"Topic {card.number} · {card.title}"), id="mode")
-            yield Static(Content(card.question), id="question")
+            yield Static(literal(f"Topic {card.number} · {card.title}"), id="mode")
+            yield Static(literal(card.question), id="question")
             yield KeyPoints(id="points")
             yield Markdown(answer_markdown(card), id="model-answer")
         yield QuizFooter(compact=True)

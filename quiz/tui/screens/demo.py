@@ -31,6 +31,7 @@ from textual.worker import Worker, WorkerState
 import solvers
 from quiz.deck import Card
 from quiz.runner import DEFAULT_TIMEOUT, demo_command, run_demo
+from quiz.tui.text import literal
 from quiz.tui.widgets.footer import QuizFooter
 from quiz.tui.widgets.param_form import ParamForm
 from quiz.tui.widgets.series_plot import Line, SeriesPlot
@@ -199,7 +200,7 @@ class DemoScreen(Screen[None]):
         args = ["quiz", "demo", self.card.demo]
         for key, value in form.settings().items():
             args += ["--set", f"{key}={value}"]
-        self.query_one("#demo-command", Static).update(f"$ {shlex.join(args)}")
+        self.query_one("#demo-command", Static).update(literal(f"$ {shlex.join(args)}"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Which keys act now: False hides a binding and passes its key on (to the
@@ -358,10 +359,10 @@ class DemoScreen(Screen[None]):
 
     def show_checks(self) -> None:
         lines = [f"{'✓' if ok else '✗'} {name}\n    {detail}" for ok, name, detail in self.checks]
-        self.query_one("#demo-checks", Static).update("\n".join(lines), layout=True)
+        self.query_one("#demo-checks", Static).update(literal("\n".join(lines)), layout=True)
 
     def set_status(self, text: str) -> None:
-        self.query_one("#demo-status", Static).update(text)
+        self.query_one("#demo-status", Static).update(literal(text))
 
     # -- leaving -----------------------------------------------------------------
 

@@ -13,7 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from quiz.errors import QuizError
-from quiz.text import plural
+from quiz.text import plural, printable
+from quiz.tui.text import literal
+from quiz.tui.widgets.text_input import TextInput
 
 if TYPE_CHECKING:
     from quiz.tui.app import QuizApp
@@ -38,7 +40,7 @@ class ExportScreen(ModalScreen[Path | None]):
                     "escape cancels.",
                 )
             )
-            yield Input(str(default), id="export-path")
+            yield TextInput(str(default), id="export-path")
             yield Static(id="export-error")
 
     def on_mount(self) -> None:
@@ -60,11 +62,13 @@ class ExportScreen(ModalScreen[Path | None]):
         except QuizError as exc:
             self._error(str(exc))
             return
-        self.app.notify(f"Wrote {plural(count, 'review')} to {path}", title="Exported")
+        self.app.notify(
+            printable(f"Wrote {plural(count, 'review')} to {path}"), title="Exported", markup=False
+        )
         self.dismiss(path)
 
     def _error(self, message: str) -> None:
-        self.query_one("#export-error", Static).update(Content(f"✗ {message}"))
+        self.query_one("#export-error", Static).update(literal(f"✗ {message}"))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -16,7 +16,9 @@ from textual.widgets import Static
 
 from quiz.errors import QuizError
 from quiz.store import Review, Store
+from quiz.text import printable
 from quiz.tui.bindings import BACK
+from quiz.tui.text import clipped, literal
 from quiz.tui.widgets.footer import QuizFooter
 
 if TYPE_CHECKING:
@@ -129,12 +131,12 @@ class HistoryScreen(Screen[None]):
         count = ""
         if self.count is not None:
             count = f" · {self.count:,} {'grade' if self.count == 1 else 'grades'}"
-        return Content.assemble((title, "bold"), count)
+        return Content.assemble((printable(title), "bold"), count)
 
     def _end(self) -> Content:
         """The line under the grades shown: what is left, or why nothing is."""
         if self._error:
-            return Content(f"✗ The history could not be read: {self._error}")
+            return literal(f"✗ The history could not be read: {self._error}")
         if self._loading:
             return Content("Loading older grades…" if self.shown else "Loading…")
         if self.complete:
@@ -154,8 +156,8 @@ def _lines(reviews: list[Review]) -> list[Content]:
             )
         )
         if review.answer.strip():
-            # Content, not markup: an answer is shown as typed, brackets and all.
-            lines.append(Content(f"  “{review.answer.strip()}”"))
+            # Not markup: an answer is shown as typed, brackets and all.
+            lines.append(literal(f"  “{clipped(review.answer.strip())}”"))
     return lines
 
 

@@ -27,11 +27,13 @@ from quiz.stats import (
     retention,
     topics,
 )
-from quiz.text import plural
+from quiz.text import plural, printable
 from quiz.textcharts import bars, heatmap, marker
 from quiz.tui.bindings import BACK
 from quiz.tui.screens.history import HistoryScreen
+from quiz.tui.text import literal, literal_cell
 from quiz.tui.widgets.footer import QuizFooter
+from quiz.tui.widgets.text_input import TextInput
 
 if TYPE_CHECKING:
     from quiz.tui.app import QuizApp
@@ -161,9 +163,10 @@ class ProgressScreen(Screen[None]):
         table = self.query_one("#mastery", DataTable)
         table.clear()
         for topic in topics(session):
+            title = printable(topic.title)
             table.add_row(
                 str(topic.number),
-                topic.title if len(topic.title) <= 20 else topic.title[:19] + "…",
+                literal_cell(title if len(title) <= 20 else title[:19] + "…"),
                 f"{topic.easiness:.2f}" if topic.easiness is not None else "—",
                 f"{topic.interval}d" if topic.interval else "—",
                 due_text(topic.due, today) if topic.due else "new",
@@ -201,7 +204,7 @@ class InterviewDateScreen(ModalScreen[bool]):
         current = self.app.session.interview
         with VerticalScroll(id="interview-dialog", classes="panel"):
             yield Static("[b]Interview date[/b] (YYYY-MM-DD; leave empty to clear)")
-            yield Input(
+            yield TextInput(
                 current.isoformat() if current else "",
                 placeholder="2026-12-15",
                 id="interview-input",
@@ -223,7 +226,7 @@ class InterviewDateScreen(ModalScreen[bool]):
                 today=self.app.session.today,
             )
         except QuizError as exc:
-            self.query_one("#interview-error", Static).update(f"✗ {exc}")
+            self.query_one("#interview-error", Static).update(literal(f"✗ {exc}"))
             return
         self.app.session.interview = date.fromisoformat(text) if text else None
         self.dismiss(True)

@@ -38,6 +38,7 @@ from quiz.deck import Card
 from quiz.session import Graded, Item, StaleGrade, suggest_grade
 from quiz.text import plural
 from quiz.tui.bindings import BROWSE, DEMO, UNDO
+from quiz.tui.text import literal
 from quiz.tui.widgets.answer_box import AnswerBox
 from quiz.tui.widgets.card_text import answer_markdown
 from quiz.tui.widgets.footer import QuizFooter
@@ -318,8 +319,8 @@ class ReviewScreen(Screen[None]):
             "practice": f"Practice {self.position + 1} of {len(self.practice or [])}"
             " · not scheduled",
         }[mode]
-        self.query_one("#mode", Static).update(Content(f"{label} · {card.title}"))
-        self.query_one("#question", Static).update(Content(card.question))
+        self.query_one("#mode", Static).update(literal(f"{label} · {card.title}"))
+        self.query_one("#question", Static).update(literal(card.question))
         box = self.box
         box.text = keep[1] if keep is not None and keep[0] == card.id else ""
         box.read_only = False
@@ -356,7 +357,7 @@ class ReviewScreen(Screen[None]):
             else:
                 text = TYPING_HINT if self.typing else OUTSIDE_HINT
         line = f"{self.status} · {text}" if self.status else text
-        self.query_one("#hint", Static).update(Content(line))
+        self.query_one("#hint", Static).update(literal(line))
 
     def on_descendant_focus(self) -> None:
         self._focus_moved()
@@ -435,7 +436,7 @@ class ReviewScreen(Screen[None]):
         box.display = False
         typed = self.query_one("#typed", Static)
         typed.display = bool(self.answer.strip())
-        typed.update(Content.assemble(("Your answer", "bold"), "\n", self.answer.strip()))
+        typed.update(Content.assemble(("Your answer", "bold"), "\n", literal(self.answer.strip())))
         self.query_one(KeyPoints).show(self.card, self.answer)
         self.render_answer(self.card)
         self.query_one("#reveal").display = True

@@ -14,6 +14,7 @@ from textual.widgets import Static
 from quiz.session import GRADE_MEANINGS
 from quiz.stats import day_summary
 from quiz.tui.bindings import BROWSE, PRACTICE_ALL, UNDO
+from quiz.tui.text import literal
 from quiz.tui.widgets.footer import QuizFooter
 from quiz.tui.widgets.today import TodayBar
 
@@ -74,9 +75,11 @@ class SummaryScreen(Screen[None]):
         title.update(
             Content.assemble(
                 ("Almost done: ", "bold"),
-                f"“{waiting.item.card.title}” comes back in {seconds} s "
-                "(it was graded below 4; a failed card is asked again after a minute "
-                "when no other card is left).",
+                literal(
+                    f"“{waiting.item.card.title}” comes back in {seconds} s "
+                    "(it was graded below 4; a failed card is asked again after a minute "
+                    "when no other card is left)."
+                ),
             )
         )
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import events
 from textual.widgets import TextArea
+
+from quiz.text import control_pictures
 
 NEWLINE_KEYS = ("ctrl+j", "shift+enter", "alt+enter")
 
@@ -57,3 +60,9 @@ class AnswerBox(TextArea):
             event.stop()
             event.prevent_default()
             self.insert("\n")
+
+    def get_line(self, line_index: int) -> Text:
+        # A pasted escape sequence is drawn as ␛[31m, one character for one (the
+        # cursor counts characters), not sent to the terminal to obey.
+        line = self.document.get_line(line_index)
+        return Text(control_pictures(line), end="", no_wrap=True)

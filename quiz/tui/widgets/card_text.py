@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from quiz.deck import Card
+from quiz.text import printable
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 
@@ -15,7 +16,8 @@ def answer_markdown(card: Card) -> str:
     The references are plain text, so characters Markdown would read as markup are
     escaped: a reference is shown as written.
     """
+    body = printable(card.body, newlines=True)
     if not card.references:
-        return card.body
-    items = "\n".join("- " + _MARKDOWN_SPECIAL.sub(r"\\\1", r) for r in card.references)
-    return f"{card.body.rstrip()}\n\n## References\n\n{items}\n"
+        return body
+    items = "\n".join("- " + _MARKDOWN_SPECIAL.sub(r"\\\1", printable(r)) for r in card.references)
+    return f"{body.rstrip()}\n\n## References\n\n{items}\n"

@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from quiz.deck import Card
 from quiz.session import points_mentioned
+from quiz.tui.text import literal
 
 
 class KeyPoints(Vertical):
@@ -51,8 +52,8 @@ class KeyPoints(Vertical):
         del self._rows[len(hits) :]
         for index, (point, hit) in enumerate(zip(card.key_points, hits, strict=True)):
             mark = ("✓" if hit else "✗") if typed else "•"
-            # Content, not markup: a card's text is shown as written, brackets and all.
-            text = Content(point.text)
+            # Not markup: a card's text is shown as written, brackets and all.
+            text = literal(point.text)
             if index < len(self._rows):
                 _, mark_cell, text_cell = self._rows[index]
                 mark_cell.update(mark)

@@ -10,6 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Static
 
+from quiz.tui.text import literal
+from quiz.tui.widgets.text_input import TextInput
 from solvers.params import Param, ParamError, format_value
 
 
@@ -29,7 +31,7 @@ class ParamValidator(Validator):
         return self.success()
 
 
-class ParamInput(Input):
+class ParamInput(TextInput):
     """An input whose own keys (backspace, arrows, home, enter...) act in the order typed.
 
     Textual runs a focused widget's bindings only once the key has bubbled up to the
@@ -139,7 +141,7 @@ class ParamForm(Vertical):
     def show_errors(self) -> bool:
         """Shows the reasons of invalid fields under the form; True if there were any."""
         errors = self.errors()
-        self.query_one("#form-error", Static).update("\n".join(f"✗ {e}" for e in errors))
+        self.query_one("#form-error", Static).update(literal("\n".join(f"✗ {e}" for e in errors)))
         return bool(errors)
 
     def on_input_changed(self) -> None:
