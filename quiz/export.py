@@ -218,9 +218,12 @@ def write_apkg(deck: Deck, path: Path, database: Path | None = None) -> int:
                 tags=["quiz", card.demo],
             )
         )
-    check_target(path, database)
-    if path.expanduser().is_dir():
-        raise QuizError(f"{path} is a folder; give a file name, e.g. {path}/quiz-deck.apkg")
+    try:
+        check_target(path, database)
+        if path.expanduser().is_dir():
+            raise QuizError(f"{path} is a folder; give a file name, e.g. {path}/quiz-deck.apkg")
+    except (OSError, ValueError) as exc:
+        raise QuizError(f"cannot write {path}: {_reason(exc)}") from None
     package = genanki.Package(anki_deck)
     _write_whole(path, database, lambda temporary: package.write_to_file(str(temporary)))
     return len(deck)

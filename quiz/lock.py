@@ -80,7 +80,13 @@ def hold_writer_lock(db_path: str | os.PathLike[str], *, create: bool = False) -
             holder's pid when known). Nothing was changed.
         QuizError: the lock file cannot be made (a read-only or missing folder).
     """
+    from quiz.store import require_database
+
     path = Path(db_path)
+    if path.exists():
+        # A pipe, a device or a folder where the database should be: refused by its
+        # type before a lock file is made beside it.
+        require_database(path)
     try:
         lock = lock_path(path)
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop

@@ -544,7 +544,8 @@ class Store:
             "SELECT * FROM reviews WHERE card_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
             (card_id, MAX_ROWID if older_than is None else older_than, limit),
         )
-        return [_review_from_row(r) for r in rows]
+        with self._reading():
+            return [_review_from_row(r) for r in rows]
 
     def review_count_of(self, card_id: str) -> int:
         """The number of log rows of one card. It counts the card's whole range of an
@@ -730,7 +731,7 @@ class Store:
         Returns:
             The removed row, or None if there was nothing (on that day) to undo.
         """
-        with self._write():
+        with self._write(), self._reading():
             row = self.conn.execute("SELECT * FROM reviews ORDER BY id DESC LIMIT 1").fetchone()
             if row is None or (on_day is not None and row["day"] != on_day.isoformat()):
                 return None
@@ -769,11 +770,13 @@ class Store:
             last.day,
         ):
             return False, None
-        previous = self.conn.execute(
-            "SELECT grade, day FROM reviews WHERE card_id = ? AND mode = 'review'"
-            " ORDER BY id DESC LIMIT 1",
+        row = self.conn.execute(
+            "SELECT * FROM reviews WHERE card_id = ? AND mode = 'review' ORDER BY id DESC LIMIT 1",
             (last.card_id,),
         ).fetchone()
+        # Read as every row is (a grade of 9 is damage, said so), not copied into the
+        # card as it stands.
+        previous = None if row is None else _review_from_row(row)
         if previous is None:  # its first scheduling review: the card is new again
             return (card.reviews == 1 and last.due_before is None), None
         if last.due_before is None or card.reviews < 2:
@@ -784,8 +787,8 @@ class Store:
             due=last.due_before,
             lapses=card.lapses - (last.grade < 3 and last.before.repetitions > 0),
             reviews=card.reviews - 1,
-            last_grade=previous["grade"],
-            last_day=date.fromisoformat(previous["day"]),
+            last_grade=previous.grade,
+            last_day=previous.day,
             introduced=card.introduced,
         )
 
