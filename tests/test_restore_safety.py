@@ -17,6 +17,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta, timezone
@@ -231,10 +232,18 @@ def test_no_grade_committed_around_a_restore_is_lost(db_path: Path, tmp_path: Pa
         text=True,
     )
     restored = refused = 0
+    graded: list[str] = []  # what the writer has reported so far, read as it goes
+    reader = threading.Thread(target=lambda: graded.extend(writer.stdout or ()), daemon=True)
     try:
         assert writer.stdout is not None and writer.stdout.readline() == "ready\n"
+        reader.start()
         deadline = time.monotonic() + 60
-        while restored < 25 and time.monotonic() < deadline:
+        # Until both sides have done enough for the test to mean something: with
+        # grades synced to disk (synchronous=FULL), 25 restores can be over before
+        # the writer has committed 20 grades.
+        while time.monotonic() < deadline and (
+            restored < 25 or sum(line.strip().isdigit() for line in graded) < 25
+        ):
             try:
                 restore(db_path, source, now=at(DAY))
             except QuizError as exc:
@@ -244,7 +253,12 @@ def test_no_grade_committed_around_a_restore_is_lost(db_path: Path, tmp_path: Pa
                 restored += 1
     finally:
         writer.kill()
-        out, err = writer.communicate(timeout=30)
+        writer.wait(timeout=30)
+        if reader.ident is not None:  # started
+            reader.join(timeout=30)
+    assert writer.stderr is not None
+    err = writer.stderr.read()
+    out = "".join(graded)
     assert "Traceback" not in err, err
     assert restored >= 5, f"only {restored} restores went through ({refused} refused)"
     reported = {
