@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 import tomllib
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from quiz.errors import QuizError
+from quiz.text import file_kind
 
 FENCE = "+++"
 MAX_CARD_BYTES = 1_000_000  # the largest card is some 7 kB: a file this size is not a card
@@ -177,11 +177,11 @@ def _read_card(path: Path) -> str:
         QuizError: naming the file and what is wrong with it.
     """
     try:
-        kind = _kind(path.stat().st_mode)
+        kind = file_kind(path.stat().st_mode)
         if kind is not None:
             raise QuizError(f"{path}: a card must be a file, not {kind}")
         with path.open("rb") as f:
-            if _kind(os.fstat(f.fileno()).st_mode) is not None:  # swapped meanwhile
+            if file_kind(os.fstat(f.fileno()).st_mode) is not None:  # swapped meanwhile
                 raise QuizError(f"{path}: a card must be a file")
             data = f.read(MAX_CARD_BYTES + 1)
     except OSError as exc:
@@ -201,21 +201,6 @@ def _read_card(path: Path) -> str:
         ) from None
     # As read_text() would: universal newlines (\r\n and \r become \n).
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _kind(mode: int) -> str | None:
-    """None for a regular file; else what the file is, in words."""
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a special file"
 
 
 def _shift_lines(message: str, offset: int) -> str:

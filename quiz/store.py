@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from quiz import sm2
 from quiz.errors import QuizError
+from quiz.text import file_kind
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -959,18 +960,7 @@ def require_database(path: Path) -> None:
     if stat.S_ISDIR(mode):
         raise QuizError(f"{path} is a folder, not a database file; pass --db FILE")
     if not stat.S_ISREG(mode):
-        raise QuizError(f"{path} is {_file_kind(mode)}, not a database file; pass --db with a file")
-
-
-def _file_kind(mode: int) -> str:
-    """What a file that is not a regular file or a folder is, in words."""
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "not a regular file"
+        raise QuizError(f"{path} is {file_kind(mode)}, not a database file; pass --db with a file")
 
 
 PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700  # every typed answer is in the file

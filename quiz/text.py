@@ -4,6 +4,7 @@ text made safe to show on a terminal."""
 from __future__ import annotations
 
 import re
+import stat
 
 
 def plural(count: int, noun: str, plural_form: str | None = None) -> str:
@@ -64,3 +65,18 @@ def control_pictures(text: str) -> str:
     character (``␛`` for escape), tabs kept: for a text box, where the cursor counts
     characters and an escape of several would move it off its place."""
     return _ACTIVE_LINES.sub(lambda m: _PICTURES.get(ord(m.group()), "\ufffd"), text)
+
+
+def file_kind(mode: int) -> str | None:
+    """None for a regular file; else what the file is, in words ("a named pipe")."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
