@@ -83,7 +83,11 @@ def hold_writer_lock(db_path: str | os.PathLike[str], *, create: bool = False) -
     from quiz.store import require_database
 
     path = Path(db_path)
-    if path.exists():
+    try:
+        present = path.exists()
+    except OSError:  # a folder on the way that cannot be searched: said below
+        present = False
+    if present:
         # A pipe, a device or a folder where the database should be: refused by its
         # type before a lock file is made beside it.
         require_database(path)

@@ -103,7 +103,11 @@ def test_the_child_runs_the_solvers_package_beside_this_quiz_by_its_path(tmp_pat
     """Not a ``solvers`` looked up on sys.path, which may hold another copy (an
     editable install of another checkout) or none (an installed wheel run from
     elsewhere finds its own; see the README for checking a wheel)."""
-    init = Path(__file__).resolve().parents[1] / "solvers" / "__init__.py"
+    import quiz
+
+    # Beside the quiz that runs: the checkout in development, site-packages once
+    # installed (as CI installs it).
+    init = Path(quiz.__file__).resolve().parents[1] / "solvers" / "__init__.py"
     command = demo_command("softmax", {"temperature": "2"})
     assert command == [
         sys.executable,

@@ -45,7 +45,7 @@ from quiz.tui.text import literal, literal_cell
 from quiz.tui.widgets.keypoints import KeyPoints
 from quiz.tui.widgets.param_form import ParamForm
 
-from .helpers import make_app, screen_text, settle, text_of, until
+from .helpers import history_text, make_app, screen_text, settle, text_of, until
 
 SEED = int(os.environ.get("QUIZ_FUZZ_SEED", "13"))
 RANDOM_CARDS = 8
@@ -210,8 +210,11 @@ async def test_progress_and_every_topic_history_show_titles_and_answers_as_writt
             table.move_cursor(row=index)
             await pilot.press("enter")
             await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
-            await pilot.pause()
-            history = text_of(app, "#history-text")
+            # The history reads its page and its count in a thread: wait for both.
+            await until(
+                pilot, lambda: " · 1 grade" in history_text(app) and "“" in history_text(app)
+            )
+            history = history_text(app)
             assert history.startswith(shown(card.title) + " · 1 grade")
             assert f"“{shown(answers[card.id].strip())}”" in history
             assert_clean_terminal(app)
