@@ -231,6 +231,13 @@ def _opt_date(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)
 
 
+def _log_day(value: Any) -> date:
+    """A study day read from the log on its own (a count per day, the days)."""
+    if not _is_day(value):
+        raise _BadRow(f"the log has a review with day {_shown(value)}, not {_DAY}")
+    return date.fromisoformat(value)
+
+
 def _review_from_row(row: RowLike) -> Review:
     """The review of a ``reviews`` row; raises _BadRow for a value quiz never writes.
 
@@ -518,7 +525,8 @@ class Store:
     def review_days(self) -> list[date]:
         """The distinct study days with at least one review, newest first."""
         rows = self.conn.execute("SELECT DISTINCT day FROM reviews ORDER BY day DESC")
-        return [date.fromisoformat(r[0]) for r in rows]
+        with self._reading():
+            return [_log_day(r[0]) for r in rows]
 
     def daily_counts(self, since: date) -> dict[date, tuple[int, int, int, int]]:
         """Per study day from ``since`` on: (grades, scheduling reviews, of those
@@ -528,7 +536,8 @@ class Store:
             " sum(coalesce(answer_ms, 0)) FROM reviews WHERE day >= ? GROUP BY day",
             (since.isoformat(),),
         )
-        return {date.fromisoformat(r[0]): (r[1], r[2], r[3], r[4]) for r in rows}
+        with self._reading():
+            return {_log_day(r[0]): (r[1], r[2], r[3], r[4]) for r in rows}
 
     def last_grades(self, card_id: str, count: int = 5) -> list[int]:
         """The card's last ``count`` scheduling grades, oldest first."""

@@ -445,6 +445,7 @@ CRAFTED = {
     "a time past any date": ["UPDATE reviews SET ts_ms = 9223372036854775807"],
     "an answer that is bytes": ["UPDATE reviews SET answer = x'00ff1b'"],
     "a NULL answer": ["UPDATE reviews SET answer = NULL"],
+    "a day that is not a date": ["UPDATE reviews SET day = 'someday' WHERE card_id = 'mlp'"],
     "a due date that is not a date": ["UPDATE cards SET due = 'soon' WHERE card_id = 'mlp'"],
     "a NULL due date": [
         "CREATE TABLE loose AS SELECT * FROM cards",
@@ -552,10 +553,21 @@ async def use_the_app(session: Session) -> QuizApp:
                     if not (await press(pilot, "escape") and await reach(pilot, ProgressScreen)):
                         break
             await press(pilot, "q")
+    except QuizError:
+        # Textual's run_test raises what ended the app: here, the problem it says.
+        assert app.problem is not None
     except Exception as exc:
         details = app.crash_log.read_text() if app.crash_log else repr(exc)
         raise AssertionError(f"the app crashed:\n{details}") from exc
     return app
+
+
+def log_of(db: Path) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT * FROM reviews ORDER BY id").fetchall()
+    finally:
+        conn.close()
 
 
 @pytest.mark.parametrize("craft", CRAFTED)
@@ -563,7 +575,7 @@ async def test_a_crafted_row_never_crashes_the_app(
     tmp_path: Path, craft: str, deck: Deck, clock: Clock
 ) -> None:
     db = crafted(tmp_path / "quiz.db", CRAFTED[craft])
-    before = db.read_bytes()
+    before = log_of(db)
     with Store.open(db) as store:
         session = Session(store, deck, now=clock)
         try:
@@ -579,7 +591,8 @@ async def test_a_crafted_row_never_crashes_the_app(
     if problem is not None:
         # The app ends and says what is wrong with the file, as the commands do.
         assert str(problem).startswith(f"{db} is damaged: ")
-        assert db.read_bytes() == before
+    # Whatever was graded meanwhile, the log holds every row it held, as it was.
+    assert log_of(db)[: len(before)] == before
 
 
 def test_the_app_on_a_damaged_first_card_ends_with_one_line(tmp_path: Path) -> None:
