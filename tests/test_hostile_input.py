@@ -612,3 +612,39 @@ def test_the_app_on_a_damaged_first_card_ends_with_one_line(tmp_path: Path) -> N
         f"quiz: error: {db} is damaged: the card row 'mlp' has due 'soon', not a date like "
         "2026-03-03; restore a backup: quiz restore FILE"
     ) in shown
+
+
+# -- cards renamed: their old ids stay in the log ------------------------------------------
+
+
+def test_orphaned_card_ids_count_in_the_log_but_not_in_today_or_retention(
+    tmp_path: Path, deck: Deck, clock: Clock
+) -> None:
+    from quiz import stats
+
+    with Store.open(tmp_path / "quiz.db") as store:
+        session = Session(store, deck, now=clock, new_per_day=2)
+        today = session.today
+        # Cards since renamed: graded well for ten days, and three times today.
+        for back in range(10, 0, -1):
+            store.record("old-name", 5, "review", day=today - date.resolution * back, ts_ms=0)
+        for i in range(3):
+            store.record(f"gone-{i}", 5, "review", day=today, ts_ms=0)
+        # A card of the deck, failed once.
+        store.record("mlp", 1, "review", day=today - date.resolution * 2, ts_ms=0)
+
+        progress = session.progress()
+        assert progress.new == 2  # the daily allowance is whole
+        assert progress.done_today == 0  # no card of the deck graded today
+        figures = stats.report(session)
+        assert figures["retention_30d"] == 0.0  # the one scheduled review of the deck: failed
+        assert figures["reviews"] == 14  # the log keeps every grade
+        day = stats.day_summary(session)
+        assert (day.cards, day.grades) == (0, 0)
+        assert [r["card_id"] for r in export_rows(store)].count("old-name") == 10
+
+
+def export_rows(store: Store) -> list[dict[str, object]]:
+    from quiz.export import log_rows
+
+    return list(log_rows(store))
