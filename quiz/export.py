@@ -147,7 +147,9 @@ def write_apkg(deck: Deck, path: Path) -> int:
         css=".card { font-family: sans-serif; text-align: left; } .topic { color: grey; }",
     )
     anki_deck = genanki.Deck(ANKI_DECK_ID, "Deep-learning interview")
-    markdown = MarkdownIt("commonmark").enable("table")
+    # html=False: HTML written in a card is shown as text, never passed to Anki to
+    # run (a <script>, an <img onerror=...>); Markdown's own markup still renders.
+    markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
     for card in deck:
         points = "<ul>" + "".join(f"<li>{_escape(p.text)}</li>" for p in card.key_points)
         anki_deck.add_note(

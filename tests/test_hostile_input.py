@@ -648,3 +648,46 @@ def export_rows(store: Store) -> list[dict[str, object]]:
     from quiz.export import log_rows
 
     return list(log_rows(store))
+
+
+# -- what the exports carry ---------------------------------------------------------------
+
+
+def anki_fields(package: Path) -> list[str]:
+    """Every field of every note in an .apkg, as Anki will show it (HTML)."""
+    import zipfile
+
+    with zipfile.ZipFile(package) as archive:
+        (package.parent / "collection.anki2").write_bytes(archive.read("collection.anki2"))
+    conn = sqlite3.connect(package.parent / "collection.anki2")
+    try:
+        return [f for (flds,) in conn.execute("SELECT flds FROM notes") for f in flds.split("\x1f")]
+    finally:
+        conn.close()
+
+
+def test_the_anki_export_carries_no_html_from_a_card(tmp_path: Path) -> None:
+    from quiz.deck import load_deck
+    from quiz.export import write_apkg
+
+    folder = tmp_path / "content"
+    folder.mkdir()
+    body = (
+        "## Answer\n\nA <b>raw</b> tag, <script>alert('body')</script> and\n"
+        '<img src=x onerror="alert(1)">\n\n<iframe src="https://example.com"></iframe>\n\n'
+        "[a link](javascript:alert(2)) and `<code>` stay text.\n"
+    )
+    write_card(
+        folder,
+        HostileCard(
+            "html", 1, "<i>Title</i>", "Why <script>?", ("A <b>point</b>",), ("k",), (), body
+        ),
+    )
+    assert write_apkg(load_deck(folder), tmp_path / "deck.apkg") == 1
+    html = "\n".join(anki_fields(tmp_path / "deck.apkg"))
+    for tag in ("<script", "<img", "<iframe", "<b>", "<i>", 'href="javascript:'):
+        assert tag not in html, tag
+    assert "&lt;script&gt;alert('body')&lt;/script&gt;" in html  # shown as text
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    assert "<code>&lt;code&gt;</code>" in html  # Markdown's own markup still renders
+    assert "<h2>Answer</h2>" in html
