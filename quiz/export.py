@@ -50,13 +50,29 @@ def log_rows(store: Store) -> Iterator[dict[str, Any]]:
         yield {column: values.get(column) for column in LOG_COLUMNS}
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def sheet_safe(value: object) -> object:
+    """``value`` for a CSV cell: text that a spreadsheet would run as a formula
+    (``=HYPERLINK(...)`` typed as an answer) gets a leading single quote, which the
+    spreadsheet shows as text; numbers and other text are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def write_csv(store: Store, out: IO[str]) -> int:
-    """Writes the log as CSV with a header row; returns the rows written."""
+    """Writes the log as CSV with a header row; returns the rows written.
+
+    Text cells that start like a formula are neutralised (:func:`sheet_safe`).
+    """
     writer = csv.DictWriter(out, fieldnames=LOG_COLUMNS)
     writer.writeheader()
     count = 0
     for row in log_rows(store):
-        writer.writerow(row)
+        writer.writerow({key: sheet_safe(value) for key, value in row.items()})
         count += 1
     return count
 

@@ -10,6 +10,7 @@ fails the test instead of stalling it.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import sqlite3
@@ -691,3 +692,29 @@ def test_the_anki_export_carries_no_html_from_a_card(tmp_path: Path) -> None:
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
     assert "<code>&lt;code&gt;</code>" in html  # Markdown's own markup still renders
     assert "<h2>Answer</h2>" in html
+
+
+FORMULAS = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+def test_csv_export_neutralises_cells_a_spreadsheet_would_run(tmp_path: Path) -> None:
+    # OWASP's CSV injection advice: a cell that starts with = + - @, a tab or a
+    # carriage return gets a leading single quote, so a spreadsheet shows it as text.
+    import csv
+
+    db = tmp_path / "quiz.db"
+    with Store.open(db) as store:
+        for i, answer in enumerate([*FORMULAS, "plain", "a=b", "'quoted"]):
+            store.record("mlp", 4, "practice", day=date(2026, 3, 2), ts_ms=i, answer=answer)
+    out = tmp_path / "log.csv"
+    result = quiz("--db", str(db), "export", "--format", "csv", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    with out.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    answers = [row["answer"] for row in rows]
+    assert answers == [*("'" + f for f in FORMULAS), "plain", "a=b", "'quoted"]
+    for row in rows:  # no other cell starts like a formula either
+        assert not any(v[:1] in ("=", "+", "-", "@", "\t", "\r") for v in row.values())
+    # JSON is data, not a sheet: the answers as typed.
+    result = quiz("--db", str(db), "export", "--format", "json")
+    assert [r["answer"] for r in json.loads(result.stdout)][: len(FORMULAS)] == FORMULAS
