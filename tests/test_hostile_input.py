@@ -718,3 +718,41 @@ def test_csv_export_neutralises_cells_a_spreadsheet_would_run(tmp_path: Path) ->
     # JSON is data, not a sheet: the answers as typed.
     result = quiz("--db", str(db), "export", "--format", "json")
     assert [r["answer"] for r in json.loads(result.stdout)][: len(FORMULAS)] == FORMULAS
+
+
+# -- settings ---------------------------------------------------------------------------------
+
+HOSTILE_VALUES = [
+    "f2(f1(x)) [/x",
+    "price [$5]",
+    "[@click=app.quit]",
+    "\x1b]2;pwned\x07",
+    "9\u202e1",
+]
+
+
+@pytest.mark.parametrize("key", ["interview-date", "new-per-day", "rollover-hour", "theme"])
+def test_a_hostile_setting_value_is_refused_in_one_line_that_shows_it(
+    tmp_path: Path, key: str
+) -> None:
+    db = new_database(tmp_path / "quiz.db")
+    for value in HOSTILE_VALUES:
+        line = one_line(quiz("--db", str(db), "config", key, value))
+        assert active_characters(line) == [], line
+        assert printable(repr(value)) in line or printable(value) in line, line
+
+
+async def test_hostile_settings_in_the_database_fall_back_and_the_app_runs(
+    tmp_path: Path, deck: Deck, clock: Clock
+) -> None:
+    # Written by hand into the settings table: each is read as unset.
+    from quiz import config
+
+    with Store.open(tmp_path / "quiz.db") as store:
+        for key, value in zip(config.KEYS, HOSTILE_VALUES, strict=False):
+            store.set_setting(key, value)
+        assert config.load(store) == config.Config()
+        result = quiz("--db", str(tmp_path / "quiz.db"), "config")
+        assert result.returncode == 0 and active_characters(result.stdout) == []
+        app = await use_the_app(Session(store, deck, now=clock))
+    assert app.crash is None and app.problem is None
