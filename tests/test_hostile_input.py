@@ -498,8 +498,8 @@ def test_a_crafted_row_is_one_line_or_works_and_changes_nothing(tmp_path: Path, 
 
 async def use_the_app(session: Session) -> QuizApp:
     """Grades a card and undoes it (which replays the card's log), grades what is
-    due, and opens the progress screen and every topic's history, as far as the app
-    goes on; returns the app once it has ended."""
+    due, and opens the progress screen and the history of every card graded, as far
+    as the app goes on; returns the app once it has ended."""
     from textual.pilot import Pilot
     from textual.widgets import DataTable
     from tui.helpers import until
@@ -545,7 +545,10 @@ async def use_the_app(session: Session) -> QuizApp:
                 and await reach(pilot, ProgressScreen)
             ):
                 table = app.screen.query_one("#mastery", DataTable)
-                for row in range(table.row_count):
+                graded = {r.card_id for r in session.store.reviews_on(session.today)}
+                graded |= {"mlp", "softmax-relu"}  # graded the day before (history())
+                rows = [i for i, c in enumerate(session.deck) if c.id in graded]
+                for row in rows:
                     app.screen.query_one("#progress-tabs").active = "topics"  # type: ignore[attr-defined]
                     table.focus()
                     table.move_cursor(row=row)
@@ -756,3 +759,22 @@ async def test_hostile_settings_in_the_database_fall_back_and_the_app_runs(
         assert result.returncode == 0 and active_characters(result.stdout) == []
         app = await use_the_app(Session(store, deck, now=clock))
     assert app.crash is None and app.problem is None
+
+
+async def test_an_enormous_answer_is_shown_in_part_in_the_history(
+    tmp_path: Path, deck: Deck, clock: Clock
+) -> None:
+    from tui.helpers import make_app, text_of, until
+
+    from quiz.tui.screens.progress import HistoryScreen
+
+    db = crafted(tmp_path / "quiz.db", CRAFTED["an enormous answer"])
+    with Store.open(db) as store:
+        app = make_app(Session(store, deck, now=clock))
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.push_screen(HistoryScreen("mlp"))
+            await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+            await pilot.pause()
+            history = text_of(app, "#history-text")
+    assert f"“{'x' * 2000}… (4,998,000 more characters; quiz export has them all)”" in history
+    assert len(history) < 3000
