@@ -50,13 +50,29 @@ def log_rows(store: Store) -> Iterator[dict[str, Any]]:
         yield {column: values.get(column) for column in LOG_COLUMNS}
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def sheet_safe(value: object) -> object:
+    """``value`` for a CSV cell: text that a spreadsheet would run as a formula
+    (``=HYPERLINK(...)`` typed as an answer) gets a leading single quote, which the
+    spreadsheet shows as text; numbers and other text are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def write_csv(store: Store, out: IO[str]) -> int:
-    """Writes the log as CSV with a header row; returns the rows written."""
+    """Writes the log as CSV with a header row; returns the rows written.
+
+    Text cells that start like a formula are neutralised (:func:`sheet_safe`).
+    """
     writer = csv.DictWriter(out, fieldnames=LOG_COLUMNS)
     writer.writeheader()
     count = 0
     for row in log_rows(store):
-        writer.writerow(row)
+        writer.writerow({key: sheet_safe(value) for key, value in row.items()})
         count += 1
     return count
 
@@ -202,7 +218,9 @@ def write_apkg(deck: Deck, path: Path, database: Path | None = None) -> int:
         css=".card { font-family: sans-serif; text-align: left; } .topic { color: grey; }",
     )
     anki_deck = genanki.Deck(ANKI_DECK_ID, "Deep-learning interview")
-    markdown = MarkdownIt("commonmark").enable("table")
+    # html=False: HTML written in a card is shown as text, never passed to Anki to
+    # run (a <script>, an <img onerror=...>); Markdown's own markup still renders.
+    markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
     for card in deck:
         points = "<ul>" + "".join(f"<li>{_escape(p.text)}</li>" for p in card.key_points)
         anki_deck.add_note(

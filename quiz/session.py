@@ -235,7 +235,11 @@ class Session:
     def _today(self, moment: datetime) -> _Today:
         day = study_day(moment, self.rollover_hour)
         states = self.states()
-        todays = [r for r in self.store.reviews_on(day) if r.mode != "practice"]
+        by_id = {c.id: c for c in self.deck}
+        # Grades of cards no longer in the deck (renamed) stay in the log, out of today.
+        todays = [
+            r for r in self.store.reviews_on(day) if r.mode != "practice" and r.card_id in by_id
+        ]
         scheduled = {r.card_id for r in todays if r.mode == "review"}
         latest: dict[str, int] = {}  # card -> index in todays of its latest grade
         for i, r in enumerate(todays):  # re-inserting keeps the latest grades' order
@@ -250,7 +254,6 @@ class Session:
         started_today = sum(1 for s in states.values() if s.introduced == day)
         allowance = max(0, self.new_per_day - started_today)
         new = [c for c in self.deck if c.id not in states][:allowance]
-        by_id = {c.id: c for c in self.deck}
         failed = [
             (Item(by_id[cid], "drill", day), len(todays) - 1 - i, todays[i].ts_ms)
             for cid, i in latest.items()

@@ -124,7 +124,10 @@ def day_summary(session: Session) -> DaySummary:
     """Today's graded cards, grade spread and time, and tomorrow's load (by the dates
     the schedule really asks cards on, :meth:`Session.due_dates`)."""
     today = session.today
-    rows = [r for r in session.store.reviews_on(today) if r.mode != "practice"]
+    deck = set(session.deck.ids)  # a renamed card's old grades are not today's cards
+    rows = [
+        r for r in session.store.reviews_on(today) if r.mode != "practice" and r.card_id in deck
+    ]
     tomorrow = today + timedelta(days=1)
     return DaySummary(
         cards=len({r.card_id for r in rows}),
@@ -172,16 +175,29 @@ class Day:
         return self.passed / self.scheduled if self.scheduled else None
 
 
-def daily(store: Store, today: date, days: int = WINDOW_DAYS) -> list[Day]:
-    """The last ``days`` study days up to ``today``, oldest first, zero-filled."""
+def daily(
+    store: Store, today: date, days: int = WINDOW_DAYS, deck: Deck | None = None
+) -> list[Day]:
+    """The last ``days`` study days up to ``today``, oldest first, zero-filled.
+
+    With the ``deck``, the scheduling reviews (and so retention) are those of its
+    cards: a card renamed or removed keeps its grades in the log, and they count as
+    work done, not as what is remembered of the deck.
+    """
     start = today - timedelta(days=days - 1)
-    counts = store.daily_counts(start)
+    counts = store.daily_counts(start, leave_out=[] if deck is None else orphans(store, deck))
     result = []
     for i in range(days):
         day = start + timedelta(days=i)
         reviews, scheduled, passed, ms = counts.get(day, (0, 0, 0, 0))
         result.append(Day(day, reviews, scheduled, passed, ms / 1000))
     return result
+
+
+def orphans(store: Store, deck: Deck) -> list[str]:
+    """Ids with a schedule in the database but no card in the deck (renamed or
+    removed cards), sorted."""
+    return sorted(set(store.card_states()) - set(deck.ids))
 
 
 def retention(days: Iterable[Day]) -> float | None:
@@ -285,7 +301,7 @@ def interview(session: Session) -> Interview | None:
 def report(session: Session) -> dict[str, Any]:
     """Everything the progress screen shows, as one JSON-ready document."""
     today = session.today
-    heat = daily(session.store, today, HEATMAP_DAYS)
+    heat = daily(session.store, today, HEATMAP_DAYS, session.deck)
     window = heat[-WINDOW_DAYS:]
     figures = summary(session, session.deck).as_dict()
     coming = interview(session)

@@ -23,7 +23,7 @@ import shutil
 import sqlite3
 import stat
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -231,6 +231,13 @@ def _card_to_row(card: CardState) -> dict[str, Any]:
 
 def _opt_date(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)
+
+
+def _log_day(value: Any) -> date:
+    """A study day read from the log on its own (a count per day, the days)."""
+    if not _is_day(value):
+        raise _BadRow(f"the log has a review with day {_shown(value)}, not {_DAY}")
+    return date.fromisoformat(value)
 
 
 def _review_from_row(row: RowLike) -> Review:
@@ -600,17 +607,42 @@ class Store:
     def review_days(self) -> list[date]:
         """The distinct study days with at least one review, newest first."""
         rows = self.conn.execute("SELECT DISTINCT day FROM reviews ORDER BY day DESC")
-        return [date.fromisoformat(r[0]) for r in rows]
+        with self._reading():
+            return [_log_day(r[0]) for r in rows]
 
-    def daily_counts(self, since: date) -> dict[date, tuple[int, int, int, int]]:
+    def daily_counts(
+        self, since: date, leave_out: Collection[str] = ()
+    ) -> dict[date, tuple[int, int, int, int]]:
         """Per study day from ``since`` on: (grades, scheduling reviews, of those
-        graded 3 or more, milliseconds spent)."""
+        graded 3 or more, milliseconds spent).
+
+        Args:
+            since: the first study day counted.
+            leave_out: card ids whose scheduling reviews are not counted (cards no
+                longer in the deck); their grades and time still are, as work done.
+        """
         rows = self.conn.execute(
             "SELECT day, count(*), sum(mode = 'review'), sum(mode = 'review' AND grade >= 3),"
             " sum(coalesce(answer_ms, 0)) FROM reviews WHERE day >= ? GROUP BY day",
             (since.isoformat(),),
         )
-        return {date.fromisoformat(r[0]): (r[1], r[2], r[3], r[4]) for r in rows}
+        with self._reading():
+            counts = {_log_day(r[0]): (r[1], r[2], r[3], r[4]) for r in rows}
+        if leave_out:
+            # Taken off afterwards: few ids, found by the (card_id, mode) index,
+            # while the counts above are read from an index that has no card id.
+            marks = ", ".join("?" * len(leave_out))
+            rows = self.conn.execute(
+                "SELECT day, count(*), sum(grade >= 3) FROM reviews"
+                f" WHERE card_id IN ({marks}) AND mode = 'review' AND day >= ? GROUP BY day",
+                (*leave_out, since.isoformat()),
+            )
+            with self._reading():
+                for r in rows:
+                    day = _log_day(r[0])
+                    grades, scheduled, passed, ms = counts[day]
+                    counts[day] = (grades, scheduled - r[1], passed - r[2], ms)
+        return counts
 
     def last_grades(self, card_id: str, count: int = 5) -> list[int]:
         """The card's last ``count`` scheduling grades, oldest first."""

@@ -10,6 +10,7 @@ fails the test instead of stalling it.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import sqlite3
@@ -445,6 +446,7 @@ CRAFTED = {
     "a time past any date": ["UPDATE reviews SET ts_ms = 9223372036854775807"],
     "an answer that is bytes": ["UPDATE reviews SET answer = x'00ff1b'"],
     "a NULL answer": ["UPDATE reviews SET answer = NULL"],
+    "a day that is not a date": ["UPDATE reviews SET day = 'someday' WHERE card_id = 'mlp'"],
     "a due date that is not a date": ["UPDATE cards SET due = 'soon' WHERE card_id = 'mlp'"],
     "a NULL due date": [
         "CREATE TABLE loose AS SELECT * FROM cards",
@@ -496,8 +498,8 @@ def test_a_crafted_row_is_one_line_or_works_and_changes_nothing(tmp_path: Path, 
 
 async def use_the_app(session: Session) -> QuizApp:
     """Grades a card and undoes it (which replays the card's log), grades what is
-    due, and opens the progress screen and every topic's history, as far as the app
-    goes on; returns the app once it has ended."""
+    due, and opens the progress screen and the history of every card graded, as far
+    as the app goes on; returns the app once it has ended."""
     from textual.pilot import Pilot
     from textual.widgets import DataTable
     from tui.helpers import until
@@ -543,7 +545,10 @@ async def use_the_app(session: Session) -> QuizApp:
                 and await reach(pilot, ProgressScreen)
             ):
                 table = app.screen.query_one("#mastery", DataTable)
-                for row in range(table.row_count):
+                graded = {r.card_id for r in session.store.reviews_on(session.today)}
+                graded |= {"mlp", "softmax-relu"}  # graded the day before (history())
+                rows = [i for i, c in enumerate(session.deck) if c.id in graded]
+                for row in rows:
                     app.screen.query_one("#progress-tabs").active = "topics"  # type: ignore[attr-defined]
                     table.focus()
                     table.move_cursor(row=row)
@@ -552,10 +557,21 @@ async def use_the_app(session: Session) -> QuizApp:
                     if not (await press(pilot, "escape") and await reach(pilot, ProgressScreen)):
                         break
             await press(pilot, "q")
+    except QuizError:
+        # Textual's run_test raises what ended the app: here, the problem it says.
+        assert app.problem is not None
     except Exception as exc:
         details = app.crash_log.read_text() if app.crash_log else repr(exc)
         raise AssertionError(f"the app crashed:\n{details}") from exc
     return app
+
+
+def log_of(db: Path) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT * FROM reviews ORDER BY id").fetchall()
+    finally:
+        conn.close()
 
 
 @pytest.mark.parametrize("craft", CRAFTED)
@@ -563,7 +579,7 @@ async def test_a_crafted_row_never_crashes_the_app(
     tmp_path: Path, craft: str, deck: Deck, clock: Clock
 ) -> None:
     db = crafted(tmp_path / "quiz.db", CRAFTED[craft])
-    before = db.read_bytes()
+    before = log_of(db)
     with Store.open(db) as store:
         session = Session(store, deck, now=clock)
         try:
@@ -579,7 +595,8 @@ async def test_a_crafted_row_never_crashes_the_app(
     if problem is not None:
         # The app ends and says what is wrong with the file, as the commands do.
         assert str(problem).startswith(f"{db} is damaged: ")
-        assert db.read_bytes() == before
+    # Whatever was graded meanwhile, the log holds every row it held, as it was.
+    assert log_of(db)[: len(before)] == before
 
 
 def test_the_app_on_a_damaged_first_card_ends_with_one_line(tmp_path: Path) -> None:
@@ -599,3 +616,165 @@ def test_the_app_on_a_damaged_first_card_ends_with_one_line(tmp_path: Path) -> N
         f"quiz: error: {db} is damaged: the card row 'mlp' has due 'soon', not a date like "
         "2026-03-03; restore a backup: quiz restore FILE"
     ) in shown
+
+
+# -- cards renamed: their old ids stay in the log ------------------------------------------
+
+
+def test_orphaned_card_ids_count_in_the_log_but_not_in_today_or_retention(
+    tmp_path: Path, deck: Deck, clock: Clock
+) -> None:
+    from quiz import stats
+
+    with Store.open(tmp_path / "quiz.db") as store:
+        session = Session(store, deck, now=clock, new_per_day=2)
+        today = session.today
+        # Cards since renamed: graded well for ten days, and three times today.
+        for back in range(10, 0, -1):
+            store.record("old-name", 5, "review", day=today - date.resolution * back, ts_ms=0)
+        for i in range(3):
+            store.record(f"gone-{i}", 5, "review", day=today, ts_ms=0)
+        # A card of the deck, failed once.
+        store.record("mlp", 1, "review", day=today - date.resolution * 2, ts_ms=0)
+
+        progress = session.progress()
+        assert progress.new == 2  # the daily allowance is whole
+        assert progress.done_today == 0  # no card of the deck graded today
+        figures = stats.report(session)
+        assert figures["retention_30d"] == 0.0  # the one scheduled review of the deck: failed
+        assert figures["reviews"] == 14  # the log keeps every grade
+        day = stats.day_summary(session)
+        assert (day.cards, day.grades) == (0, 0)
+        assert [r["card_id"] for r in export_rows(store)].count("old-name") == 10
+
+
+def export_rows(store: Store) -> list[dict[str, object]]:
+    from quiz.export import log_rows
+
+    return list(log_rows(store))
+
+
+# -- what the exports carry ---------------------------------------------------------------
+
+
+def anki_fields(package: Path) -> list[str]:
+    """Every field of every note in an .apkg, as Anki will show it (HTML)."""
+    import zipfile
+
+    with zipfile.ZipFile(package) as archive:
+        (package.parent / "collection.anki2").write_bytes(archive.read("collection.anki2"))
+    conn = sqlite3.connect(package.parent / "collection.anki2")
+    try:
+        return [f for (flds,) in conn.execute("SELECT flds FROM notes") for f in flds.split("\x1f")]
+    finally:
+        conn.close()
+
+
+def test_the_anki_export_carries_no_html_from_a_card(tmp_path: Path) -> None:
+    from quiz.deck import load_deck
+    from quiz.export import write_apkg
+
+    folder = tmp_path / "content"
+    folder.mkdir()
+    body = (
+        "## Answer\n\nA <b>raw</b> tag, <script>alert('body')</script> and\n"
+        '<img src=x onerror="alert(1)">\n\n<iframe src="https://example.com"></iframe>\n\n'
+        "[a link](javascript:alert(2)) and `<code>` stay text.\n"
+    )
+    write_card(
+        folder,
+        HostileCard(
+            "html", 1, "<i>Title</i>", "Why <script>?", ("A <b>point</b>",), ("k",), (), body
+        ),
+    )
+    assert write_apkg(load_deck(folder), tmp_path / "deck.apkg") == 1
+    html = "\n".join(anki_fields(tmp_path / "deck.apkg"))
+    for tag in ("<script", "<img", "<iframe", "<b>", "<i>", 'href="javascript:'):
+        assert tag not in html, tag
+    assert "&lt;script&gt;alert('body')&lt;/script&gt;" in html  # shown as text
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    assert "<code>&lt;code&gt;</code>" in html  # Markdown's own markup still renders
+    assert "<h2>Answer</h2>" in html
+
+
+FORMULAS = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+def test_csv_export_neutralises_cells_a_spreadsheet_would_run(tmp_path: Path) -> None:
+    # OWASP's CSV injection advice: a cell that starts with = + - @, a tab or a
+    # carriage return gets a leading single quote, so a spreadsheet shows it as text.
+    import csv
+
+    db = tmp_path / "quiz.db"
+    with Store.open(db) as store:
+        for i, answer in enumerate([*FORMULAS, "plain", "a=b", "'quoted"]):
+            store.record("mlp", 4, "practice", day=date(2026, 3, 2), ts_ms=i, answer=answer)
+    out = tmp_path / "log.csv"
+    result = quiz("--db", str(db), "export", "--format", "csv", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    with out.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    answers = [row["answer"] for row in rows]
+    assert answers == [*("'" + f for f in FORMULAS), "plain", "a=b", "'quoted"]
+    for row in rows:  # no other cell starts like a formula either
+        assert not any(v[:1] in ("=", "+", "-", "@", "\t", "\r") for v in row.values())
+    # JSON is data, not a sheet: the answers as typed.
+    result = quiz("--db", str(db), "export", "--format", "json")
+    assert [r["answer"] for r in json.loads(result.stdout)][: len(FORMULAS)] == FORMULAS
+
+
+# -- settings ---------------------------------------------------------------------------------
+
+HOSTILE_VALUES = [
+    "f2(f1(x)) [/x",
+    "price [$5]",
+    "[@click=app.quit]",
+    "\x1b]2;pwned\x07",
+    "9\u202e1",
+]
+
+
+@pytest.mark.parametrize("key", ["interview-date", "new-per-day", "rollover-hour", "theme"])
+def test_a_hostile_setting_value_is_refused_in_one_line_that_shows_it(
+    tmp_path: Path, key: str
+) -> None:
+    db = new_database(tmp_path / "quiz.db")
+    for value in HOSTILE_VALUES:
+        line = one_line(quiz("--db", str(db), "config", key, value))
+        assert active_characters(line) == [], line
+        assert printable(repr(value)) in line or printable(value) in line, line
+
+
+async def test_hostile_settings_in_the_database_fall_back_and_the_app_runs(
+    tmp_path: Path, deck: Deck, clock: Clock
+) -> None:
+    # Written by hand into the settings table: each is read as unset.
+    from quiz import config
+
+    with Store.open(tmp_path / "quiz.db") as store:
+        for key, value in zip(config.KEYS, HOSTILE_VALUES, strict=False):
+            store.set_setting(key, value)
+        assert config.load(store) == config.Config()
+        result = quiz("--db", str(tmp_path / "quiz.db"), "config")
+        assert result.returncode == 0 and active_characters(result.stdout) == []
+        app = await use_the_app(Session(store, deck, now=clock))
+    assert app.crash is None and app.problem is None
+
+
+async def test_an_enormous_answer_is_shown_in_part_in_the_history(
+    tmp_path: Path, deck: Deck, clock: Clock
+) -> None:
+    from tui.helpers import make_app, text_of, until
+
+    from quiz.tui.screens.progress import HistoryScreen
+
+    db = crafted(tmp_path / "quiz.db", CRAFTED["an enormous answer"])
+    with Store.open(db) as store:
+        app = make_app(Session(store, deck, now=clock))
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.push_screen(HistoryScreen("mlp"))
+            await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
+            await pilot.pause()
+            history = text_of(app, "#history-text")
+    assert f"“{'x' * 2000}… (4,998,000 more characters; quiz export has them all)”" in history
+    assert len(history) < 3000

@@ -92,11 +92,12 @@ class QuizApp(App[None]):
         # with the file's path and exits non-zero. Grades need no saving: each one
         # was committed before the next card showed.
         if isinstance(error, QuizError) and self.crash is None:
-            # Not a bug: the user's to fix (actions that write say it in place,
-            # through attempt()). The app ends; the command line says what to do.
-            if self.problem is None:
-                self.problem = error
-                self.exit(return_code=1)
+            # Not a bug: the user's to fix (a damaged row met while drawing; actions
+            # that write say theirs in place, through attempt()). No crash log: the
+            # app ends as on any error, and the command line says what to do.
+            self.problem = self.problem or error
+            super()._handle_exception(error)
+            self._exit_renderables.clear()
             return
         self.crash = error
         try:

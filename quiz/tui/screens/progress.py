@@ -110,7 +110,7 @@ class ProgressScreen(Screen[None]):
             )
         self.query_one("#readiness", Static).update(headline)
 
-        heat = daily(store, today, HEATMAP_DAYS)
+        heat = daily(store, today, HEATMAP_DAYS, session.deck)
         days = store.review_days()
         lines = [
             f"Streak: {plural(current_streak(store, today), 'day')} · best {best_streak(days)} · "
