@@ -764,7 +764,7 @@ async def test_hostile_settings_in_the_database_fall_back_and_the_app_runs(
 async def test_an_enormous_answer_is_shown_in_part_in_the_history(
     tmp_path: Path, deck: Deck, clock: Clock
 ) -> None:
-    from tui.helpers import make_app, text_of, until
+    from tui.helpers import history_text, make_app, until
 
     from quiz.tui.screens.progress import HistoryScreen
 
@@ -774,7 +774,8 @@ async def test_an_enormous_answer_is_shown_in_part_in_the_history(
         async with app.run_test(size=(80, 24)) as pilot:
             app.push_screen(HistoryScreen("mlp"))
             await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
-            await pilot.pause()
-            history = text_of(app, "#history-text")
+            # The page is read in a thread: wait for its grade.
+            await until(pilot, lambda: "”" in history_text(app))
+            history = history_text(app)
     assert f"“{'x' * 2000}… (4,998,000 more characters; quiz export has them all)”" in history
     assert len(history) < 3000
