@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -63,7 +63,7 @@ def sheet_safe(value: object) -> object:
     return value
 
 
-def write_csv(store: Store, out: IO[str]) -> int:
+def write_csv(store: Store, out: IO[str], rows: Iterable[dict[str, Any]] | None = None) -> int:
     """Writes the log as CSV with a header row; returns the rows written.
 
     Text cells that start like a formula are neutralised (:func:`sheet_safe`).
@@ -71,17 +71,17 @@ def write_csv(store: Store, out: IO[str]) -> int:
     writer = csv.DictWriter(out, fieldnames=LOG_COLUMNS)
     writer.writeheader()
     count = 0
-    for row in log_rows(store):
+    for row in log_rows(store) if rows is None else rows:
         writer.writerow({key: sheet_safe(value) for key, value in row.items()})
         count += 1
     return count
 
 
-def write_json(store: Store, out: IO[str]) -> int:
+def write_json(store: Store, out: IO[str], rows: Iterable[dict[str, Any]] | None = None) -> int:
     """Writes the log as one JSON array of objects; returns the rows written."""
     out.write("[")
     count = 0
-    for row in log_rows(store):
+    for row in log_rows(store) if rows is None else rows:
         out.write(("," if count else "") + "\n  " + json.dumps(row, ensure_ascii=False))
         count += 1
     out.write("\n]\n")
@@ -155,37 +155,78 @@ def _reason(exc: OSError | ValueError) -> str:
     return str(exc).lower()
 
 
-def save_log(store: Store, path: Path, fmt: str) -> int:
-    """Writes the review log to the file ``path`` as ``fmt`` (csv or json), whole or
-    not at all; returns the rows written.
+PROGRESS_EVERY = 5_000  # rows between two calls of an export's progress callback
 
-    The file is private (0600) and written through a temporary file (see
-    :func:`_write_whole`). The database's own files and its backups folder are
-    refused as targets (:func:`check_target`).
+
+def refuse_target(database: Path, path: Path, fmt: str) -> None:
+    """Refuses, writing nothing, an export of the review log to ``path`` as ``fmt``
+    that cannot be made: an unknown format, the database's own files or its backups
+    folder (:func:`check_target`), a folder, a name the system refuses.
 
     Raises:
-        QuizError: the path is refused, or cannot be written.
+        QuizError: why, in one line.
     """
     if fmt not in FORMATS:
         raise QuizError(f"unknown export format {fmt!r}; formats: {', '.join(FORMATS)}")
     try:
         # A name too long, a folder on the way that cannot be searched, a NUL typed
         # into the app's box: each is a name this system refuses, said in one line.
-        check_target(path, store.path)
+        check_target(path, database)
         if path.expanduser().is_dir():
             raise QuizError(f"{path} is a folder; give a file name, e.g. {path}/reviews.{fmt}")
     except (OSError, ValueError) as exc:
         raise QuizError(f"cannot write {path}: {_reason(exc)}") from None
+
+
+def save_log(
+    store: Store,
+    path: Path,
+    fmt: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Writes the review log to the file ``path`` as ``fmt`` (csv or json), whole or
+    not at all; returns the rows written.
+
+    The file is private (0600) and written through a temporary file (see
+    :func:`_write_whole`). The database's own files and its backups folder are
+    refused as targets (:func:`refuse_target`).
+
+    Args:
+        progress: called with (rows written, rows in all) every
+            :data:`PROGRESS_EVERY` rows and at the end; a QuizError it raises stops
+            the export, which then writes nothing.
+
+    Raises:
+        QuizError: the path is refused, or cannot be written, or ``progress``
+            stopped it.
+    """
+    refuse_target(store.path, path, fmt)
     writer = write_csv if fmt == "csv" else write_json
+    rows = log_rows(store)
+    if progress is not None:
+        rows = _counted(rows, store.review_count(), progress)
     count = 0
 
     def write(temporary: Path) -> None:
         nonlocal count
         with open(temporary, "w", encoding="utf-8", newline="") as out:
-            count = writer(store, out)
+            count = writer(store, out, rows)
 
     _write_whole(path, store.path, write)
     return count
+
+
+def _counted(
+    rows: Iterator[dict[str, Any]], total: int, progress: Callable[[int, int], None]
+) -> Iterator[dict[str, Any]]:
+    done = 0
+    progress(done, total)
+    for row in rows:
+        yield row
+        done += 1
+        if done % PROGRESS_EVERY == 0:
+            progress(done, max(total, done))
+    progress(done, max(total, done))
 
 
 def write_apkg(deck: Deck, path: Path, database: Path | None = None) -> int:

@@ -100,7 +100,7 @@ def test_save_log_writes_whole_or_not_at_all(store: Store, tmp_path: Path) -> No
     target = tmp_path / "reviews.csv"
     target.write_text("the previous export\n")
 
-    def dies_half_way(store: Store, out: io.TextIOBase) -> int:
+    def dies_half_way(store: Store, out: io.TextIOBase, rows: object = None) -> int:
         out.write("id,card_id\n1,mlp\n")  # part of the rows, then the disk fills
         raise OSError(28, "No space left on device")
 
@@ -115,3 +115,34 @@ def test_save_log_writes_whole_or_not_at_all(store: Store, tmp_path: Path) -> No
     assert not list(tmp_path.glob("*partial*")), "the half-written file was left behind"
     assert export.save_log(store, target, "json") == 2
     assert [row["grade"] for row in json.loads(target.read_text())] == [4, 2]
+
+
+def test_save_log_reports_its_progress_and_stops_when_told(
+    store: Store, tmp_path: Path, monkeypatch: object
+) -> None:
+    import pytest
+
+    from quiz import export
+    from quiz.errors import QuizError
+
+    for _ in range(3):
+        fill(store)  # six rows
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    monkeypatch.setattr(export, "PROGRESS_EVERY", 2)
+    seen: list[tuple[int, int]] = []
+    target = tmp_path / "reviews.csv"
+    assert export.save_log(store, target, "csv", progress=lambda *p: seen.append(p)) == 6
+    assert seen == [(0, 6), (2, 6), (4, 6), (6, 6), (6, 6)]
+    assert len(list(csv.DictReader(target.open()))) == 6
+
+    # Stopped half-way (escape in the app): nothing written, the old file kept.
+    target.write_text("the previous export\n")
+
+    def stop_at_four(done: int, total: int) -> None:
+        if done >= 4:
+            raise QuizError("the export was stopped; nothing was written")
+
+    with pytest.raises(QuizError, match="stopped"):
+        export.save_log(store, target, "json", progress=stop_at_four)
+    assert target.read_text() == "the previous export\n"
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".quiz-tmp")]

@@ -85,8 +85,8 @@ async def test_the_palette_exports_the_log(session: Session, tmp_path: Path) -> 
         assert "is your quiz database" in str(app.screen.query_one("#export-error").render())
         field.value = str(target)
         await pilot.press("enter")
-        await pilot.pause()
-        assert not isinstance(app.screen, ExportScreen)
+        # Written in a thread: the dialog closes once the file is whole.
+        await until(pilot, lambda: not isinstance(app.screen, ExportScreen))
     rows = list(csv.DictReader(target.open()))
     assert [(r["card_id"], r["grade"]) for r in rows] == [("deep-learning", "4")]
 

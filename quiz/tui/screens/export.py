@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -29,6 +30,9 @@ class ExportScreen(ModalScreen[Path | None]):
 
     app: QuizApp
 
+    _writing = False  # an export is being written (in a thread)
+    _stop = False  # escape asked the export being written to stop
+
     def compose(self) -> ComposeResult:
         default = Path.cwd() / f"quiz-reviews-{self.app.session.today.isoformat()}.csv"
         with VerticalScroll(id="export-dialog", classes="panel"):
@@ -49,8 +53,10 @@ class ExportScreen(ModalScreen[Path | None]):
         self.query_one("#export-path", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        from quiz.export import save_log
+        from quiz.export import refuse_target
 
+        if self._writing:
+            return
         text = event.value.strip()
         if not text:
             self._error("give a file name, e.g. ~/quiz-reviews.csv")
@@ -58,17 +64,63 @@ class ExportScreen(ModalScreen[Path | None]):
         path = Path(text).expanduser()
         fmt = "json" if path.suffix.lower() == ".json" else "csv"
         try:
-            count = save_log(self.app.session.store, path, fmt)
+            refuse_target(self.app.session.store.path, path, fmt)  # at once, in place
         except QuizError as exc:
             self._error(str(exc))
             return
+        # Written in a thread: a long log takes seconds, and the app goes on
+        # answering (escape stops the export, which then writes nothing).
+        self._writing, self._stop = True, False
+        self.query_one("#export-path", Input).disabled = True
+        self._show_progress(0, 0)
+        self._export(path, fmt)
+
+    @work(thread=True, exit_on_error=False)
+    def _export(self, path: Path, fmt: str) -> None:
+        from quiz.export import save_log
+
+        try:
+            reader = self.app.session.store.reader()
+            try:
+                count = save_log(reader, path, fmt, progress=self._progress)
+            finally:
+                reader.close()
+        except QuizError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+        else:
+            self.app.call_from_thread(self._done, count, path)
+
+    def _progress(self, done: int, total: int) -> None:
+        """Called in the export's thread."""
+        if self._stop:
+            raise QuizError("the export was stopped; nothing was written")
+        self.app.call_from_thread(self._show_progress, done, total)
+
+    def _show_progress(self, done: int, total: int) -> None:
+        share = f" ({done / total:.0%})" if total else ""
+        self.query_one("#export-error", Static).update(
+            Content(f"Writing… {done:,} of {total:,} reviews{share} · escape stops it")
+        )
+
+    def _done(self, count: int, path: Path) -> None:
+        self._writing = False
         self.app.notify(
             printable(f"Wrote {plural(count, 'review')} to {path}"), title="Exported", markup=False
         )
         self.dismiss(path)
 
+    def _failed(self, message: str) -> None:
+        self._writing = False
+        field = self.query_one("#export-path", Input)
+        field.disabled = False
+        field.focus()
+        self._error(message)
+
     def _error(self, message: str) -> None:
         self.query_one("#export-error", Static).update(literal(f"✗ {message}"))
 
     def action_cancel(self) -> None:
+        if self._writing:
+            self._stop = True  # the thread stops at its next step and says so
+            return
         self.dismiss(None)
