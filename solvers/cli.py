@@ -138,3 +138,10 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m solvers") -> 
         # at /dev/null so the interpreter's final flush does not complain either.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except OSError as exc:
+        # The output cannot be written (a full disk, /dev/full): a demo's own errors
+        # end as its "done" event, so this one is the output's. One line, as above.
+        reason = (exc.strerror or str(exc)).lower()
+        sys.stderr.write(f"{prog}: error: cannot write the output: {reason}\n")
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED

@@ -779,3 +779,19 @@ async def test_an_enormous_answer_is_shown_in_part_in_the_history(
             history = history_text(app)
     assert f"“{'x' * 2000}… (4,998,000 more characters; quiz export has them all)”" in history
     assert len(history) < 3000
+
+
+@pytest.mark.parametrize("args", [["--list"], ["softmax", "--json"], ["softmax"]], ids=" ".join)
+def test_the_demo_runner_on_its_own_says_a_full_output_in_one_line(args: list[str]) -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "solvers", *args],
+            stdout=full.fileno(),
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    assert (result.returncode, result.stderr) == (
+        1,
+        "python -m solvers: error: cannot write the output: no space left on device\n",
+    )
