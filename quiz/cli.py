@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import os
 import sqlite3
 import sys
@@ -288,15 +287,10 @@ def _session(args: argparse.Namespace, *, create: bool = False) -> tuple[Session
 
 
 def _run_tui(args: argparse.Namespace) -> int:
-    # Start-up (Textual and our modules, the deck, the first screen) makes a great
-    # many objects and next to no garbage: the cyclic collector would run dozens of
-    # times before the first card and find nothing, some 15 ms of a 230 ms start.
-    # It is off until the first screen is painted; QuizApp turns it back on then.
-    gc.disable()
-    try:
+    from quiz.startup import collector_paused
+
+    with collector_paused():  # until the first screen is painted (quiz.startup)
         return _run_app(args)
-    finally:
-        gc.enable()
 
 
 def _run_app(args: argparse.Namespace) -> int:
@@ -355,7 +349,8 @@ def _run_locked_app(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     from rich.cells import cell_len
 
-    from quiz.stats import due_text, topics
+    from quiz.days import due_text
+    from quiz.stats import topics
     from quiz.text import printable
 
     session, _ = _session(args)

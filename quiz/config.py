@@ -13,8 +13,9 @@ from datetime import date
 
 from quiz.days import DEFAULT_ROLLOVER_HOUR
 from quiz.errors import QuizError
-from quiz.session import DEFAULT_NEW_PER_DAY
 from quiz.store import Store
+
+DEFAULT_NEW_PER_DAY = 15  # new cards a day, unless the config says otherwise
 
 # Textual's theme names have this shape; which names exist is Textual's to say, and
 # this module does not import Textual (the command line checks the name against it).

@@ -7,10 +7,6 @@ study past midnight have not started a new day.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from quiz.store import Store
 
 DEFAULT_ROLLOVER_HOUR = 4
 
@@ -37,17 +33,25 @@ def to_ms(moment: datetime) -> int:
     return int(moment.astimezone(UTC).timestamp() * 1000)
 
 
-def current_streak(store: Store, today: date) -> int:
-    """Consecutive study days with a review, ending today (or yesterday, when today
-    has no review yet: the streak is not broken until the day is over).
+def in_days(days: int) -> str:
+    """A number of days from today in words: "today", "tomorrow", "in 13 days",
+    "yesterday", "3 days ago"."""
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    return f"in {days} days" if days > 0 else f"{-days} days ago"
 
-    One index lookup per day of the streak, instead of reading every study day of
-    the log. Here rather than in :mod:`quiz.stats` because the first screen shows
-    it, and the rest of the statistics can load later.
-    """
-    day = today if store.has_review_on(today) else today - timedelta(days=1)
-    count = 0
-    while store.has_review_on(day):
-        count += 1
-        day -= timedelta(days=1)
-    return count
+
+def due_text(due: date, today: date, with_date: bool = False) -> str:
+    """A due date relative to today, in the short words of a table column:
+    "overdue 2d", "today", "tomorrow", "in 6d" (with ``with_date``,
+    "2026-03-09 (in 6d)")."""
+    days = (due - today).days
+    if days < 0:
+        return f"overdue {-days}d"
+    if days <= 1:
+        return in_days(days)
+    return f"{due.isoformat()} (in {days}d)" if with_date else f"in {days}d"

@@ -29,14 +29,16 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Protocol
 
-from quiz import plan
+from quiz import config, plan
+from quiz.config import DEFAULT_NEW_PER_DAY
 from quiz.days import DEFAULT_ROLLOVER_HOUR, local_now, study_day, to_ms
 from quiz.deck import Card, Deck
 from quiz.errors import QuizError
 from quiz.store import CardState, Mode, Review, Store
 
-DEFAULT_NEW_PER_DAY = 15
 PASSING_DRILL_GRADE = 4
 DRILL_AFTER_CARDS = 3  # a failed card comes back once this many others were graded
 DRILL_AFTER = timedelta(seconds=60)  # ... or after this, when nothing else is left
@@ -74,12 +76,13 @@ class Graded:
         review: the logged row.
         again_today: the card comes back later in this session.
         due: the study day of the card's next scheduled review, as the schedule will
-            really ask it (an interview plan may make it earlier than SM-2's interval).
+            really ask it (an interview plan may make it earlier than SM-2's interval);
+            None for a practice grade, which moves no schedule.
     """
 
     review: Review
     again_today: bool
-    due: date
+    due: date | None
 
     @property
     def interval(self) -> int:
@@ -88,9 +91,9 @@ class Graded:
         return self.review.after.interval
 
     @property
-    def days(self) -> int:
-        """Days from the grade's study day to :attr:`due`."""
-        return (self.due - self.review.day).days
+    def days(self) -> int | None:
+        """Days from the grade's study day to :attr:`due` (None for practice)."""
+        return None if self.due is None else (self.due - self.review.day).days
 
 
 @dataclass(frozen=True)
@@ -121,14 +124,27 @@ class Progress:
         return self.due + self.new + self.drills
 
 
-GRADE_MEANINGS = {
-    5: "perfect",
-    4: "correct, after a pause",
-    3: "correct, with serious difficulty",
-    2: "wrong, but the answer felt familiar",
-    1: "wrong, remembered on seeing it",
-    0: "blackout",
-}
+class Queue(Protocol):
+    """What the review screen asks: today's :class:`Session`, or a practice run
+    (:class:`quiz.practice.Practice`)."""
+
+    def current(self) -> Item | None:
+        """The card to ask now, or None when there is none."""
+        ...
+
+    def progress(self) -> Progress:
+        """The counts for the header."""
+        ...
+
+    def grade(
+        self, shown: Item, grade: int, answer: str = "", answer_ms: int | None = None
+    ) -> Graded:
+        """Logs a grade for the card shown (:class:`StaleGrade` if it changed)."""
+        ...
+
+    def undo(self) -> Review | None:
+        """Takes back today's last grade, if any."""
+        ...
 
 
 def points_mentioned(card: Card, answer: str) -> list[bool]:
@@ -212,6 +228,11 @@ class Session:
         self.rollover_hour = rollover_hour
         self.new_per_day = new_per_day
         self._front: str | None = None  # an undone card is asked again first
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        return self.store.path
 
     @property
     def today(self) -> date:
@@ -420,3 +441,52 @@ class Session:
         if review is not None and review.mode != "practice":
             self._front = review.card_id
         return review
+
+    def streak(self) -> int:
+        """Consecutive study days with a review, ending today (or yesterday, when today
+        has no review yet: the streak is not broken until the day is over).
+
+        One index lookup per day of the streak, not a read of every study day.
+        """
+        day = self.today
+        if not self.store.has_review_on(day):
+            day -= timedelta(days=1)
+        count = 0
+        while self.store.has_review_on(day):
+            count += 1
+            day -= timedelta(days=1)
+        return count
+
+    def set_interview(self, text: str | None) -> date | None:
+        """Sets the interview date from what the person typed (None or empty clears
+        it), saves it, and plans the reviews before it from now on.
+
+        Raises:
+            QuizError: not a date, or a day before today.
+        """
+        stored = config.set_value(self.store, "interview-date", text or None, today=self.today)
+        self.interview = None if stored is None else date.fromisoformat(stored)
+        return self.interview
+
+    # -- reads for another thread: each opens a connection of its own ---------------
+
+    def history_page(self, card_id: str, older_than: int | None, limit: int) -> list[Review]:
+        """Up to ``limit`` grades of one card, newest first, older than the row id
+        ``older_than`` (None: from the newest). Safe to call in another thread."""
+        with self.store.reader() as reader:
+            return reader.reviews_page(card_id, older_than, limit)
+
+    def history_count(self, card_id: str) -> int:
+        """How many grades one card has. Safe to call in another thread."""
+        with self.store.reader() as reader:
+            return reader.review_count_of(card_id)
+
+    def export_log(
+        self, path: Path, fmt: str, progress: Callable[[int, int], None] | None = None
+    ) -> int:
+        """Writes the whole review log to ``path`` (:func:`quiz.export.save_log`).
+        Safe to call in another thread; returns the number of rows written."""
+        from quiz.export import save_log
+
+        with self.store.reader() as reader:
+            return save_log(reader, path, fmt, progress=progress)

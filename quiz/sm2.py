@@ -19,7 +19,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MIN_EF_X100 = 130
-DEFAULT_EF_X100 = 250
+
+GRADE_MEANINGS = {
+    5: "perfect",
+    4: "correct, after a pause",
+    3: "correct, with serious difficulty",
+    2: "wrong, but the answer felt familiar",
+    1: "wrong, remembered on seeing it",
+    0: "blackout",
+}
+"""What each grade of SM-2's 0-5 scale means: the one wording screens and help use."""
+
+GRADE_WORDS = {5: "perfect", 4: "hesitant", 3: "hard", 2: "familiar", 1: "wrong", 0: "blackout"}
+"""One word per grade, where a line has no room for :data:`GRADE_MEANINGS`."""
 
 
 @dataclass(frozen=True)

@@ -12,36 +12,9 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from quiz.days import current_streak  # there: the first screen needs it, not the rest
 from quiz.deck import Deck
 from quiz.session import Session
 from quiz.store import Store
-
-
-def due_text(due: date, today: date, with_date: bool = False) -> str:
-    """A due date relative to today, in words: "overdue 2d", "today", "tomorrow",
-    "in 6d" (with ``with_date``, "2026-03-09 (in 6d)")."""
-    days = (due - today).days
-    if days < 0:
-        return f"overdue {-days}d"
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    return f"{due.isoformat()} (in {days}d)" if with_date else f"in {days}d"
-
-
-def streak(days: Iterable[date], today: date) -> int:
-    """Consecutive study days with a review, ending today (or yesterday, when
-    today has no review yet: the streak is not broken until the day is over).
-    :func:`current_streak` counts the same straight from the database."""
-    have = set(days)
-    day = today if today in have else today - timedelta(days=1)
-    count = 0
-    while day in have:
-        count += 1
-        day -= timedelta(days=1)
-    return count
 
 
 def best_streak(days: Iterable[date]) -> int:
@@ -104,7 +77,7 @@ def summary(session: Session, deck: Deck) -> Summary:
         new_today=progress.new,
         reviewed_today=progress.done_today,
         reviews=store.review_count(),
-        streak=current_streak(store, today),
+        streak=session.streak(),
         best_streak=best_streak(days),
     )
 
@@ -192,6 +165,38 @@ def daily(
         reviews, scheduled, passed, ms = counts.get(day, (0, 0, 0, 0))
         result.append(Day(day, reviews, scheduled, passed, ms / 1000))
     return result
+
+
+@dataclass(frozen=True)
+class Activity:
+    """What was done: the heatmap's days and the streaks.
+
+    Attributes:
+        days: the last :data:`HEATMAP_DAYS` study days, oldest first, zero-filled.
+        studied: every study day with a review, newest first.
+        streak: the current streak (:meth:`Session.streak`).
+        best: the longest streak.
+        reviews: grades logged in all.
+    """
+
+    days: list[Day]
+    studied: list[date]
+    streak: int
+    best: int
+    reviews: int
+
+
+def activity(session: Session) -> Activity:
+    """The progress screen's first tab: the heatmap and the streaks."""
+    store = session.store
+    studied = store.review_days()
+    return Activity(
+        days=daily(store, session.today, HEATMAP_DAYS, session.deck),
+        studied=studied,
+        streak=session.streak(),
+        best=best_streak(studied),
+        reviews=store.review_count(),
+    )
 
 
 def orphans(store: Store, deck: Deck) -> list[str]:

@@ -69,3 +69,10 @@ def marker(column: int, label: str) -> str:
     """A line that points up at one column of a chart drawn by :func:`bars`:
     ``▲`` under it, then ``label``."""
     return " " * column + "▲ " + label
+
+
+def meter(share: float, width: int = 10, empty: str = "░") -> str:
+    """A horizontal bar ``width`` cells wide, ``share`` (0 to 1) of it filled:
+    ``meter(0.4, 5)`` is "██░░░"; with ``empty=""`` only the filled part."""
+    filled = round(min(1.0, max(0.0, share)) * width)
+    return "█" * filled + empty * (width - filled)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from quiz.deck import Deck, load_deck
+from quiz.deck import Card, Deck, load_deck
 from quiz.session import Session
 from quiz.store import Store
 
@@ -68,3 +68,10 @@ def clock() -> Clock:
 @pytest.fixture
 def session(store: Store, deck: Deck, clock: Clock) -> Session:
     return Session(store, deck, now=clock)
+
+
+def card_of(deck: Deck, card_id: str) -> Card:
+    """The deck's card with this id (the test is wrong if there is none)."""
+    card = deck.get(card_id)
+    assert card is not None, f"no card {card_id!r} in the deck"
+    return card

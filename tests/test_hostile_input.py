@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import CONTENT, Clock
+from conftest import CONTENT, Clock, card_of
 from hostile import FIXED, HostileCard, write_card
 from test_faults import as_user, permissions_apply  # noqa: F401  (a fixture)
 
@@ -504,7 +504,8 @@ async def use_the_app(session: Session) -> QuizApp:
     from textual.widgets import DataTable
     from tui.helpers import until
 
-    from quiz.tui.screens.progress import HistoryScreen, ProgressScreen
+    from quiz.tui.screens.history import HistoryScreen
+    from quiz.tui.screens.progress import ProgressScreen
 
     app = QuizApp(session)
     app.animation_level = "none"
@@ -766,13 +767,13 @@ async def test_an_enormous_answer_is_shown_in_part_in_the_history(
 ) -> None:
     from tui.helpers import history_text, make_app, until
 
-    from quiz.tui.screens.progress import HistoryScreen
+    from quiz.tui.screens.history import HistoryScreen
 
     db = crafted(tmp_path / "quiz.db", CRAFTED["an enormous answer"])
     with Store.open(db) as store:
         app = make_app(Session(store, deck, now=clock))
         async with app.run_test(size=(80, 24)) as pilot:
-            app.push_screen(HistoryScreen("mlp"))
+            app.push_screen(HistoryScreen(app.session, card_of(app.deck, "mlp")))
             await until(pilot, lambda: isinstance(app.screen, HistoryScreen))
             # The page is read in a thread: wait for its grade.
             await until(pilot, lambda: "”" in history_text(app))

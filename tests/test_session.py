@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -250,22 +250,33 @@ def test_rollover_hour_is_configurable(store: Store, deck: Deck) -> None:
     assert Session(store, deck, now=clock, rollover_hour=4).today.isoformat() == "2026-03-03"
 
 
-def test_current_streak_from_the_database_matches_the_pure_rule(store: Store) -> None:
-    from datetime import date
+def _streak_of(days: set[date], today: date) -> int:
+    """The rule, on a set of days: consecutive study days ending today, or yesterday
+    when today has no review yet."""
+    day = today if today in days else today - timedelta(days=1)
+    count = 0
+    while day in days:
+        count += 1
+        day -= timedelta(days=1)
+    return count
 
-    from quiz.days import current_streak
-    from quiz.stats import streak
 
+def test_streak_from_the_database_matches_the_rule(store: Store, deck: Deck) -> None:
     today = date(2026, 3, 10)
     for back in (0, 1, 2, 4, 5, 9):
         store.record("mlp", 4, "practice", day=today - timedelta(days=back), ts_ms=0)
-    days = store.review_days()
+    days = set(store.review_days())
+
+    def streak_on(day: date) -> int:
+        noon = datetime(day.year, day.month, day.day, 12).astimezone()
+        return Session(store, deck, now=lambda: noon).streak()
+
     for offset in range(-1, 12):
         day = today - timedelta(days=offset)
-        assert current_streak(store, day) == streak([d for d in days if d <= day], day)
-    assert current_streak(store, today) == 3
-    assert current_streak(store, today + timedelta(days=1)) == 3  # today not over yet
-    assert current_streak(store, today + timedelta(days=2)) == 0
+        assert streak_on(day) == _streak_of({d for d in days if d <= day}, day)
+    assert streak_on(today) == 3
+    assert streak_on(today + timedelta(days=1)) == 3  # today not over yet
+    assert streak_on(today + timedelta(days=2)) == 0
 
 
 # -- a grade names the card it grades ---------------------------------------------------

@@ -6,7 +6,6 @@ from datetime import date, datetime, timedelta, timezone
 
 from conftest import Clock
 
-from quiz.days import current_streak
 from quiz.deck import Deck
 from quiz.session import Session
 from quiz.stats import (
@@ -28,13 +27,18 @@ def log(store: Store, card: str, grade: int, day: date, mode: str = "review", ms
     store.record(card, grade, mode, day=day, ts_ms=0, answer_ms=ms)  # type: ignore[arg-type]
 
 
-def test_streaks_across_a_missed_day(store: Store) -> None:
+def test_streaks_across_a_missed_day(store: Store, deck: Deck) -> None:
     for back in (0, 1, 2, 4, 5, 6, 7):  # day 3 missed
         log(store, "mlp", 4, DAY - timedelta(days=back), mode="practice")
-    assert current_streak(store, DAY) == 3
+
+    def streak_on(day: date) -> int:
+        noon = datetime(day.year, day.month, day.day, 12).astimezone()
+        return Session(store, deck, now=lambda: noon).streak()
+
+    assert streak_on(DAY) == 3
     assert best_streak(store.review_days()) == 4
-    assert current_streak(store, DAY + timedelta(days=1)) == 3  # today not over yet
-    assert current_streak(store, DAY + timedelta(days=2)) == 0
+    assert streak_on(DAY + timedelta(days=1)) == 3  # today not over yet
+    assert streak_on(DAY + timedelta(days=2)) == 0
 
 
 def test_a_review_after_midnight_counts_for_the_evening_before(store: Store, deck: Deck) -> None:
@@ -45,7 +49,7 @@ def test_a_review_after_midnight_counts_for_the_evening_before(store: Store, dec
     clock.moment = datetime(2026, 3, 11, 1, 30, tzinfo=tz)  # Wed 01:30: still Tuesday
     session.grade(deck.ids[1], 5)
     assert [d.isoformat() for d in store.review_days()] == ["2026-03-10", "2026-03-09"]
-    assert current_streak(store, session.today) == 2
+    assert session.streak() == 2
 
 
 def test_the_day_is_the_local_day_where_the_grade_was_made(store: Store, deck: Deck) -> None:

@@ -2,32 +2,30 @@
 
 from __future__ import annotations
 
-import gc
 import sqlite3
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
-from textual import work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
-from quiz import crashlog
+from quiz import crashlog, startup
 from quiz.deck import Card, Deck
 from quiz.errors import QuizError
 from quiz.session import Session
-from quiz.store import Review
 from quiz.text import printable
+from quiz.tui import messages
+from quiz.tui.saving import Failed, attempt
+from quiz.tui.wording import undone_text
 
 if TYPE_CHECKING:
     from quiz.backup import AutoBackup
     from quiz.tui.screens.quitting import QuittingScreen
-
-T = TypeVar("T")
 
 
 class QuizApp(App[None]):
@@ -62,9 +60,6 @@ class QuizApp(App[None]):
             self.theme = theme  # the one chosen last time (the config's "theme")
         self.session = session
         self.deck: Deck = session.deck
-        self._status = ""
-        self._writer_loading = False
-        self._failed = False
         self.crash_log: Path | None = None  # where an unexpected error was written
         self.crash: BaseException | None = None
         # A problem the user can act on that ended the app (a damaged row in the
@@ -84,7 +79,7 @@ class QuizApp(App[None]):
         # and drawn only on the next change (with its "after refresh" work run
         # before that). The app's queue runs once the start is over, so the first
         # screen goes to the terminal as soon as it is laid out.
-        self.call_later(self.show_today, True)
+        self.call_later(self.show_today, "", True)
 
     def _handle_exception(self, error: Exception) -> None:
         # Every unexpected error ends here (Textual's own hook). The details go to a
@@ -156,48 +151,95 @@ class QuizApp(App[None]):
     def _save_theme(self, theme: Theme) -> None:
         from quiz import config
 
-        self.attempt(config.set_value, self.session.store, "theme", theme.name)
+        attempt(self, config.set_value, self.session.store, "theme", theme.name)
 
-    def load_writer(self) -> None:
-        """Imports sqlite-utils (and with it NumPy) in a thread, once.
+    def show_today(self, status: str = "", first: bool = False) -> None:
+        """Shows the next card of today's session, or the end-of-day screen.
 
-        Grades are written through it; loading it when an answer is revealed keeps
-        it off the path to the first card and out of the way of the first grade.
+        Args:
+            status: the result of what was just done, for the next card's hint line.
+            first: the app's first screen (pushed; later ones replace the one on top).
         """
-        if not self._writer_loading:
-            self._writer_loading = True
-            threading.Thread(target=_preload_writer, daemon=True).start()
+        session = self.session
+        if session.current() is not None:
+            from quiz.tui.screens.review import ReviewScreen
 
-    def set_status(self, text: str) -> None:
-        """A one-line message for the next card's hint line (e.g. the next interval)."""
-        self._status = text
-
-    def take_status(self) -> str:
-        """The pending status message, once."""
-        status, self._status = self._status, ""
-        return status
-
-    def show_today(self, first: bool = False) -> None:
-        """Shows the next card of today's session, or the end-of-day screen."""
-        from quiz.tui.screens.review import ReviewScreen
-
-        if self.session.current() is not None:
-            screen: Screen[None] = ReviewScreen()
-        elif first and self.session.waiting() is None and self.session.progress().done_today == 0:
+            screen: Screen[None] = ReviewScreen(session, session, status=status)
+        elif first and session.waiting() is None and session.progress().done_today == 0:
             from quiz.tui.screens.nothing_due import NothingDueScreen
 
-            screen = NothingDueScreen()
+            screen = NothingDueScreen(session)
         else:
             from quiz.tui.screens.summary import SummaryScreen
 
-            screen = SummaryScreen()
+            screen = SummaryScreen(session)
         if first:
             self.push_screen(screen)
-            screen.call_after_refresh(_collect_from_now_on)
+            screen.call_after_refresh(startup.after_first_paint)
         else:
             self.switch_screen(screen)
 
-    # -- actions reachable from every screen -----------------------------------------
+    # -- what screens ask (quiz.tui.messages), and actions reachable from every screen
+
+    @on(messages.ShowToday)
+    def _show_today(self, message: messages.ShowToday) -> None:
+        self.show_today(message.status)
+
+    @on(messages.UndoRequested)
+    def action_undo(self) -> None:
+        """Takes back today's last grade and shows that card again."""
+        review = attempt(self, self.session.undo)
+        if isinstance(review, Failed):
+            return
+        if review is None:
+            self.notify("Nothing to undo today.", severity="warning")
+            return
+        self.show_today(undone_text(review, self.deck))
+
+    @on(messages.PracticeRequested)
+    def _practice(self, message: messages.PracticeRequested) -> None:
+        self.action_practice(message.cards)
+
+    def action_practice(self, cards: Sequence[Card] | None = None) -> None:
+        """Practises ``cards`` (default: every card, weakest first); no schedule moves."""
+        from quiz.practice import Practice
+        from quiz.tui.screens.review import ReviewScreen
+
+        self.push_screen(ReviewScreen(Practice(self.session, cards), self.session))
+
+    @on(messages.PracticeOver)
+    def _practice_over(self) -> None:
+        self.pop_screen()
+
+    @on(messages.OpenDemo)
+    def _open_demo(self, message: messages.OpenDemo) -> None:
+        self.action_demo(message.card.id)
+
+    def action_demo(self, card_id: str) -> None:
+        from quiz.tui.screens.demo import DemoScreen  # loads NumPy and the plot library
+
+        card = self.deck.get(card_id)
+        if card is not None and card.demo:
+            self.push_screen(DemoScreen(card))
+
+    @on(messages.OpenCard)
+    def _open_card(self, message: messages.OpenCard) -> None:
+        from quiz.tui.screens.card import CardScreen
+
+        self.push_screen(CardScreen(message.card))
+
+    @on(messages.OpenHistory)
+    def _open_history(self, message: messages.OpenHistory) -> None:
+        from quiz.tui.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen(self.session, message.card))
+
+    @on(messages.BrowseRequested)
+    def action_browse(self) -> None:
+        from quiz.tui.screens.browse import BrowseScreen
+
+        if not isinstance(self.screen, BrowseScreen):
+            self.push_screen(BrowseScreen(self.session))
 
     def action_help(self) -> None:
         from quiz.tui.screens.help import HelpScreen
@@ -209,72 +251,7 @@ class QuizApp(App[None]):
         from quiz.tui.screens.progress import ProgressScreen
 
         if not isinstance(self.screen, ProgressScreen):
-            self.push_screen(ProgressScreen())
-
-    def action_browse(self) -> None:
-        from quiz.tui.screens.browse import BrowseScreen
-
-        if not isinstance(self.screen, BrowseScreen):
-            self.push_screen(BrowseScreen())
-
-    def action_practice(self, cards: list[Card] | None = None) -> None:
-        """Practises ``cards`` (default: every card, weakest first); no schedule moves."""
-        from quiz.tui.screens.review import ReviewScreen
-
-        self.push_screen(ReviewScreen(practice=cards or self.weakest_first()))
-
-    def action_demo(self, card_id: str) -> None:
-        from quiz.tui.screens.demo import DemoScreen  # loads NumPy and the plot library
-
-        card = self.deck.get(card_id)
-        if card is not None:
-            self.push_screen(DemoScreen(card))
-
-    def undo(self) -> Review | None:
-        """Takes back today's last grade and shows that card again."""
-        review = self.attempt(self.session.undo)
-        if review is None:
-            if not self._failed:
-                self.notify("Nothing to undo today.", severity="warning")
-            return None
-        card = self.deck.get(review.card_id)
-        title = card.title if card else review.card_id
-        self.set_status(f"↶ Undid grade {review.grade} for “{title}”")
-        if review.mode != "practice":
-            self.show_today()
-        return review
-
-    def attempt(self, action: Callable[..., T], *args: Any) -> T | None:
-        """Runs a database action; a failure becomes an error message on screen.
-
-        The one place where the TUI turns a user-fixable problem (a read-only or full
-        disk, a damaged file) into a notification instead of a crash. Whatever was
-        saved before stays saved; the action that failed saved nothing.
-        """
-        self._failed = False
-        try:
-            return action(*args)
-        except QuizError as exc:
-            message = str(exc)
-        except sqlite3.Error as exc:
-            message = f"the database could not be used ({exc}); earlier grades are safe"
-        self._failed = True
-        self.notify(
-            printable(message), title="Not saved", severity="error", timeout=10, markup=False
-        )
-        return None
-
-    def weakest_first(self) -> list[Card]:
-        """Every card, lowest easiness (then most lapses) first; new cards last."""
-        states = self.session.store.card_states()
-
-        def key(card: Card) -> tuple[int, float, int, int]:
-            state = states.get(card.id)
-            if state is None:
-                return (1, 0.0, 0, card.number)
-            return (0, state.state.easiness, -state.lapses, card.number)
-
-        return sorted(self.deck, key=key)
+            self.push_screen(ProgressScreen(self.session))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -306,7 +283,12 @@ class QuizApp(App[None]):
         yield SystemCommand(
             "Back up now", "Copy the database into its backups folder", self.action_backup
         )
-        yield SystemCommand("Undo last grade", "Take back today's last grade (u)", self.undo)
+        yield SystemCommand(
+            "Undo last grade",
+            "Take back today's last grade (u)",
+            # To the screen: a practice run puts its own card back.
+            lambda: screen.post_message(messages.UndoRequested()),
+        )
         yield SystemCommand("Help", "Every key of this screen (?)", self.action_help)
 
     def deliver_screenshot(
@@ -332,17 +314,15 @@ class QuizApp(App[None]):
         from quiz.tui.screens.progress import InterviewDateScreen
 
         def done(changed: bool | None) -> None:
-            if changed:
-                resume = getattr(self.screen, "on_screen_resume", None)
-                if resume is not None:
-                    resume()  # the figures the screen shows may have moved
+            if changed:  # the figures the screen shows may have moved
+                self.screen.post_message(messages.InterviewChanged())
 
-        self.push_screen(InterviewDateScreen(), done)
+        self.push_screen(InterviewDateScreen(self.session), done)
 
     def action_export(self) -> None:
         from quiz.tui.screens.export import ExportScreen
 
-        self.push_screen(ExportScreen())
+        self.push_screen(ExportScreen(self.session))
 
     @work(thread=True, exclusive=True, group="backup", exit_on_error=False)
     def action_backup(self) -> None:
@@ -370,20 +350,3 @@ def _typing(app: App[None]) -> bool:
 
     focused = app.focused
     return isinstance(focused, (Input, TextArea)) and not getattr(focused, "read_only", False)
-
-
-def _collect_from_now_on() -> None:
-    """Turns the cyclic garbage collector back on, if ``quiz`` turned it off for the
-    start (see ``quiz.cli``), once the first screen is painted.
-
-    What the start made is nearly all kept for the whole run (modules, classes,
-    styles, the deck): it is frozen first, so the collector's passes from now on
-    do not walk it again and again.
-    """
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
-
-
-def _preload_writer() -> None:
-    import sqlite_utils  # noqa: F401

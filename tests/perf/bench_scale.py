@@ -224,7 +224,9 @@ async def history_times(db: Path, card_id: str) -> dict[str, float]:
                 await painted.wait()
                 return time.perf_counter()
 
-            screen = HistoryScreen(card_id)
+            card = app.deck.get(card_id)
+            assert card is not None
+            screen = HistoryScreen(app.session, card)
             timer = app.set_interval(0.005, tick)
             last = t0 = time.perf_counter()
             longest = 0.0

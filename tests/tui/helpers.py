@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.pilot import Pilot
@@ -12,6 +12,9 @@ from textual.widgets import Static
 
 from quiz.session import Session
 from quiz.tui.app import QuizApp
+
+if TYPE_CHECKING:
+    from quiz.tui.screens.demo import DemoScreen
 
 
 def make_app(session: Session) -> QuizApp:
@@ -61,10 +64,17 @@ def footer_keys(app: App[object]) -> dict[str, str]:
 async def settle(pilot: Pilot[Any]) -> None:
     """Waits until the screen is as a user sees it a moment after it opens: workers
     done, and the parts the review screen adds after its first paint are in."""
+    from quiz.tui.screens.review import ReviewScreen
+    from quiz.tui.widgets.footer import QuizFooter
+    from quiz.tui.widgets.grades import GradeBar
+
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     for _ in range(100):
-        if getattr(pilot.app.screen, "built", True):
+        screen = pilot.app.screen
+        if not isinstance(screen, ReviewScreen) or (
+            screen.query(QuizFooter) and screen.query(GradeBar)
+        ):
             break
         await pilot.pause()
     else:
@@ -117,3 +127,12 @@ async def until(pilot: Pilot[Any], condition: Callable[[], bool], tries: int = 2
             return
         await pilot.pause(0.05)
     raise AssertionError("the app never reached the state the test waits for")
+
+
+def plotted_series(screen: DemoScreen) -> dict[str, int]:
+    """Points per plotted line of a demo screen, by its legend label."""
+    return {
+        f"{name} · {run.label}": len(xs)
+        for run in screen.runs
+        for name, (xs, _) in run.series.items()
+    }

@@ -9,10 +9,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from conftest import card_of
 
 from quiz.session import Session
 from quiz.store import Review, Store
-from quiz.tui.screens import history
 from quiz.tui.screens.history import PAGE, HistoryScreen
 
 from .helpers import history_text, make_app, screen_text, until
@@ -57,7 +57,7 @@ async def test_the_newest_page_comes_first_and_older_ones_as_you_scroll(
     monkeypatch.setattr(Store, "reviews_page", counted)
     app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.push_screen(HistoryScreen("mlp"))
+        app.push_screen(HistoryScreen(app.session, card_of(app.deck, "mlp")))
         await until(pilot, lambda: opened(app))
         screen = app.screen
         assert isinstance(screen, HistoryScreen)
@@ -83,7 +83,7 @@ async def test_a_short_history_is_one_page(session: Session) -> None:
     log_grades(session, count=3)
     app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.push_screen(HistoryScreen("mlp"))
+        app.push_screen(HistoryScreen(app.session, card_of(app.deck, "mlp")))
         await until(pilot, lambda: opened(app))
         text = history_text(app)
         assert "· 3 grades" in text and answers(text) == [3, 2, 1]
@@ -94,7 +94,7 @@ async def test_a_tall_screen_is_filled_without_a_key(session: Session) -> None:
     log_grades(session)
     app = make_app(session)
     async with app.run_test(size=(100, 2 * PAGE + 20)) as pilot:
-        app.push_screen(HistoryScreen("mlp"))
+        app.push_screen(HistoryScreen(app.session, card_of(app.deck, "mlp")))
         await until(pilot, lambda: opened(app) and app.screen.shown > PAGE)  # type: ignore[attr-defined]
 
 
@@ -105,23 +105,23 @@ async def test_the_screen_answers_keys_while_a_page_is_read(
     freezes the interface: the screen says it is loading, and escape goes back."""
     log_grades(session, count=5)
     gate = threading.Event()
-    read = history._read_page
+    read = Session.history_page
 
-    def slow_read(store: Store, card_id: str, older_than: int | None) -> list[Review]:
+    def slow_read(self: Session, card_id: str, older_than: int | None, limit: int) -> list[Review]:
         gate.wait(timeout=10)
-        return read(store, card_id, older_than)
+        return read(self, card_id, older_than, limit)
 
-    monkeypatch.setattr(history, "_read_page", slow_read)
+    monkeypatch.setattr(Session, "history_page", slow_read)
     app = make_app(session)
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.press("escape")
             under = app.screen
-            app.push_screen(HistoryScreen("mlp"))
+            app.push_screen(HistoryScreen(app.session, card_of(app.deck, "mlp")))
             await until(pilot, lambda: "Loading…" in history_text(app))
             await pilot.press("escape")
             await until(pilot, lambda: app.screen is under)
-            app.push_screen(HistoryScreen("mlp"))
+            app.push_screen(HistoryScreen(app.session, card_of(app.deck, "mlp")))
             await until(pilot, lambda: "Loading…" in history_text(app))
             gate.set()
             await until(pilot, lambda: opened(app))
@@ -140,10 +140,10 @@ async def test_a_page_that_cannot_be_read_says_so(
 
         raise QuizError("cannot read quiz.db: disk I/O error")
 
-    monkeypatch.setattr(history, "_read_page", broken)
+    monkeypatch.setattr(Session, "history_page", broken)
     app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.push_screen(HistoryScreen("mlp"))
+        app.push_screen(HistoryScreen(app.session, card_of(app.deck, "mlp")))
         await until(pilot, lambda: "could not be read" in history_text(app))
         assert "disk I/O error" in history_text(app)
 
@@ -152,7 +152,7 @@ async def test_help_says_how_older_grades_come(session: Session) -> None:
     log_grades(session, count=3)
     app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.push_screen(HistoryScreen("mlp"))
+        app.push_screen(HistoryScreen(app.session, card_of(app.deck, "mlp")))
         await until(pilot, lambda: opened(app))
         await pilot.press("question_mark")
         await until(pilot, lambda: "The newest 50 show first" in screen_text(app))

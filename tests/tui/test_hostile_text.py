@@ -38,7 +38,8 @@ from quiz.tui.screens.browse import BrowseScreen
 from quiz.tui.screens.card import CardScreen
 from quiz.tui.screens.demo import DemoScreen
 from quiz.tui.screens.export import ExportScreen
-from quiz.tui.screens.progress import HistoryScreen, InterviewDateScreen, ProgressScreen
+from quiz.tui.screens.history import HistoryScreen
+from quiz.tui.screens.progress import InterviewDateScreen, ProgressScreen
 from quiz.tui.screens.review import ReviewScreen
 from quiz.tui.screens.summary import SummaryScreen
 from quiz.tui.text import literal, literal_cell

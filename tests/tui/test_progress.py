@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from conftest import card_of
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
@@ -111,7 +112,7 @@ async def test_one_day_and_one_grade_are_singular(session: Session) -> None:
         await pilot.pause()
         assert "Interview in 1 day," in text_of(app, "#readiness")
         assert "Streak: 1 day ·" in text_of(app, "#heatmap")
-        app.push_screen(HistoryScreen("mlp"))
+        app.push_screen(HistoryScreen(app.session, card_of(app.deck, "mlp")))
         await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.complete)
         assert "· 1 grade\n" in history_text(app)
 

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from quiz.stats import due_text, topics
+from quiz.days import due_text
+from quiz.session import Session
+from quiz.stats import topics
+from quiz.tui import messages
 from quiz.tui.bindings import BACK
 from quiz.tui.text import literal_cell
 from quiz.tui.widgets.footer import QuizFooter
-
-if TYPE_CHECKING:
-    from quiz.tui.app import QuizApp
 
 
 class BrowseScreen(Screen[None]):
@@ -35,7 +33,9 @@ class BrowseScreen(Screen[None]):
         BACK,
     ]
 
-    app: QuizApp
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
 
     def compose(self) -> ComposeResult:
         yield Static("[b]All topics[/b] · enter opens a card", id="browse-title")
@@ -55,11 +55,12 @@ class BrowseScreen(Screen[None]):
         # Also runs when the screen is first shown: the one place its figures are read.
         self.fill()
 
+    @on(messages.InterviewChanged)
     def fill(self) -> None:
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
-        session = self.app.session
+        session = self.session
         today = session.today
         for topic in topics(session):
             cells = (
@@ -79,18 +80,16 @@ class BrowseScreen(Screen[None]):
 
     @on(DataTable.RowSelected)
     def action_open(self) -> None:
-        from quiz.tui.screens.card import CardScreen
-
-        card = self.app.deck.get(self.selected() or "")
+        card = self.session.deck.get(self.selected() or "")
         if card is not None:
-            self.app.push_screen(CardScreen(card))
+            self.post_message(messages.OpenCard(card))
 
     def action_practice(self) -> None:
-        card = self.app.deck.get(self.selected() or "")
+        card = self.session.deck.get(self.selected() or "")
         if card is not None:
-            self.app.action_practice([card])
+            self.post_message(messages.PracticeRequested([card]))
 
     def action_demo(self) -> None:
-        card_id = self.selected()
-        if card_id:
-            self.app.action_demo(card_id)
+        card = self.session.deck.get(self.selected() or "")
+        if card is not None:
+            self.post_message(messages.OpenDemo(card))

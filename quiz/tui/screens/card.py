@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -11,14 +9,12 @@ from textual.screen import Screen
 from textual.widgets import Markdown, Static
 
 from quiz.deck import Card
+from quiz.tui import messages
 from quiz.tui.bindings import BACK, DEMO
 from quiz.tui.text import literal
 from quiz.tui.widgets.card_text import answer_markdown
 from quiz.tui.widgets.footer import QuizFooter
 from quiz.tui.widgets.keypoints import KeyPoints
-
-if TYPE_CHECKING:
-    from quiz.tui.app import QuizApp
 
 
 class CardScreen(Screen[None]):
@@ -35,8 +31,6 @@ class CardScreen(Screen[None]):
         DEMO,
         BACK,
     ]
-
-    app: QuizApp
 
     def __init__(self, card: Card) -> None:
         super().__init__()
@@ -58,7 +52,7 @@ class CardScreen(Screen[None]):
         self.query_one("#card").focus()
 
     def action_practice(self) -> None:
-        self.app.action_practice([self.card])
+        self.post_message(messages.PracticeRequested([self.card]))
 
     def action_demo(self) -> None:
-        self.app.action_demo(self.card.id)
+        self.post_message(messages.OpenDemo(self.card))

@@ -349,14 +349,6 @@ class DemoScreen(Screen[None]):
         ]
         self.query_one(SeriesPlot).show(lines, xlabel="step" if lines else "")
 
-    def plotted_series(self) -> dict[str, int]:
-        """Points per plotted line, by its legend label (for tests and the status)."""
-        return {
-            f"{name} · {run.label}": len(xs)
-            for run in self.runs
-            for name, (xs, _) in run.series.items()
-        }
-
     def show_checks(self) -> None:
         lines = [f"{'✓' if ok else '✗'} {name}\n    {detail}" for ok, name, detail in self.checks]
         self.query_one("#demo-checks", Static).update(literal("\n".join(lines)), layout=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -14,12 +13,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from quiz.errors import QuizError
+from quiz.session import Session
 from quiz.text import plural, printable
 from quiz.tui.text import literal
 from quiz.tui.widgets.text_input import TextInput
-
-if TYPE_CHECKING:
-    from quiz.tui.app import QuizApp
 
 
 class ExportScreen(ModalScreen[Path | None]):
@@ -28,13 +25,15 @@ class ExportScreen(ModalScreen[Path | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
 
-    app: QuizApp
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
 
     _writing = False  # an export is being written (in a thread)
     _stop = False  # escape asked the export being written to stop
 
     def compose(self) -> ComposeResult:
-        default = Path.cwd() / f"quiz-reviews-{self.app.session.today.isoformat()}.csv"
+        default = Path.cwd() / f"quiz-reviews-{self.session.today.isoformat()}.csv"
         with VerticalScroll(id="export-dialog", classes="panel"):
             yield Static(
                 Content.assemble(
@@ -64,7 +63,7 @@ class ExportScreen(ModalScreen[Path | None]):
         path = Path(text).expanduser()
         fmt = "json" if path.suffix.lower() == ".json" else "csv"
         try:
-            refuse_target(self.app.session.store.path, path, fmt)  # at once, in place
+            refuse_target(self.session.path, path, fmt)  # at once, in place
         except QuizError as exc:
             self._error(str(exc))
             return
@@ -77,14 +76,8 @@ class ExportScreen(ModalScreen[Path | None]):
 
     @work(thread=True, exit_on_error=False)
     def _export(self, path: Path, fmt: str) -> None:
-        from quiz.export import save_log
-
         try:
-            reader = self.app.session.store.reader()
-            try:
-                count = save_log(reader, path, fmt, progress=self._progress)
-            finally:
-                reader.close()
+            count = self.session.export_log(path, fmt, progress=self._progress)
         except QuizError as exc:
             self.app.call_from_thread(self._failed, str(exc))
         else:

@@ -9,10 +9,16 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-GRADES = """[b]Grades[/b] (SM-2)
-  5 perfect · 4 correct after a pause · 3 correct with serious difficulty
-  2 wrong, but it felt familiar · 1 wrong, remembered on seeing it · 0 blackout
-  Below 3 restarts the card at 1 day; below 4 brings it back later today."""
+from quiz.sm2 import GRADE_MEANINGS
+
+GRADES = "\n".join(
+    [
+        "[b]Grades[/b] (SM-2)",
+        "  " + " · ".join(f"{g} {GRADE_MEANINGS[g]}" for g in (5, 4, 3)),
+        "  " + " · ".join(f"{g} {GRADE_MEANINGS[g]}" for g in (2, 1, 0)),
+        "  Below 3 restarts the card at 1 day; below 4 brings it back later today.",
+    ]
+)
 
 
 _KEY_NAMES = {

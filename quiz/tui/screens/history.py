@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -14,15 +13,14 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from quiz.deck import Card
 from quiz.errors import QuizError
-from quiz.store import Review, Store
+from quiz.session import Session
+from quiz.store import Review
 from quiz.text import printable
 from quiz.tui.bindings import BACK
 from quiz.tui.text import clipped, literal
 from quiz.tui.widgets.footer import QuizFooter
-
-if TYPE_CHECKING:
-    from quiz.tui.app import QuizApp
 
 PAGE = 50  # grades read at a time
 
@@ -45,11 +43,10 @@ class HistoryScreen(Screen[None]):
         "the wheel). escape goes back."
     )
 
-    app: QuizApp
-
-    def __init__(self, card_id: str) -> None:
+    def __init__(self, session: Session, card: Card) -> None:
         super().__init__()
-        self.card_id = card_id
+        self.session = session
+        self.card = card
         self.count: int | None = None  # the card's grades in all, once counted
         self.shown = 0  # grades on screen
         self.complete = False  # the card's first grade is on screen
@@ -88,9 +85,11 @@ class HistoryScreen(Screen[None]):
             return
         self._loading = True
         self._show_state()
-        store, card_id = self.app.session.store, self.card_id
+        # In a thread: a long log's page takes a moment. A page is one row longer
+        # than shown: whether there is a next one, without a count.
+        read, card_id = self.session.history_page, self.card.id
         try:
-            rows = await asyncio.to_thread(_read_page, store, card_id, self._oldest)
+            rows = await asyncio.to_thread(read, card_id, self._oldest, PAGE + 1)
         except (QuizError, sqlite3.Error) as exc:
             self._error = str(exc)
             rows = []
@@ -112,7 +111,7 @@ class HistoryScreen(Screen[None]):
         self.call_after_refresh(self._scrolled)  # a tall screen may want more at once
         if self.count is None and not self._error:
             try:
-                self.count = await asyncio.to_thread(_count, store, card_id)
+                self.count = await asyncio.to_thread(self.session.history_count, card_id)
             except (QuizError, sqlite3.Error) as exc:
                 self._error = str(exc)
             if self.is_attached:
@@ -126,8 +125,7 @@ class HistoryScreen(Screen[None]):
         end.update(text)
 
     def _title(self) -> Content:
-        card = self.app.deck.get(self.card_id)
-        title = card.title if card else self.card_id
+        title = self.card.title
         count = ""
         if self.count is not None:
             count = f" · {self.count:,} {'grade' if self.count == 1 else 'grades'}"
@@ -159,17 +157,3 @@ def _lines(reviews: list[Review]) -> list[Content]:
             # Not markup: an answer is shown as typed, brackets and all.
             lines.append(literal(f"  “{clipped(review.answer.strip())}”"))
     return lines
-
-
-# Run in a thread: a connection of their own, since a connection stays in its thread.
-
-
-def _read_page(store: Store, card_id: str, older_than: int | None) -> list[Review]:
-    """One more row than a page: whether there is a next page, without a count."""
-    with store.reader() as reader:
-        return reader.reviews_page(card_id, older_than, PAGE + 1)
-
-
-def _count(store: Store, card_id: str) -> int:
-    with store.reader() as reader:
-        return reader.review_count_of(card_id)

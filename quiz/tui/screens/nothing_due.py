@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
+from quiz.days import in_days
+from quiz.session import Session
 from quiz.stats import next_due
+from quiz.tui import messages
 from quiz.tui.bindings import BROWSE, PRACTICE_ALL
 from quiz.tui.widgets.footer import QuizFooter
 from quiz.tui.widgets.today import TodayBar
-
-if TYPE_CHECKING:
-    from quiz.tui.app import QuizApp
 
 
 class NothingDueScreen(Screen[None]):
@@ -23,7 +21,9 @@ class NothingDueScreen(Screen[None]):
 
     BINDINGS = [PRACTICE_ALL, BROWSE]
 
-    app: QuizApp
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
 
     def compose(self) -> ComposeResult:
         yield TodayBar(id="today")
@@ -39,24 +39,23 @@ class NothingDueScreen(Screen[None]):
     def on_mount(self) -> None:
         if not self.is_attached:
             return  # quit in the same burst of keys that opened it: nothing to set up
-        session = self.app.session
+        session = self.session
         self.query_one(TodayBar).refresh_from(session)
         day = next_due(session)
         if day is None:
             text = "No review is scheduled yet."
         else:
-            days = (day - session.today).days
-            when = "tomorrow" if days == 1 else f"in {days} days"
+            when = in_days((day - session.today).days)
             text = f"The next card is due {when}, on {day:%A %-d %B}."
         self.query_one("#next-due", Static).update(text)
 
     def tick(self, new_day: bool) -> None:
         """The app's clock: on a new study day with cards due, go to them."""
-        if new_day and self.app.session.current() is not None:
-            self.app.show_today()
+        if new_day and self.session.current() is not None:
+            self.post_message(messages.ShowToday())
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "practice":
-            self.app.action_practice()
+            self.post_message(messages.PracticeRequested())
         elif event.button.id == "browse":
-            self.app.action_browse()
+            self.post_message(messages.BrowseRequested())

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import TYPE_CHECKING
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,15 +9,12 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
-from quiz import config
-from quiz.days import current_streak
+from quiz.days import due_text
 from quiz.errors import QuizError
+from quiz.session import Session
 from quiz.stats import (
-    HEATMAP_DAYS,
     WINDOW_DAYS,
-    best_streak,
-    daily,
-    due_text,
+    activity,
     forecast,
     forecast_column,
     interview,
@@ -28,20 +22,12 @@ from quiz.stats import (
     topics,
 )
 from quiz.text import plural, printable
-from quiz.textcharts import bars, heatmap, marker
+from quiz.textcharts import bars, heatmap, marker, meter
+from quiz.tui import messages
 from quiz.tui.bindings import BACK
-from quiz.tui.screens.history import HistoryScreen
 from quiz.tui.text import literal, literal_cell
 from quiz.tui.widgets.footer import QuizFooter
 from quiz.tui.widgets.text_input import TextInput
-
-if TYPE_CHECKING:
-    from quiz.tui.app import QuizApp
-
-
-def _bar(share: float, width: int = 10) -> str:
-    filled = round(share * width)
-    return "█" * filled + "░" * (width - filled)
 
 
 class ProgressScreen(Screen[None]):
@@ -73,7 +59,9 @@ class ProgressScreen(Screen[None]):
         "the readiness line and the forecast's ▲ use."
     )
 
-    app: QuizApp
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
 
     def compose(self) -> ComposeResult:
         yield Static(id="readiness")
@@ -94,10 +82,10 @@ class ProgressScreen(Screen[None]):
         table = self.query_one("#mastery", DataTable)
         table.add_columns("#", "Topic", "Ease", "Ivl", "Next", "Lapses", "Last", "Mastery")
 
+    @on(messages.InterviewChanged)
     def refresh_figures(self) -> None:
-        session = self.app.session
+        session = self.session
         today = session.today
-        store = session.store
         coming = interview(session)
         if coming is None:
             headline = "No interview date set · press i to set one"
@@ -106,19 +94,19 @@ class ProgressScreen(Screen[None]):
         else:
             headline = (
                 f"Interview in {plural(coming.days_left, 'day')}, {coming.day:%a %-d %b} · ready "
-                f"{coming.ready}/{coming.topics} {_bar(coming.readiness)} {coming.readiness:.0%}"
+                f"{coming.ready}/{coming.topics} {meter(coming.readiness)} {coming.readiness:.0%}"
             )
         self.query_one("#readiness", Static).update(headline)
 
-        heat = daily(store, today, HEATMAP_DAYS, session.deck)
-        days = store.review_days()
+        done = activity(session)
+        heat = done.days
         lines = [
-            f"Streak: {plural(current_streak(store, today), 'day')} · best {best_streak(days)} · "
-            f"{plural(store.review_count(), 'review')} logged",
+            f"Streak: {plural(done.streak, 'day')} · best {done.best} · "
+            f"{plural(done.reviews, 'review')} logged",
             "",
             *heatmap({d.day: d.reviews for d in heat}, today),
         ]
-        if not days:
+        if not done.studied:
             lines += ["", "No reviews yet: grade your first card and it shows up here."]
         self.query_one("#heatmap", Static).update("\n".join(lines))
 
@@ -172,7 +160,7 @@ class ProgressScreen(Screen[None]):
                 due_text(topic.due, today) if topic.due else "new",
                 str(topic.lapses),
                 " ".join(map(str, topic.last_grades)) or "—",
-                f"{_bar(topic.mastery, 5)} {topic.mastery:.0%}",
+                f"{meter(topic.mastery, 5)} {topic.mastery:.0%}",
                 key=topic.card_id,
             )
 
@@ -188,9 +176,9 @@ class ProgressScreen(Screen[None]):
         if table.row_count == 0:
             return
         card_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        card = self.app.deck.get(card_id or "")
+        card = self.session.deck.get(card_id or "")
         if card is not None:
-            self.app.push_screen(HistoryScreen(card.id))
+            self.post_message(messages.OpenHistory(card))
 
 
 class InterviewDateScreen(ModalScreen[bool]):
@@ -198,10 +186,12 @@ class InterviewDateScreen(ModalScreen[bool]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
 
-    app: QuizApp
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
 
     def compose(self) -> ComposeResult:
-        current = self.app.session.interview
+        current = self.session.interview
         with VerticalScroll(id="interview-dialog", classes="panel"):
             yield Static("[b]Interview date[/b] (YYYY-MM-DD; leave empty to clear)")
             yield TextInput(
@@ -219,16 +209,10 @@ class InterviewDateScreen(ModalScreen[bool]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         try:
-            config.set_value(
-                self.app.session.store,
-                "interview-date",
-                text or None,
-                today=self.app.session.today,
-            )
+            self.session.set_interview(text or None)
         except QuizError as exc:
             self.query_one("#interview-error", Static).update(literal(f"✗ {exc}"))
             return
-        self.app.session.interview = date.fromisoformat(text) if text else None
         self.dismiss(True)
 
     def action_cancel(self) -> None:

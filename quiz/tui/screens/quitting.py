@@ -12,7 +12,6 @@ from textual.widgets import Static
 
 if TYPE_CHECKING:
     from quiz.backup import AutoBackup
-    from quiz.tui.app import QuizApp
 
 GRACE_S = 0.25  # how long quitting waits for a backup that is about to be done
 TICK_S = 0.02
@@ -30,8 +29,6 @@ class QuittingScreen(ModalScreen[None]):
     says so. Quit again (``q``, ``ctrl+c``) to stop it at once. The app exits as
     soon as the backup is over.
     """
-
-    app: QuizApp
 
     def __init__(self, backup: AutoBackup) -> None:
         super().__init__()

@@ -13,17 +13,15 @@ is in:
   the wheel), the grade bar stays in view below it, ``0``-``5`` grade and ``enter``
   accepts the suggested grade.
 
-In a session it asks today's queue; in practice mode it goes through a given list of
-cards and logs practice grades, which never move a schedule.
+It asks a :class:`~quiz.session.Queue`: today's session, or a practice run
+(:class:`~quiz.practice.Practice`), which logs practice grades that never move a
+schedule. It reports up with :mod:`quiz.tui.messages`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import gc
 import time
-from datetime import date
-from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -34,22 +32,22 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
+from quiz import startup
 from quiz.deck import Card
-from quiz.session import Graded, Item, StaleGrade, suggest_grade
-from quiz.text import plural
+from quiz.session import Graded, Item, Progress, Queue, Session, StaleGrade, suggest_grade
+from quiz.sm2 import GRADE_WORDS
+from quiz.tui import messages
 from quiz.tui.bindings import BROWSE, DEMO, UNDO
+from quiz.tui.saving import Failed, attempt
 from quiz.tui.text import literal
 from quiz.tui.widgets.answer_box import AnswerBox
 from quiz.tui.widgets.card_text import answer_markdown
 from quiz.tui.widgets.footer import QuizFooter
-from quiz.tui.widgets.grades import SHORT, GradeBar
+from quiz.tui.widgets.grades import GradeBar
 from quiz.tui.widgets.keypoints import KeyPoints
 from quiz.tui.widgets.session_bar import SessionBar
 from quiz.tui.widgets.today import TodayBar
-
-if TYPE_CHECKING:
-    from quiz.tui.app import QuizApp
-
+from quiz.tui.wording import graded_text, undone_text
 
 PRERENDER_DELAY = 0.6  # seconds the question shows before the answer renders hidden
 GRADE_KEYS = "0,1,2,3,4,5"
@@ -87,12 +85,6 @@ class RevealedPart(Vertical):
             # Now, not after the next refresh: a key pressed meanwhile (End) must
             # find this scroll done, not have it undo its own.
             self.scroll_visible(animate=False, top=True, immediate=True)
-
-
-def next_review_text(days: int, due: date) -> str:
-    """When a card comes back, in words and as a date: "in 13 days (Mon 14 Dec)"."""
-    when = "tomorrow" if days == 1 else f"in {plural(days, 'day')}"
-    return f"{when} ({due:%a %-d %b})"
 
 
 class ReviewScreen(Screen[None]):
@@ -173,23 +165,26 @@ class ReviewScreen(Screen[None]):
     # Focus is placed by show_card (the answer box), not by Textual's auto focus.
     AUTO_FOCUS = ""
 
-    app: QuizApp
-
-    def __init__(self, practice: list[Card] | None = None) -> None:
+    def __init__(self, queue: Queue, session: Session, status: str = "") -> None:
+        """
+        Args:
+            queue: what to ask: ``session`` itself, or a practice run.
+            session: today's session (the header's figures).
+            status: the result of what was just done, shown before the first hint.
+        """
         super().__init__()
-        self.practice = practice
-        self.position = 0
+        self.queue = queue
+        self.session = session
         self.card: Card | None = None
-        self.item: Item | None = None  # in a session: the card as the queue gave it
+        self.item: Item | None = None  # the card as the queue gave it
         self.revealed = False
         self.answer = ""
         self.suggested: int | None = None
         self.shown_at = time.monotonic()
         self.rendered: str | None = None  # the card whose answer the Markdown holds
-        self.status = ""  # the last action's one-line result, shown before the hint
+        self.status = status  # the last action's one-line result, shown before the hint
         self._render_lock = asyncio.Lock()
-        self._done_today = 0  # grades logged today, as the header last read them
-        self.built = False  # True once the parts added after the first paint are in
+        self._done = 0  # grades logged (today, or in this practice run), as last read
 
     def compose(self) -> ComposeResult:
         yield TodayBar(id="today")
@@ -223,7 +218,6 @@ class ReviewScreen(Screen[None]):
         self.grade_bar()
         await self.mount(QuizFooter(compact=True))
         self.refresh_bindings()  # the footer lists the keys when told they are set
-        self.built = True
 
     def grade_bar(self) -> GradeBar:
         """The grade buttons: mounted after the first paint, or at once if a key
@@ -274,9 +268,9 @@ class ReviewScreen(Screen[None]):
         if action == "leave":
             return self.typing
         if action == "back":
-            return self.practice is not None and not self.typing
+            return self._practising and not self.typing
         if action == "undo":
-            return not self.typing and self._can_undo()
+            return not self.typing and self._done > 0
         if action == "demo":
             return not self.typing and self.card is not None and bool(self.card.demo)
         if action in ("browse", "scroll"):
@@ -285,10 +279,14 @@ class ReviewScreen(Screen[None]):
             return not self.typing
         return True
 
-    def _can_undo(self) -> bool:
-        if self.practice is not None:
-            return self.position > 0
-        return self._done_today > 0
+    @property
+    def _practising(self) -> bool:
+        return self.item is not None and self.item.mode == "practice"
+
+    @on(messages.InterviewChanged)
+    def _interview_changed(self) -> None:
+        if self.card is not None:
+            self._update_header()
 
     # -- the flow ------------------------------------------------------------------
 
@@ -299,26 +297,23 @@ class ReviewScreen(Screen[None]):
             keep: (card id, typed answer): the answer goes back into the box if that
                 card is the one shown.
         """
-        if self.practice is not None:
-            if self.position >= len(self.practice):
-                self.dismiss()
-                return
-            card, mode = self.practice[self.position], "practice"
-        else:
-            item = self.app.session.current()
-            if item is None:
-                self.app.show_today()
-                return
-            card, mode = item.card, item.mode
-            self.item = item
+        item = self.queue.current()
+        if item is None:
+            # Today's session: its end-of-day screen; a practice run: back to
+            # where it was started.
+            over = self._practising
+            self.post_message(messages.PracticeOver() if over else messages.ShowToday(self.status))
+            return
+        card, self.item = item.card, item
         self.card, self.revealed, self.answer, self.suggested = card, False, "", None
         self.shown_at = time.monotonic()
+        progress = self.queue.progress()
         label = {
-            "review": f"Topic {card.number} of {len(self.app.deck)}",
+            "review": f"Topic {card.number} of {len(self.session.deck)}",
             "drill": "Again: graded below 4 earlier today",
-            "practice": f"Practice {self.position + 1} of {len(self.practice or [])}"
-            " · not scheduled",
-        }[mode]
+            "practice": f"Practice {progress.done_today + 1} of "
+            f"{progress.done_today + progress.left} · not scheduled",
+        }[item.mode]
         self.query_one("#mode", Static).update(literal(f"{label} · {card.title}"))
         self.query_one("#question", Static).update(literal(card.question))
         box = self.box
@@ -334,14 +329,13 @@ class ReviewScreen(Screen[None]):
         self.set_timer(PRERENDER_DELAY, lambda c=card: self.render_answer(c, idle=True))
         for bar in self.query(GradeBar):
             bar.display = False
-        self.status = self.app.take_status()
         pane = self.query_one("#card", CardPane)
         pane.anchor(False)
         pane.scroll_home(animate=False)
         # Focused now, not on the next cycle as widget.focus() does: keys already on
         # their way (a fast typist) land in the box, never on a command.
         self.set_focus(box)
-        self._update_header()
+        self._update_header(progress)
         self.show_hint()
 
     def show_hint(self, text: str | None = None) -> None:
@@ -349,7 +343,7 @@ class ReviewScreen(Screen[None]):
         if text is None:
             if self.revealed and self.suggested is not None:
                 text = (
-                    f"★{self.suggested} suggested ({SHORT[self.suggested]}): "
+                    f"★{self.suggested} suggested ({GRADE_WORDS[self.suggested]}): "
                     "enter accepts it, or grade 0-5 · ↑↓ PgUp PgDn scroll"
                 )
             elif self.revealed:
@@ -394,12 +388,9 @@ class ReviewScreen(Screen[None]):
             self.rendered = card.id
             view.display = self.card is card
         if idle:
-            # The previous answer's Markdown blocks are garbage now, in reference
-            # cycles that only a full collection frees: some 10,000 objects a card.
-            # Left to the automatic collector, they went as a 50-100 ms pause every
-            # few cards, at any moment (a key press included). Freed here instead,
-            # while the question is being read: about 20 ms.
-            gc.collect()
+            # The previous answer's Markdown blocks are garbage now: freed while the
+            # question is being read, not as a pause at any moment (a key press).
+            startup.collect_garbage()
 
     async def _render_markdown(self, card: Card) -> Widget:
         # The Markdown widget (and its parser) is created on first use, not in
@@ -414,16 +405,16 @@ class ReviewScreen(Screen[None]):
         await view.update(answer_markdown(card))
         return view
 
-    def _update_header(self) -> None:
-        bar = self.query_one(SessionBar)
-        if self.practice is not None:
-            self.query_one(TodayBar).update(Content(f"Practice · {len(self.practice)} cards"))
-            bar.update(self.position, len(self.practice))
-            return
-        progress = self.app.session.progress()
-        self._done_today = progress.done_today
-        self.query_one(TodayBar).refresh_from(self.app.session, progress)
-        bar.update(progress.done_today, progress.done_today + progress.left)
+    def _update_header(self, progress: Progress | None = None) -> None:
+        if progress is None:
+            progress = self.queue.progress()
+        self._done = progress.done_today
+        total = progress.done_today + progress.left
+        if self._practising:
+            self.query_one(TodayBar).update(Content(f"Practice · {total} cards"))
+        else:
+            self.query_one(TodayBar).refresh_from(self.session, progress)
+        self.query_one(SessionBar).update(progress.done_today, total)
 
     # -- actions -----------------------------------------------------------------------
 
@@ -440,7 +431,7 @@ class ReviewScreen(Screen[None]):
         self.query_one(KeyPoints).show(self.card, self.answer)
         self.render_answer(self.card)
         self.query_one("#reveal").display = True
-        self.app.load_writer()
+        startup.preload_writer()
         grades = self.grade_bar()
         grades.display = True
         self.suggested = suggest_grade(self.card, self.answer)
@@ -501,53 +492,35 @@ class ReviewScreen(Screen[None]):
             self.action_grade(self.suggested)
 
     def action_grade(self, grade: int) -> None:
-        card = self.card
-        if card is None or not self.revealed:
+        card, item = self.card, self.item
+        if card is None or item is None or item.card is not card or not self.revealed:
             return
         spent = int((time.monotonic() - self.shown_at) * 1000)
-        if self.practice is not None:
-            if self.app.attempt(self.app.session.practice, card, grade, self.answer, spent) is None:
-                return  # not saved: the card stays, and the error is on screen
-            self.app.set_status(f"✓ Practice grade {grade} logged; schedule unchanged")
-            self.position += 1
+        result = attempt(self, self._grade, item, grade, spent)
+        if isinstance(result, Failed):
+            return  # not saved: the card stays, and the error is on screen
+        if isinstance(result, StaleGrade):
+            # Another instance graded this card meanwhile, or a new study day began
+            # while it was on screen: the grade would land on a card (or in a mode)
+            # the person did not see. The typed answer goes back in the box if the
+            # same card is asked again.
+            self.status = (
+                f"That card changed since it was shown ({result.reason}); here is the current one"
+            )
+            self.show_card(keep=(card.id, self.answer))
         else:
-            item = self.item
-            if item is None or item.card is not card:
-                return
-            result = self.app.attempt(self._grade, item, grade, spent)
-            if result is None:
-                return  # not saved: the card stays, and the error is on screen
-            if isinstance(result, StaleGrade):
-                # Another instance graded this card meanwhile, or a new study day
-                # began while it was on screen: the grade would land on a card (or
-                # in a mode) the person did not see. The typed answer goes back in
-                # the box if the same card is asked again.
-                self.app.set_status(
-                    f"That card changed since it was shown ({result.reason}); "
-                    "here is the current one"
-                )
-                self.show_card(keep=(card.id, self.answer))
-                self.refresh_bindings()
-                return
-            # Said in the hint line of the next card, not in a toast that would
-            # cover the question at 80×24. The date is the day the card is really
-            # asked (an interview date can bring it before SM-2's interval).
-            when = next_review_text(result.days, result.due)
-            if result.again_today:
-                message = f"✓ Graded {grade}: back later today"
-                if result.review.mode == "review":
-                    message += f", then {when}"
-            else:
-                message = f"✓ Graded {grade}: next review {when}"
-            self.app.set_status(message)
-        self.show_card()
+            # Said in the hint line of the next card, not in a toast that would cover
+            # the question at 80×24. The date is the day the card is really asked (an
+            # interview date can bring it before SM-2's interval).
+            self.status = graded_text(grade, result)
+            self.show_card()
         self.refresh_bindings()
 
     def _grade(self, item: Item, grade: int, spent: int) -> Graded | StaleGrade:
         """Grades the card shown; a stale grade is returned, not raised, so that
-        :meth:`QuizApp.attempt` leaves it to this screen."""
+        :func:`attempt` leaves it to this screen."""
         try:
-            return self.app.session.grade(item, grade, self.answer, spent)
+            return self.queue.grade(item, grade, self.answer, spent)
         except StaleGrade as stale:
             return stale
 
@@ -555,12 +528,23 @@ class ReviewScreen(Screen[None]):
     def _chosen(self, message: GradeBar.Chosen) -> None:
         self.action_grade(message.grade)
 
+    @on(messages.UndoRequested)
+    def _undo_requested(self, message: messages.UndoRequested) -> None:
+        message.stop()  # this screen's queue undoes it (a practice run puts its card back)
+        self.action_undo()
+
     def action_undo(self) -> None:
-        review = self.app.undo()
-        if review is not None and review.mode == "practice" and self.practice is not None:
-            self.position = max(0, self.position - 1)
-            self.show_card()
+        """Takes back today's last grade and asks that card again."""
+        review = attempt(self, self.queue.undo)
+        if isinstance(review, Failed):
+            return
+        if review is None:
+            self.notify("Nothing to undo today.", severity="warning")
+            return
+        self.status = undone_text(review, self.session.deck)
+        self.show_card()
+        self.refresh_bindings()
 
     def action_demo(self) -> None:
         if self.card is not None:
-            self.app.action_demo(self.card.id)
+            self.post_message(messages.OpenDemo(self.card))

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from quiz.session import GRADE_MEANINGS
+from quiz.session import Session
+from quiz.sm2 import GRADE_MEANINGS
 from quiz.stats import day_summary
+from quiz.textcharts import meter
+from quiz.tui import messages
 from quiz.tui.bindings import BROWSE, PRACTICE_ALL, UNDO
 from quiz.tui.text import literal
 from quiz.tui.widgets.footer import QuizFooter
 from quiz.tui.widgets.today import TodayBar
-
-if TYPE_CHECKING:
-    from quiz.tui.app import QuizApp
 
 
 def _duration(seconds: float) -> str:
@@ -32,7 +32,9 @@ class SummaryScreen(Screen[None]):
 
     BINDINGS = [UNDO, PRACTICE_ALL, BROWSE]
 
-    app: QuizApp
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
 
     def compose(self) -> ComposeResult:
         yield TodayBar(id="today")
@@ -55,9 +57,8 @@ class SummaryScreen(Screen[None]):
         Returns:
             True if the app moved on to a card.
         """
-        session = self.app.session
-        if session.current() is not None:
-            self.app.show_today()
+        if self.session.current() is not None:
+            self.post_message(messages.ShowToday())
             return True
         if new_day:
             self.refresh_figures()
@@ -66,12 +67,12 @@ class SummaryScreen(Screen[None]):
         return False
 
     def _show_waiting(self) -> None:
-        waiting = self.app.session.waiting()
+        waiting = self.session.waiting()
         title = self.query_one("#summary-title", Static)
         if waiting is None:
             title.update(Content.styled("Done for today.", "bold"))
             return
-        seconds = max(0, math.ceil((waiting.ready_at - self.app.session.now()).total_seconds()))
+        seconds = max(0, math.ceil((waiting.ready_at - self.session.now()).total_seconds()))
         title.update(
             Content.assemble(
                 ("Almost done: ", "bold"),
@@ -83,8 +84,9 @@ class SummaryScreen(Screen[None]):
             )
         )
 
+    @on(messages.InterviewChanged)
     def refresh_figures(self) -> None:
-        session = self.app.session
+        session = self.session
         self._show_waiting()
         self.query_one(TodayBar).refresh_from(session)
         day = day_summary(session)
@@ -98,9 +100,9 @@ class SummaryScreen(Screen[None]):
         ]
         for grade in range(5, -1, -1):
             count = day.spread.get(grade, 0)
-            bar = "█" * round(20 * count / total)
+            bar = meter(count / total, 20, empty="")
             lines.append(f"  {grade} {GRADE_MEANINGS[grade]:<36} {count:>3} {bar}")
         self.query_one("#figures", Static).update("\n".join(lines))
 
     def action_undo(self) -> None:
-        self.app.undo()
+        self.post_message(messages.UndoRequested())

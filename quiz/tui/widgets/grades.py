@@ -10,9 +10,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button
 
-from quiz.session import GRADE_MEANINGS
-
-SHORT = {5: "perfect", 4: "hesitant", 3: "hard", 2: "familiar", 1: "wrong", 0: "blackout"}
+from quiz.sm2 import GRADE_MEANINGS, GRADE_WORDS
 
 
 class GradeBar(Horizontal):
@@ -34,7 +32,7 @@ class GradeBar(Horizontal):
             yield button
 
     def _label(self, grade: int) -> str:
-        return f"{'★' if grade == self.suggested else ''}{grade} {SHORT[grade]}"
+        return f"{'★' if grade == self.suggested else ''}{grade} {GRADE_WORDS[grade]}"
 
     def suggest(self, grade: int | None) -> None:
         """Marks the suggested grade (with a ★, not colour alone). Works before the

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from quiz.days import current_streak
 from quiz.session import Progress, Session
 
 
@@ -16,7 +15,7 @@ class TodayBar(Static):
         caller has just read them)."""
         if progress is None:
             progress = session.progress()
-        days = current_streak(session.store, session.today)
+        days = session.streak()
         self.update(
             f"[b]{progress.left}[/b] left · [b]{progress.new}[/b] new · "
             f"[b]{progress.done_today}[/b] done today · streak [b]{days}[/b] "

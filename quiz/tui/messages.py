@@ -1,0 +1,69 @@
+"""What screens ask of the app: each screen reports up with one of these, and the
+app (:class:`quiz.tui.app.QuizApp`) handles them all in one place. No screen imports
+the app."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from quiz.deck import Card
+
+
+@dataclass
+class ShowToday(Message):
+    """Show what today's session asks now: its next card, or the end of the day.
+
+    Attributes:
+        status: a one-line result of what was just done, for the next card's hint
+            line ("✓ Graded 4: next review in 6 days").
+    """
+
+    status: str = ""
+
+
+class UndoRequested(Message):
+    """Take back today's last grade and ask that card again."""
+
+
+@dataclass
+class PracticeRequested(Message):
+    """Practise these cards (None: every card, weakest first); no schedule moves."""
+
+    cards: Sequence[Card] | None = None
+
+
+@dataclass
+class PracticeOver(Message):
+    """A practice run went through its last card."""
+
+
+@dataclass
+class OpenDemo(Message):
+    """Run the demo behind a card."""
+
+    card: Card
+
+
+@dataclass
+class OpenCard(Message):
+    """Read a card."""
+
+    card: Card
+
+
+@dataclass
+class OpenHistory(Message):
+    """Show every grade of a card, with the typed answers."""
+
+    card: Card
+
+
+class BrowseRequested(Message):
+    """Show every topic."""
+
+
+class InterviewChanged(Message):
+    """The interview date was set or cleared: figures on screen may have moved."""
