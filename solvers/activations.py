@@ -61,13 +61,6 @@ UNITS: tuple[tuple[str, Activation, Activation], ...] = (
 )
 
 
-def relative_error(a: np.ndarray, b: np.ndarray) -> float:
-    """``max_i |a_i − b_i| / max(|a_i| + |b_i|, 10⁻¹²)``: 0 when both are exactly 0."""
-    num = np.abs(a - b)
-    den = np.maximum(np.abs(a) + np.abs(b), 1e-12)
-    return float(np.max(num / den))
-
-
 def elementwise_numerical(f: Activation, x: np.ndarray) -> np.ndarray:
     """Central differences of ``Σ_i f(x_i)``: for an elementwise f that is ``f'(x_i)``."""
     return nn.numerical_gradient(lambda v: float(np.sum(f(v))), x, eps=EPS)
@@ -115,26 +108,26 @@ def run(layers: int) -> Generator[Event, None, dict[str, Any]]:
     errors: dict[str, float] = {}
     for name, f, g in UNITS:
         analytic, numeric = g(x), elementwise_numerical(f, x)
-        err = relative_error(analytic, numeric)
+        err = nn.relative_error(analytic, numeric)
         errors[name] = err
         worst = max(worst, err)
         yield check(
             f"{name}' matches central differences",
             err < TOL,
-            f"max relative error {err:.1e} over {x.size} points away from 0 (ε = {EPS:g})"
+            f"relative error {err:.1e} over {x.size} points away from 0 (ε = {EPS:g})"
             + (", derivative 0 wherever it exists" if name == "step" else ""),
         )
 
     z = np.array([1.0, -0.5, 2.0, 0.3])
     jac, jac_num = softmax_jacobian(z), numerical_jacobian(z)
-    err = relative_error(jac, jac_num)
+    err = nn.relative_error(jac, jac_num)
     errors["softmax"] = err
     worst = max(worst, err)
     row_sums = float(np.max(np.abs(jac.sum(axis=1))))
     yield check(
         "softmax Jacobian diag(p) − ppᵀ matches central differences",
         err < TOL and row_sums < 1e-15,
-        f"z = {z.tolist()}: max relative error {err:.1e} over all {jac.size} entries; "
+        f"z = {z.tolist()}: relative error {err:.1e} over all {jac.size} entries; "
         f"rows sum to {row_sums:.0e} (softmax ignores a shift of z)",
     )
 

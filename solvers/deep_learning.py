@@ -63,15 +63,6 @@ def two_circles(n: int, rng: np.random.Generator) -> tuple[nn.Array, nn.Array]:
     return x, y
 
 
-def bce(logits: nn.Array, y: nn.Array) -> float:
-    """Binary cross-entropy of labels ``y ∈ {0, 1}`` under ``σ(logits)``.
-
-    ``σ(z) = softmax([0, z])₁``, so this is the shared two-class cross-entropy.
-    """
-    two_class = np.stack([np.zeros_like(logits), logits], axis=1)
-    return nn.cross_entropy(two_class, y.astype(np.intp))
-
-
 def accuracy(logits: nn.Array, y: nn.Array) -> float:
     """Fraction of points where ``[z > 0]`` (i.e. ``σ(z) > ½``) equals the label."""
     return float(np.mean((logits > 0.0) == (y == 1.0)))
@@ -135,7 +126,7 @@ def adam(
     Streams the loss (before each step) as points of ``series``, at most about 200.
     """
     # One flat vector θ with the layers as views into it, so each Adam step is a few
-    # whole-vector operations; the bias corrections are folded into the step size and ε.
+    # whole-vector operations (nn.adam_step updates θ, m and v in place).
     theta = np.concatenate([q.ravel() for q in p])
     sizes = np.cumsum([q.size for q in p])[:-1]
     p = [part.reshape(q.shape) for part, q in zip(np.split(theta, sizes), p, strict=True)]
@@ -145,12 +136,9 @@ def adam(
     for t in range(1, epochs + 1):
         z, grads = grads_of(p, x, y)
         if t == 1 or t % every == 0 or t == epochs:
-            yield point(series, t, bce(z, y))
+            yield point(series, t, nn.binary_cross_entropy(z, y))
         g = np.concatenate([gi.ravel() for gi in grads])
-        m = beta1 * m + (1.0 - beta1) * g
-        v = beta2 * v + (1.0 - beta2) * g * g
-        root = np.sqrt(1.0 - beta2**t)
-        theta -= (LR * root / (1.0 - beta1**t)) * m / (np.sqrt(v) + eps * root)
+        nn.adam_step(theta, g, m, v, t, LR, beta1, beta2, eps)
     return p
 
 

@@ -157,7 +157,7 @@ def forward(p: list[nn.Array], x: nn.Array) -> tuple[nn.Array, nn.Array, nn.Arra
 
 def loss(z: nn.Array, y: nn.Array) -> float:
     """Binary cross-entropy of ``σ(z)``, as the two-class softmax cross-entropy of ``[0, z]``."""
-    return nn.cross_entropy(np.stack([np.zeros_like(z), z], axis=1), y.astype(np.intp))
+    return nn.binary_cross_entropy(z, y)
 
 
 def backprop(p: list[nn.Array], x: nn.Array, y: nn.Array) -> tuple[nn.Array, list[nn.Array]]:

@@ -142,22 +142,6 @@ def rnn_backward(
     }
 
 
-def clip(grads: Params, limit: float) -> Params:
-    """Scales all gradients down together if their joint norm exceeds ``limit``."""
-    norm = math.sqrt(sum(float(np.sum(g * g)) for g in grads.values()))
-    scale = min(1.0, limit / norm) if norm > 0 else 1.0
-    return {k: g * scale for k, g in grads.items()}
-
-
-def adam(p: Params, grads: Params, state: dict[str, Params], lr: float, t: int) -> None:
-    """Adam: ``m ← β₁m + (1−β₁)g``, ``v ← β₂v + (1−β₂)g²``, ``w ← w − lr·m̂/(√v̂ + ε)``."""
-    b1, b2 = 0.9, 0.999
-    for k, g in grads.items():
-        m = state["m"][k] = b1 * state["m"][k] + (1 - b1) * g
-        v = state["v"][k] = b2 * state["v"][k] + (1 - b2) * g * g
-        p[k] -= lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + 1e-8)
-
-
 def adam_state(p: Params) -> dict[str, Params]:
     """Zero first and second moments for every weight."""
     return {
@@ -297,7 +281,9 @@ def run(seed: int, hidden: int) -> Generator[Event, None, dict[str, Any]]:
     state = adam_state(p)
     for it in range(1, LM_ITERATIONS + 1):
         loss, grads = lm_loss(p, inputs, targets, vocab)
-        adam(p, clip(grads, CLIP), state, LM_LR, it)
+        clipped, _ = nn.clip_by_global_norm(grads, CLIP)
+        for k, g in clipped.items():
+            nn.adam_step(p[k], g, state["m"][k], state["v"][k], it, LM_LR)
         if it == 1 or it % 5 == 0:
             yield point("language model (bits/char)", it, loss / math.log(2))
 
@@ -347,7 +333,9 @@ def run(seed: int, hidden: int) -> Generator[Event, None, dict[str, Any]]:
     state = adam_state(q)
     for it in range(1, SINE_ITERATIONS + 1):
         loss, grads = forecast_loss(q, x_train, y_train)
-        adam(q, clip(grads, CLIP), state, SINE_LR, it)
+        clipped, _ = nn.clip_by_global_norm(grads, CLIP)
+        for k, g in clipped.items():
+            nn.adam_step(q[k], g, state["m"][k], state["v"][k], it, SINE_LR)
         if it == 1 or it % 5 == 0:
             yield point("forecast (MSE)", it, 2.0 * loss)
     _, _, pred = rnn_forward(q, x_test)

@@ -150,12 +150,6 @@ def bptt(p: Params, bits: np.ndarray) -> tuple[float, Params]:
     return nn.cross_entropy(logits, y), g
 
 
-def relative_error(a: np.ndarray, b: np.ndarray) -> float:
-    """``‖a − b‖ / (‖a‖ + ‖b‖)`` (0 when both are 0)."""
-    den = float(np.linalg.norm(a) + np.linalg.norm(b))
-    return 0.0 if den == 0.0 else float(np.linalg.norm(a - b)) / den
-
-
 def gradient_check(
     p: Params, bits: np.ndarray, rng: np.random.Generator
 ) -> tuple[dict[str, float], dict[str, float], float, dict[str, str]]:
@@ -180,27 +174,9 @@ def gradient_check(
 
         numeric = nn.numerical_gradient(f, value.flat[idx])
         analytic = g[name].flat[idx]
-        errors[name] = relative_error(analytic, numeric)
+        errors[name] = nn.relative_error(analytic, numeric)
         gaps[name] = float(np.max(np.abs(analytic - numeric)))
     return errors, gaps, loss, checked
-
-
-def clip(g: Params, limit: float) -> tuple[Params, float]:
-    """Scales the gradient down to norm ``limit`` if it is longer: ``g ← g · limit / ‖g‖``."""
-    norm = math.sqrt(sum(float(np.sum(v * v)) for v in g.values()))
-    if norm <= limit:
-        return g, norm
-    return {k: v * (limit / norm) for k, v in g.items()}, norm
-
-
-def adam_step(p: Params, g: Params, m: Params, v: Params, k: int, lr: float) -> None:
-    """One Adam update in place: ``θ ← θ − lr · m̂ / (√v̂ + ε)`` with bias-corrected moments."""
-    for name in p:
-        m[name] = BETA1 * m[name] + (1.0 - BETA1) * g[name]
-        v[name] = BETA2 * v[name] + (1.0 - BETA2) * g[name] * g[name]
-        m_hat = m[name] / (1.0 - BETA1**k)
-        v_hat = v[name] / (1.0 - BETA2**k)
-        p[name] -= lr * m_hat / (np.sqrt(v_hat) + ADAM_EPS)
 
 
 def accuracy(p: Params, bits: np.ndarray) -> float:
@@ -297,8 +273,9 @@ def run(seed: int, length: int, hidden: int, steps: int) -> Generator[Event, Non
         loss, g = bptt(p, batch)
         if k <= 150 or k % 10 == 0:
             yield point("training loss", k, loss)
-        g, _ = clip(g, CLIP)
-        adam_step(p, g, m, v, k, lr)
+        g, _ = nn.clip_by_global_norm(g, CLIP)
+        for name in p:
+            nn.adam_step(p[name], g[name], m[name], v[name], k, lr, BETA1, BETA2, ADAM_EPS)
         if k % EVERY == 0 or k == steps:
             full_loss, acc = loss_of(p, seqs), accuracy(p, seqs)
             if acc == 1.0 and full_loss < TARGET:
