@@ -187,11 +187,13 @@ def run(seed: int, hidden: int, batch: int, timing: bool) -> Generator[Event, No
         "relative errors "
         + ", ".join(f"{name} {err:.1e}" for name, err in errors.items())
         + (tiny_note(unresolved, analytic, gaps, floor) if unresolved else f" (all < {TOL:g})"),
+        kind="numerical",
     )
     yield check(
         "the numerical route needs 2 forward passes per parameter",
         count[0] == 2 * total,
         f"{count[0]} forward passes for {total} parameters; backprop: 1 forward + 1 backward",
+        kind="identity",
     )
 
     f_macs, b_macs = forward_macs(batch, hidden), backward_macs(batch, hidden)
@@ -222,6 +224,7 @@ def run(seed: int, hidden: int, batch: int, timing: bool) -> Generator[Event, No
             if ratio is not None
             else "; set timing=true to time both on this machine"
         ),
+        kind="empirical",
     )
     metrics: dict[str, Any] = {
         "parameters": total,

@@ -173,6 +173,7 @@ def run(seed: int, hidden: int, epochs: int, lr: float) -> Generator[Event, None
         final > initial + 0.1 and final <= ceiling + 1e-9,
         f"{initial:.4f} → {final:.4f} nats per image (best {max(trace):.4f}; ceiling"
         f" {ceiling:.4f}); needs enough learning (η = {lr:g}, {epochs} epochs)",
+        kind="empirical",
     )
 
     vs = states(VISIBLE)
@@ -184,6 +185,7 @@ def run(seed: int, hidden: int, epochs: int, lr: float) -> Generator[Event, None
         err <= 1e-12,
         f"max |Σ_(h: h_j=1) e^(−E) / Σ_h e^(−E) − σ(b_j + vᵀW_(:,j))| = {err:.1e} over all"
         f" {2**VISIBLE} visible vectors × {hidden} hidden units (trained weights)",
+        kind="numerical",
     )
 
     log_z = log_partition(a, b, w)
@@ -197,6 +199,7 @@ def run(seed: int, hidden: int, epochs: int, lr: float) -> Generator[Event, None
         f"log Z = {log_z:.12f} from {2**VISIBLE} free energies, {log_z_brute:.12f} from all"
         f" {2 ** (VISIBLE + hidden)} joint states (difference {z_err:.1e});"
         f" Σ_v P(v) = {total:.15f}",
+        kind="numerical",
     )
     return {
         "initial_log_likelihood": initial,

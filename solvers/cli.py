@@ -11,7 +11,7 @@ from types import ModuleType
 from typing import Any
 
 from solvers import DEMOS, UnknownDemo, load
-from solvers.events import Event, done, to_json, to_text
+from solvers.events import Event, done, is_evidence, to_json, to_text
 from solvers.params import Param, ParamError, format_value, resolve
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -20,10 +20,12 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 def execute(module: ModuleType, values: dict[str, Any]) -> Iterator[Event]:
     """Runs a demo and yields its events, always ending with one ``done`` event.
 
-    ``done.ok`` is false when the demo raises or when any of its checks fails: a
-    demo whose claim does not hold is a failed demo.
+    ``done.ok`` is false when the demo raises or when any check that is evidence
+    (not an identity; every control) fails: a demo whose claim does not hold is a
+    failed demo. ``done.metrics.evidence`` counts the checks by role.
     """
     failed: list[str] = []
+    evidence = {"checks": 0, "identities": 0, "controls": 0}
     try:
         generator = module.run(**values)
         while True:
@@ -32,12 +34,22 @@ def execute(module: ModuleType, values: dict[str, Any]) -> Iterator[Event]:
             except StopIteration as stop:
                 metrics = stop.value or {}
                 break
-            if event.get("type") == "check" and not event.get("passed"):
-                failed.append(str(event.get("name")))
+            if event.get("type") == "check":
+                role = (
+                    "controls"
+                    if event.get("control")
+                    else "identities"
+                    if event.get("kind") == "identity"
+                    else "checks"
+                )
+                evidence[role] += 1
+                if is_evidence(event) and not event.get("passed"):
+                    failed.append(str(event.get("name")))
             yield event
     except Exception as exc:  # a crash inside a demo is reported, not raised
         yield done(False, error=f"{type(exc).__name__}: {exc}")
         return
+    metrics = {**metrics, "evidence": evidence}
     if failed:
         yield done(False, metrics, error=f"{len(failed)} check(s) failed: {', '.join(failed)}")
     else:

@@ -154,6 +154,7 @@ def run(z: float, lr: float, steps: int, seed: int) -> Generator[Event, None, di
         "every analytic gradient matches central differences",
         worst < TOL,
         "relative errors " + ", ".join(f"{r[0]} {r[3]:.1e}" for r in rows) + f" (< {TOL:g})",
+        kind="numerical",
     )
 
     two_class = nn.cross_entropy(np.stack([np.zeros_like(zs), zs], axis=1), ys)
@@ -162,6 +163,7 @@ def run(z: float, lr: float, steps: int, seed: int) -> Generator[Event, None, di
         "binary cross-entropy is softmax cross-entropy with logits (0, z)",
         abs(bce - two_class) < 1e-12,
         f"BCE = {bce:.12f}, softmax CE on (0, z) = {two_class:.12f}",
+        kind="numerical",
     )
 
     zz, one = np.array([z]), np.array([1.0])
@@ -186,12 +188,14 @@ def run(z: float, lr: float, steps: int, seed: int) -> Generator[Event, None, di
         "MSE's gradient is σ'(z) ≤ ¼ times cross-entropy's",
         abs(g_mse - slope * g_ce) <= 1e-12 * abs(g_mse) and slope <= 0.25,
         f"∂CE/∂z ÷ ∂MSE/∂z = {ratio:.4g} = 1/σ'(z) = {1.0 / slope:.4g}",
+        kind="numerical",
     )
     yield check(
         "confidently wrong: MSE saturates, cross-entropy does not",
         abs(g_mse) < 0.05 and abs(g_ce) > 0.95,
         f"∂MSE/∂z = {g_mse:.3g}, ∂CE/∂z = {g_ce:.4f} (≈ −1) at z = {z:g} "
         f"(holds for z ≤ −3, where σ(z) < 0.05)",
+        kind="numerical",
     )
 
     # Enough CE steps to cross: |∂CE/∂z| ≥ ½ while z < 0.
@@ -216,6 +220,7 @@ def run(z: float, lr: float, steps: int, seed: int) -> Generator[Event, None, di
         f"cross-entropy reaches σ(z) > ½ in {ce_k} steps; after {limit} steps "
         f"({SLOWER}×) MSE is at σ(z) = {float(nn.sigmoid(mse_path[limit])):.4g}, "
         f"z = {float(mse_path[limit]):.4g} (holds for z ≤ −3, lr ≤ 2)",
+        kind="empirical",
     )
     return {
         "z": z,

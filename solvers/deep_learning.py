@@ -208,6 +208,7 @@ def run(seed: int, hidden: int, epochs: int) -> Generator[Event, None, dict[str,
         lin_test <= 0.70,
         f"logistic regression test accuracy {lin_test:.3f} (train {lin_train:.3f}); one straight"
         " line cannot enclose the inner circle, at best it cuts a cap off the outer ring (≈ 0.65)",
+        kind="empirical",
     )
     if hidden >= 3:
         yield check(
@@ -216,6 +217,7 @@ def run(seed: int, hidden: int, epochs: int) -> Generator[Event, None, dict[str,
             f"MLP test accuracy {mlp_test:.3f} (train {mlp_train:.3f}) vs {lin_test:.3f} for"
             f" logistic regression; needs hidden ≥ 3 (three half-planes enclose a region)"
             f" and enough epochs (here {epochs})",
+            kind="empirical",
         )
     else:
         yield check(
@@ -224,6 +226,7 @@ def run(seed: int, hidden: int, epochs: int) -> Generator[Event, None, dict[str,
             f"MLP test accuracy {mlp_test:.3f} (train {mlp_train:.3f}): the output is monotone"
             f" in {hidden} ridge direction(s), so the positive region is unbounded; 3 or more"
             " units are needed",
+            kind="empirical",
         )
     yield check(
         "the same net memorises random labels and learns nothing",
@@ -231,6 +234,7 @@ def run(seed: int, hidden: int, epochs: int) -> Generator[Event, None, dict[str,
         f"random labels: train accuracy {rand_train:.3f} on {N_RANDOM} points ({n_params}"
         f" parameters), test accuracy {rand_test:.3f} (chance 0.5); holds when the net has"
         f" enough parameters for the labels and epochs (here {epochs}) to fit them",
+        kind="empirical",
     )
     return {
         "parameters": n_params,

@@ -265,6 +265,7 @@ def run(seed: int, hidden: int) -> Generator[Event, None, dict[str, Any]]:
         grad_err < 1e-6,
         f"largest relative error {grad_err:.1e} over W_x, W_h, b, W_y, b_y "
         f"(tiny RNN, 6 steps, batch 2)",
+        kind="numerical",
     )
 
     chars = "".join(sorted(set(TRAIN_TEXT)))
@@ -307,6 +308,7 @@ def run(seed: int, hidden: int) -> Generator[Event, None, dict[str, Any]]:
         rnn_train < unigram_train,
         f"{rnn_train:.3f} bits/char vs the character entropy {unigram_train:.3f} "
         f"({unigram_train - rnn_train:.2f} bits less per character)",
+        kind="empirical",
     )
     best_memoryless_held = min(unigram_held, held_entropy)
     yield check(
@@ -315,6 +317,7 @@ def run(seed: int, hidden: int) -> Generator[Event, None, dict[str, Any]]:
         f"{rnn_held:.3f} bits/char vs {unigram_held:.3f} for the training frequencies and "
         f"{held_entropy:.3f} for the held-out text's own (the best any memoryless predictor "
         f"could do on it)",
+        kind="empirical",
     )
     sample = sample_text(p, "the ", 60, chars, rng)
     yield log(f"Sampled from the model (seed {seed}): {sample!r}")
@@ -354,6 +357,7 @@ def run(seed: int, hidden: int) -> Generator[Event, None, dict[str, Any]]:
         f"held-out MSE {rnn_mse:.2e} vs {naive_mse:.2e} for the naive forecast "
         f"({ratio:.0f}× lower; required > 10×; the naive error is ≈ 1 − cos ω = "
         f"{1 - math.cos(SINE_OMEGA):.4f})",
+        kind="empirical",
     )
     return {
         "rnn_bits_per_char_train": rnn_train,

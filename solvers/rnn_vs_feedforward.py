@@ -216,6 +216,7 @@ def run(seed: int, length: int, hidden: int, steps: int) -> Generator[Event, Non
         half,
         f"for each value of x_L the first bit is 0 in {rows[0][2]} and 1 in {rows[0][3]} of "
         f"{rows[0][1]} sequences, so all four functions g(x_L) get {n // 2} of {n} right",
+        kind="identity",
     )
 
     rng = np.random.default_rng(seed)
@@ -252,6 +253,7 @@ def run(seed: int, length: int, hidden: int, steps: int) -> Generator[Event, Non
             else ""
         )
         + (f"; all < {TOL:g}" if passed else f"; not all < {TOL:g}"),
+        kind="numerical",
     )
 
     lr = 0.1 / math.sqrt(hidden)  # Adam moves every weight by ≈ lr: less per weight when wide
@@ -304,6 +306,7 @@ def run(seed: int, length: int, hidden: int, steps: int) -> Generator[Event, Non
         + (f" ({unseen_acc:.4f} on the {unseen.shape[0]} it never saw)" if unseen.size else "")
         + f" after {trained} steps of BPTT, from {before_acc:.4f} before training; "
         f"memoryless best 0.5" + ("" if acc == 1.0 else shortfall(hidden, length, steps)),
+        kind="empirical",
     )
     return {
         "memoryless_accuracy": max(right.values()) / n,

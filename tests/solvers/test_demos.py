@@ -28,6 +28,7 @@ import pytest
 import solvers.cli
 from solvers import DEMOS, load
 from solvers.cli import execute, main
+from solvers.events import CHECK_KINDS, check
 from solvers.params import Param
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -168,8 +169,25 @@ def test_every_line_is_a_protocol_event(name: str, runs: RunCache) -> None:
             assert isinstance(event["name"], str) and event["name"]
             assert isinstance(event["passed"], bool)
             assert isinstance(event["detail"], str)
+            assert event["kind"] in CHECK_KINDS, event
+            assert isinstance(event["control"], bool), event
     kinds = [e["type"] for e in events]
     assert kinds.count("done") == 1 and kinds[-1] == "done", kinds
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_done_counts_the_evidence_by_role(name: str, runs: RunCache) -> None:
+    events = runs[name].json.events()
+    checks = [e for e in events if e["type"] == "check"]
+    controls = sum(1 for c in checks if c["control"])
+    identities = sum(1 for c in checks if c["kind"] == "identity" and not c["control"])
+    assert events[-1]["metrics"]["evidence"] == {
+        "checks": len(checks) - controls - identities,
+        "identities": identities,
+        "controls": controls,
+    }
+    # Every demo proves something: not only identities.
+    assert len(checks) - identities > 0
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -506,3 +524,43 @@ def test_cli_text_mode_says_failed_and_exits_1(
     assert main(["fake"]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines == ["about to fail", "FAILED: RuntimeError: the matrix is singular"]
+
+
+# Check kinds and controls decide the verdict ------------------------------------------
+
+
+def _identity_fails_run(**params: Any) -> Iterator[dict[str, Any]]:
+    yield check("Σ P = 1", False, "off by 1e-3", kind="identity")
+    yield check("loss went down", True, "0.7 → 0.1", kind="empirical")
+    return {}
+
+
+def _control_fails_run(**params: Any) -> Iterator[dict[str, Any]]:
+    yield check("loss went down", True, "0.7 → 0.1", kind="empirical")
+    yield check(
+        "control: frozen W, loss stays up",
+        False,
+        "went down anyway",
+        kind="empirical",
+        control=True,
+    )
+    return {}
+
+
+def test_a_failed_identity_is_shown_but_does_not_decide_ok() -> None:
+    events = list(execute(fake_demo(_identity_fails_run), {}))  # type: ignore[arg-type]
+    assert events[0]["passed"] is False and events[0]["kind"] == "identity"
+    assert events[-1]["ok"] is True
+    assert events[-1]["metrics"]["evidence"] == {"checks": 1, "identities": 1, "controls": 0}
+
+
+def test_a_control_that_did_not_fail_fails_the_run() -> None:
+    events = list(execute(fake_demo(_control_fails_run), {}))  # type: ignore[arg-type]
+    assert events[1]["control"] is True
+    assert events[-1]["ok"] is False and "control: frozen W" in events[-1]["error"]
+    assert events[-1]["metrics"]["evidence"] == {"checks": 1, "identities": 0, "controls": 1}
+
+
+def test_check_refuses_an_unknown_kind() -> None:
+    with pytest.raises(ValueError, match="identity, numerical, statistical, empirical"):
+        check("x", True, "", kind="anecdotal")  # type: ignore[arg-type]
