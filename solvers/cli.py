@@ -11,8 +11,9 @@ from types import ModuleType
 from typing import Any
 
 from solvers import DEMOS, UnknownDemo, load
-from solvers.events import Event, done, is_evidence, to_json, to_text
+from solvers.events import Event, done, is_evidence, to_json
 from solvers.params import Param, ParamError, format_value, resolve
+from solvers.text import TextOutput
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -94,6 +95,11 @@ def _parser(prog: str) -> argparse.ArgumentParser:
     )
     parser.add_argument("--json", action="store_true", help="print events as JSON lines")
     parser.add_argument(
+        "--points",
+        action="store_true",
+        help="print every point of every series (text output draws one sparkline each)",
+    )
+    parser.add_argument(
         "--params", action="store_true", help="describe the demo's parameters and exit"
     )
     return parser
@@ -134,11 +140,13 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m solvers") -> 
         except (UnknownDemo, ParamError) as exc:
             sys.stderr.write(f"{prog}: error: {exc.args[0]}\n")
             return EXIT_USAGE
-        render = to_json if args.json else to_text
+        text = TextOutput(points=args.points)
         status = EXIT_OK
         for event in execute(module, values):
-            out.write(render(event) + "\n")
-            out.flush()
+            lines = [to_json(event)] if args.json else list(text.lines(event))
+            if lines:
+                out.write("\n".join(lines) + "\n")
+                out.flush()
             if event["type"] == "done" and not event["ok"]:
                 status = EXIT_FAILED
         return status

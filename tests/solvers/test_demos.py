@@ -14,6 +14,7 @@ import inspect
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 import types
@@ -222,6 +223,18 @@ def test_text_mode_shows_the_checks_with_ticks(name: str, runs: RunCache) -> Non
     assert not [line for line in lines if line.startswith("✗ ")]
     assert lines[-1].startswith("done: ok"), lines[-1]
     assert text.stderr == ""
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_text_mode_fits_a_screen(name: str, runs: RunCache) -> None:
+    """One sparkline per series instead of its points: the story fits 60 lines."""
+    lines = runs[name].text.stdout.splitlines()
+    assert len(lines) <= 60, "\n".join(lines)
+    raw = re.compile(r"^  .+\[[^]]*\] = \S+$")
+    assert not [line for line in lines if raw.match(line)], "raw points in the text output"
+    series = {e["series"] for e in runs[name].json.events() if e["type"] == "point"}
+    for s in series:
+        assert any(line.startswith(f"  {s} ") for line in lines), s
 
 
 # Declarations --------------------------------------------------------------------------
