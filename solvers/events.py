@@ -174,8 +174,10 @@ def to_text(event: Event) -> str:
     if kind == "done":
         if not event["ok"]:
             return f"FAILED: {event.get('error', 'unknown error')}"
-        # The evidence counts have their own summary line in the command's text output.
-        shown = {k: v for k, v in plain(event["metrics"]).items() if k != "evidence"}
+        # The evidence counts and a break's outcome have their own lines in the command's
+        # text output.
+        hidden = ("evidence", "break")
+        shown = {k: v for k, v in plain(event["metrics"]).items() if k not in hidden}
         metrics = ", ".join(f"{k}={_cell(v)}" for k, v in shown.items())
         return f"done: ok{f' ({metrics})' if metrics else ''}"
     return str(event)

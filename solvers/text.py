@@ -109,6 +109,18 @@ def evidence_line(metrics: dict[str, Any]) -> str | None:
     )
 
 
+def break_lines(done: Event) -> list[str]:
+    """What a run with a mechanism removed showed: the predicted failure, or none."""
+    removed = (done.get("metrics") or {}).get("break")
+    if not isinstance(removed, dict):
+        return []
+    name = removed.get("name")
+    if removed.get("as_predicted"):
+        failed = ", ".join(str(f) for f in removed.get("failed_checks", []))
+        return [f"break={name}: failed as predicted (exit 0): {failed}"]
+    return [f"break={name}: NOT as predicted: every check still passed"]
+
+
 class TextOutput:
     """Turns events into text lines: sparklines for series unless ``points``."""
 
@@ -138,4 +150,5 @@ class TextOutput:
             summary = evidence_line(event.get("metrics") or {})
             if summary:
                 yield summary
+            yield from break_lines(event)
         yield to_text(event)

@@ -25,12 +25,13 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from demo_runs import broken_events, failed_evidence
 
 import solvers.cli
 from solvers import DEMOS, load
 from solvers.cli import execute, main
 from solvers.events import CHECK_KINDS, check
-from solvers.params import Param
+from solvers.params import Param, break_param, breaks
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = list(DEMOS)
@@ -577,3 +578,64 @@ def test_a_control_that_did_not_fail_fails_the_run() -> None:
 def test_check_refuses_an_unknown_kind() -> None:
     with pytest.raises(ValueError, match="identity, numerical, statistical, empirical"):
         check("x", True, "", kind="anecdotal")  # type: ignore[arg-type]
+
+
+# Breaking a mechanism: its checks must notice ------------------------------------------
+
+
+BREAKS = [(name, choice) for name in NAMES for choice in breaks(load(name).PARAMS)]
+
+
+def test_the_worked_example_declares_a_break() -> None:
+    assert ("boltzmann", "frozen-W") in BREAKS
+
+
+@pytest.mark.parametrize(("name", "choice"), BREAKS, ids=[f"{n}:{c}" for n, c in BREAKS])
+def test_each_break_makes_a_check_that_is_evidence_fail(name: str, choice: str) -> None:
+    """With the mechanism removed, at least one numerical, statistical or empirical
+    check fails (identities cannot notice, controls fail anyway); the run says so and
+    succeeds, because the failure was predicted."""
+    events = broken_events(load(name), choice)
+    assert failed_evidence(events), f"break={choice}: every check still passed"
+    assert events[0] == {
+        "type": "log",
+        "text": f"break={choice}: predicted: {breaks(load(name).PARAMS)[choice]}",
+    }
+    done = events[-1]
+    assert done["ok"] is True, done.get("error")
+    assert done["metrics"]["break"]["as_predicted"] is True
+    assert done["metrics"]["break"]["failed_checks"] == failed_evidence(events)
+
+
+@pytest.mark.parametrize("name", sorted({n for n, _ in BREAKS}))
+def test_the_default_run_of_a_demo_with_breaks_has_a_control(name: str, runs: RunCache) -> None:
+    checks = [e for e in runs[name].json.events() if e["type"] == "check"]
+    assert any(c["control"] and c["passed"] for c in checks)
+
+
+def _unnoticed_break_run(**params: Any) -> Iterator[dict[str, Any]]:
+    yield check("loss went down", True, "0.7 → 0.1", kind="empirical")
+    return {}
+
+
+def test_a_break_that_no_check_notices_fails_the_run(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    demo = types.SimpleNamespace(
+        TITLE="unnoticed",
+        PARAMS=(break_param({"no-op": "the loss stays up"}),),
+        run=_unnoticed_break_run,
+    )
+    monkeypatch.setattr(solvers.cli, "load", lambda name: demo)
+    assert main(["fake", "--set", "break=no-op"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "break=no-op: predicted: the loss stays up"
+    assert "break=no-op: NOT as predicted: every check still passed" in lines
+    assert lines[-1].startswith("FAILED: break=no-op: every check still passed")
+
+
+def test_break_param_refuses_a_missing_prediction() -> None:
+    with pytest.raises(ValueError, match="one-line predicted symptom"):
+        break_param({"frozen-W": " "})
+    with pytest.raises(ValueError, match="besides 'none'"):
+        break_param({})
