@@ -639,3 +639,14 @@ def test_break_param_refuses_a_missing_prediction() -> None:
         break_param({"frozen-W": " "})
     with pytest.raises(ValueError, match="besides 'none'"):
         break_param({})
+
+
+def test_a_break_run_in_a_real_process_says_the_failure_was_predicted_and_exits_0() -> None:
+    result = run("boltzmann", "--set", "break=frozen-W")
+    assert result.status == 0, describe_failure(result)
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("break=frozen-W: predicted: the RBM no longer beats")
+    assert any(line.startswith("✗ CD-1 raises the exact log-likelihood") for line in lines)
+    assert any(line.startswith("break=frozen-W: failed as predicted (exit 0)") for line in lines)
+    assert lines[-1].startswith("done: ok")
+    assert result.stderr == ""
