@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import types
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import Any
 
 import pytest
@@ -44,7 +44,7 @@ def test_a_constant_series_is_a_flat_line() -> None:
     assert len(set(spark)) == 1
 
 
-def _story(**params: Any) -> Iterator[dict[str, Any]]:
+def _story(**params: Any) -> Generator[dict[str, Any], None, dict[str, Any]]:
     yield log("training")
     for i in range(100):
         yield point("loss", i, 1.0 / (i + 1))
