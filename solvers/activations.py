@@ -61,13 +61,6 @@ UNITS: tuple[tuple[str, Activation, Activation], ...] = (
 )
 
 
-def relative_error(a: np.ndarray, b: np.ndarray) -> float:
-    """``max_i |a_i − b_i| / max(|a_i| + |b_i|, 10⁻¹²)``: 0 when both are exactly 0."""
-    num = np.abs(a - b)
-    den = np.maximum(np.abs(a) + np.abs(b), 1e-12)
-    return float(np.max(num / den))
-
-
 def elementwise_numerical(f: Activation, x: np.ndarray) -> np.ndarray:
     """Central differences of ``Σ_i f(x_i)``: for an elementwise f that is ``f'(x_i)``."""
     return nn.numerical_gradient(lambda v: float(np.sum(f(v))), x, eps=EPS)
@@ -115,27 +108,29 @@ def run(layers: int) -> Generator[Event, None, dict[str, Any]]:
     errors: dict[str, float] = {}
     for name, f, g in UNITS:
         analytic, numeric = g(x), elementwise_numerical(f, x)
-        err = relative_error(analytic, numeric)
+        err = nn.relative_error(analytic, numeric)
         errors[name] = err
         worst = max(worst, err)
         yield check(
             f"{name}' matches central differences",
             err < TOL,
-            f"max relative error {err:.1e} over {x.size} points away from 0 (ε = {EPS:g})"
+            f"relative error {err:.1e} over {x.size} points away from 0 (ε = {EPS:g})"
             + (", derivative 0 wherever it exists" if name == "step" else ""),
+            kind="numerical",
         )
 
     z = np.array([1.0, -0.5, 2.0, 0.3])
     jac, jac_num = softmax_jacobian(z), numerical_jacobian(z)
-    err = relative_error(jac, jac_num)
+    err = nn.relative_error(jac, jac_num)
     errors["softmax"] = err
     worst = max(worst, err)
     row_sums = float(np.max(np.abs(jac.sum(axis=1))))
     yield check(
         "softmax Jacobian diag(p) − ppᵀ matches central differences",
         err < TOL and row_sums < 1e-15,
-        f"z = {z.tolist()}: max relative error {err:.1e} over all {jac.size} entries; "
+        f"z = {z.tolist()}: relative error {err:.1e} over all {jac.size} entries; "
         f"rows sum to {row_sums:.0e} (softmax ignores a shift of z)",
+        kind="numerical",
     )
 
     zero = np.zeros(1)
@@ -146,6 +141,7 @@ def run(layers: int) -> Generator[Event, None, dict[str, Any]]:
         relu_kink == 0.5 and step_kink == 1.0 / (2.0 * EPS),
         f"central difference of ReLU = {relu_kink:g} (between the slopes 0 and 1), "
         f"of step = {step_kink:g} = 1/(2ε) (a spike that grows as ε shrinks)",
+        kind="identity",
     )
 
     dense = np.linspace(-20.0, 20.0, 4001)
@@ -157,6 +153,7 @@ def run(layers: int) -> Generator[Event, None, dict[str, Any]]:
         float(sig.max()) == 0.25 and abs(at) < 1e-12 and bool(np.all(tanh <= 1.0)),
         f"max σ' over {dense.size} points in [−20, 20] = {float(sig.max()):g} at x = {at:g} "
         f"(σ(1 − σ) with σ + (1 − σ) = 1); max tanh' = {float(tanh.max()):g}",
+        kind="numerical",
     )
 
     sig_best = depth_factor(nn.sigmoid_grad, 0.0, layers)
@@ -182,12 +179,14 @@ def run(layers: int) -> Generator[Event, None, dict[str, Any]]:
         abs(sig_best - 0.25**layers) <= 1e-12 * 0.25**layers and sig_typical < sig_best,
         f"Π σ'(0) over {_layers(layers)} = {sig_best:.3g} = 0.25^{layers}; "
         f"with z = 1 it is {sig_typical:.3g}",
+        kind="identity",
     )
     yield check(
         "tanh's product is at most 1, ReLU's is exactly 1 for active units",
         tanh_best == 1.0 and tanh_typical < 1.0 and relu_active == 1.0,
         f"Π tanh'(0) = {tanh_best:g}, Π tanh'(1) = {tanh_typical:.3g}, "
         f"Π ReLU'(z > 0) = {relu_active:g} over {_layers(layers)}",
+        kind="identity",
     )
     return {
         "layers": layers,

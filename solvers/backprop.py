@@ -91,12 +91,6 @@ def backward(p: Params, cache: dict[str, np.ndarray]) -> Params:
     return {"W1": dw1, "b1": db1, "W2": dw2, "b2": db2}
 
 
-def relative_error(a: np.ndarray, b: np.ndarray) -> float:
-    """``‖a − b‖ / (‖a‖ + ‖b‖)`` over a whole tensor (0 when both are 0)."""
-    den = float(np.linalg.norm(a) + np.linalg.norm(b))
-    return 0.0 if den == 0.0 else float(np.linalg.norm(a - b)) / den
-
-
 def numerical_grads(
     p: Params, x: np.ndarray, y: np.ndarray, count: list[int] | None = None
 ) -> Params:
@@ -166,7 +160,7 @@ def run(seed: int, hidden: int, batch: int, timing: bool) -> Generator[Event, No
     analytic = backprop_grads(p, x, y)
     count = [0]
     numeric = numerical_grads(p, x, y, count)
-    errors = {name: relative_error(analytic[name], numeric[name]) for name in NAMES}
+    errors = {name: nn.relative_error(analytic[name], numeric[name]) for name in NAMES}
     gaps = {name: float(np.max(np.abs(analytic[name] - numeric[name]))) for name in NAMES}
     yield table(
         "back-propagation vs central differences (ε = 1e-5)",
@@ -193,11 +187,13 @@ def run(seed: int, hidden: int, batch: int, timing: bool) -> Generator[Event, No
         "relative errors "
         + ", ".join(f"{name} {err:.1e}" for name, err in errors.items())
         + (tiny_note(unresolved, analytic, gaps, floor) if unresolved else f" (all < {TOL:g})"),
+        kind="numerical",
     )
     yield check(
         "the numerical route needs 2 forward passes per parameter",
         count[0] == 2 * total,
         f"{count[0]} forward passes for {total} parameters; backprop: 1 forward + 1 backward",
+        kind="identity",
     )
 
     f_macs, b_macs = forward_macs(batch, hidden), backward_macs(batch, hidden)
@@ -228,6 +224,7 @@ def run(seed: int, hidden: int, batch: int, timing: bool) -> Generator[Event, No
             if ratio is not None
             else "; set timing=true to time both on this machine"
         ),
+        kind="empirical",
     )
     metrics: dict[str, Any] = {
         "parameters": total,

@@ -21,6 +21,13 @@ visible biases ``a``, hidden biases ``b`` and weights ``W`` (the answer writes `
 
 The data: three "bars" (visible pairs 1–2, 3–4, 5–6), each on with probability 0.3, with
 2 % of the bits flipped. Each hidden unit can learn one bar.
+
+The evidence that the weights learn is a comparison with the strongest model without
+them: independent bits, each with its frequency in the data (the maximum-likelihood
+fit). The RBM must beat it by ``MARGIN`` nats per image. The negative control trains
+the same RBM from the same start with ``W`` frozen (biases only): its units are then
+(nearly) independent, so it must *not* beat that model. ``--set break=frozen-W`` freezes
+``W`` in the main run too, and its check must fail.
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ import numpy as np
 
 from solvers import nn
 from solvers.events import Event, check, log, point, table
-from solvers.params import Param
+from solvers.params import Param, break_param, broken
 
 TITLE = "Boltzmann machine: an RBM trained with CD-1, its exact likelihood by enumeration"
 
@@ -42,6 +49,12 @@ PARAMS = (
     Param("hidden", "int", 3, "hidden units (each doubles the states to enumerate)", low=1, high=8),
     Param("epochs", "int", 200, "passes over the data with CD-1", low=1, high=1000),
     Param("lr", "float", 0.1, "CD-1 learning rate η", low=1e-4, high=1.0),
+    break_param(
+        {
+            "frozen-W": "the RBM no longer beats the independent-bits model: with W frozen "
+            "only the biases learn, and biases alone model independent bits"
+        }
+    ),
 )
 
 VISIBLE = 6
@@ -49,6 +62,7 @@ BARS = np.array([[1, 1, 0, 0, 0, 0], [0, 0, 1, 1, 0, 0], [0, 0, 0, 0, 1, 1]], dt
 N_DATA = 100
 BATCH = 10
 MAX_POINTS = 250
+MARGIN = 0.1  # nats per image the RBM must gain over independent bits (frozen W: < 0.01)
 
 
 def states(n: int) -> nn.Array:
@@ -65,12 +79,6 @@ def make_bars(n: int, rng: np.random.Generator) -> nn.Array:
     return out
 
 
-def log_sum_exp(x: nn.Array) -> float:
-    """``log Σᵢ e^(xᵢ) = m + log Σᵢ e^(xᵢ − m)`` with ``m = max x``: no overflow."""
-    m = float(np.max(x))
-    return m + float(np.log(np.sum(np.exp(x - m))))
-
-
 def energy(v: nn.Array, h: nn.Array, a: nn.Array, b: nn.Array, w: nn.Array) -> nn.Array:
     """``E(v, h) = −aᵀv − bᵀh − vᵀW h`` for every pair of rows of ``v`` and ``h``."""
     out: nn.Array = -(v @ a)[:, None] - (h @ b)[None, :] - v @ w @ h.T
@@ -85,7 +93,7 @@ def free_energy(v: nn.Array, a: nn.Array, b: nn.Array, w: nn.Array) -> nn.Array:
 
 def log_partition(a: nn.Array, b: nn.Array, w: nn.Array) -> float:
     """``log Z = log Σ_v e^(−F(v))`` over all ``2^visible`` vectors."""
-    return log_sum_exp(-free_energy(states(len(a)), a, b, w))
+    return float(nn.logsumexp(-free_energy(states(len(a)), a, b, w)))
 
 
 def log_likelihood(data: nn.Array, a: nn.Array, b: nn.Array, w: nn.Array) -> float:
@@ -119,45 +127,75 @@ def cd1_step(
     w: nn.Array,
     lr: float,
     rng: np.random.Generator,
+    frozen_w: bool = False,
 ) -> None:
-    """One CD-1 update of ``a``, ``b`` and ``W`` (in place) from the minibatch ``v0``."""
+    """One CD-1 update of ``a``, ``b`` and ``W`` (in place) from the minibatch ``v0``;
+    ``W`` stays as it is when ``frozen_w`` (the negative control)."""
     ph0 = hidden_given_visible(v0, b, w)
     h0 = (rng.random(ph0.shape) < ph0).astype(np.float64)
     pv1 = visible_given_hidden(h0, a, w)
     v1 = (rng.random(pv1.shape) < pv1).astype(np.float64)
     ph1 = hidden_given_visible(v1, b, w)
     scale = lr / len(v0)
-    w += scale * (v0.T @ ph0 - v1.T @ ph1)
+    if not frozen_w:
+        w += scale * (v0.T @ ph0 - v1.T @ ph1)
     a += scale * np.sum(v0 - v1, axis=0)
     b += scale * np.sum(ph0 - ph1, axis=0)
 
 
-def run(seed: int, hidden: int, epochs: int, lr: float) -> Generator[Event, None, dict[str, Any]]:
-    """Trains the RBM with CD-1, tracking the exact log-likelihood, then checks the maths."""
+def train(
+    data: nn.Array,
+    params: tuple[nn.Array, nn.Array, nn.Array],
+    epochs: int,
+    lr: float,
+    rng: np.random.Generator,
+    series: str,
+    frozen_w: bool = False,
+) -> Generator[Event, None, list[float]]:
+    """CD-1 on ``data`` for ``epochs`` (``a``, ``b``, ``W`` updated in place), streaming
+    the exact log-likelihood as ``series``; returns it after every epoch (and before)."""
+    a, b, w = params
+    every = max(1, epochs // MAX_POINTS)
+    trace = [log_likelihood(data, a, b, w)]
+    yield point(series, 0, trace[0])
+    for epoch in range(1, epochs + 1):
+        order = rng.permutation(N_DATA)
+        for start in range(0, N_DATA, BATCH):
+            cd1_step(data[order[start : start + BATCH]], a, b, w, lr, rng, frozen_w)
+        trace.append(log_likelihood(data, a, b, w))
+        if epoch % every == 0 or epoch == epochs:
+            yield point(series, epoch, trace[-1])
+    return trace
+
+
+def run(
+    seed: int, hidden: int, epochs: int, lr: float, **rest: str
+) -> Generator[Event, None, dict[str, Any]]:
+    """Trains the RBM with CD-1, tracking the exact log-likelihood, compares it with
+    independent bits and with its own W-frozen control, then checks the maths."""
+    frozen = broken(rest) == "frozen-W"
     rng = np.random.default_rng(seed)
     data = make_bars(N_DATA, rng)
     a = np.zeros(VISIBLE)
     b = np.zeros(hidden)
     w = 0.1 * rng.standard_normal((VISIBLE, hidden))
+    start = (a.copy(), b.copy(), w.copy())
     yield log(
         f"RBM with {VISIBLE} visible and {hidden} hidden units on {N_DATA} bar images;"
         f" CD-1, minibatches of {BATCH}, η = {lr:g}, {epochs} epochs."
         f" Exact log Z sums {2**VISIBLE} free energies each epoch."
+        + (" W is frozen (break=frozen-W): only the biases learn." if frozen else "")
     )
-
-    every = max(1, epochs // MAX_POINTS)
-    initial = log_likelihood(data, a, b, w)
-    yield point("log-likelihood (exact)", 0, initial)
-    trace = [initial]
-    for epoch in range(1, epochs + 1):
-        order = rng.permutation(N_DATA)
-        for start in range(0, N_DATA, BATCH):
-            cd1_step(data[order[start : start + BATCH]], a, b, w, lr, rng)
-        ll = log_likelihood(data, a, b, w)
-        trace.append(ll)
-        if epoch % every == 0 or epoch == epochs:
-            yield point("log-likelihood (exact)", epoch, ll)
-    final = trace[-1]
+    trace = yield from train(
+        data, (a, b, w), epochs, lr, rng, "log-likelihood (exact)", frozen_w=frozen
+    )
+    initial, final = trace[0], trace[-1]
+    # The control: same data, same start, its own Gibbs samples, W never updated.
+    control_rng = np.random.default_rng([seed, 1])
+    control_trace = yield from train(
+        data, start, epochs, lr, control_rng, "log-likelihood, W frozen (control)", True
+    )
+    control = control_trace[-1]
 
     p = np.clip(data.mean(axis=0), 1e-12, 1.0 - 1e-12)
     independent = float(np.mean(data @ np.log(p) + (1.0 - data) @ np.log1p(-p)))
@@ -169,16 +207,28 @@ def run(seed: int, hidden: int, epochs: int, lr: float) -> Generator[Event, None
         ["model", "log-likelihood"],
         [
             ["RBM before training (≈ uniform, −6 ln 2 = −4.159)", initial],
-            [f"RBM after {epochs} epochs of CD-1", final],
+            [f"RBM after {epochs} epochs of CD-1" + (" (W frozen)" if frozen else ""), final],
+            ["control: the same, W frozen (biases only)", control],
             ["best independent-bits model", independent],
             ["ceiling: −entropy of the data", ceiling],
         ],
     )
     yield check(
-        "CD-1 raises the exact log-likelihood",
-        final > initial + 0.1 and final <= ceiling + 1e-9,
-        f"{initial:.4f} → {final:.4f} nats per image (best {max(trace):.4f}; ceiling"
+        "CD-1 raises the exact log-likelihood above the independent-bits model",
+        final > independent + MARGIN and final <= ceiling + 1e-9,
+        f"{initial:.4f} → {final:.4f} nats per image vs {independent:.4f} for independent"
+        f" bits (gain {final - independent:+.4f}, needed > {MARGIN:g}; ceiling"
         f" {ceiling:.4f}); needs enough learning (η = {lr:g}, {epochs} epochs)",
+        kind="empirical",
+    )
+    yield check(
+        "control: with W frozen, CD-1 does not beat the independent-bits model",
+        control <= independent + MARGIN,
+        f"W frozen: {control_trace[0]:.4f} → {control:.4f} nats per image vs {independent:.4f}"
+        f" for independent bits (gain {control - independent:+.4f}, at most {MARGIN:g}"
+        " predicted): the weights, not the biases, capture the bars",
+        kind="empirical",
+        control=True,
     )
 
     vs = states(VISIBLE)
@@ -190,11 +240,12 @@ def run(seed: int, hidden: int, epochs: int, lr: float) -> Generator[Event, None
         err <= 1e-12,
         f"max |Σ_(h: h_j=1) e^(−E) / Σ_h e^(−E) − σ(b_j + vᵀW_(:,j))| = {err:.1e} over all"
         f" {2**VISIBLE} visible vectors × {hidden} hidden units (trained weights)",
+        kind="numerical",
     )
 
     log_z = log_partition(a, b, w)
     joint = -energy(vs, states(hidden), a, b, w)
-    log_z_brute = log_sum_exp(joint.ravel())
+    log_z_brute = float(nn.logsumexp(joint.ravel()))
     total = float(np.sum(np.exp(-free_energy(vs, a, b, w) - log_z)))
     z_err = abs(log_z - log_z_brute)
     yield check(
@@ -203,12 +254,14 @@ def run(seed: int, hidden: int, epochs: int, lr: float) -> Generator[Event, None
         f"log Z = {log_z:.12f} from {2**VISIBLE} free energies, {log_z_brute:.12f} from all"
         f" {2 ** (VISIBLE + hidden)} joint states (difference {z_err:.1e});"
         f" Σ_v P(v) = {total:.15f}",
+        kind="numerical",
     )
     return {
         "initial_log_likelihood": initial,
         "final_log_likelihood": final,
         "best_log_likelihood": max(trace),
         "independent_log_likelihood": independent,
+        "control_log_likelihood": control,
         "ceiling": ceiling,
         "log_z": log_z,
         "conditional_error": err,

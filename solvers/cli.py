@@ -11,8 +11,9 @@ from types import ModuleType
 from typing import Any
 
 from solvers import DEMOS, UnknownDemo, load
-from solvers.events import Event, done, to_json, to_text
-from solvers.params import Param, ParamError, format_value, resolve
+from solvers.events import Event, done, is_evidence, log, to_json
+from solvers.params import NO_BREAK, Param, ParamError, breaks, broken, format_value, resolve
+from solvers.text import TextOutput
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -20,11 +21,23 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 def execute(module: ModuleType, values: dict[str, Any]) -> Iterator[Event]:
     """Runs a demo and yields its events, always ending with one ``done`` event.
 
-    ``done.ok`` is false when the demo raises or when any of its checks fails: a
-    demo whose claim does not hold is a failed demo.
+    ``done.ok`` is false when the demo raises or when any check that is evidence
+    (not an identity; every control) fails: a demo whose claim does not hold is a
+    failed demo. ``done.metrics.evidence`` counts the checks by role.
+
+    With ``break`` set to a mechanism (see :func:`solvers.params.break_param`) the run
+    first logs the predicted symptom, and the verdict is inverted: ``ok`` when at least
+    one evidence check that is not a control failed (the mechanism's removal was
+    noticed), ``metrics.break`` saying which.
     """
-    failed: list[str] = []
+    failed: list[str] = []  # evidence checks and controls that failed
+    failed_claims: list[str] = []  # of those, the ones that are not controls
+    evidence = {"checks": 0, "identities": 0, "controls": 0}
+    removed = broken(values)
+    predicted = breaks(module.PARAMS).get(removed, "")
     try:
+        if removed != NO_BREAK:
+            yield log(f"break={removed}: predicted: {predicted}")
         generator = module.run(**values)
         while True:
             try:
@@ -32,11 +45,41 @@ def execute(module: ModuleType, values: dict[str, Any]) -> Iterator[Event]:
             except StopIteration as stop:
                 metrics = stop.value or {}
                 break
-            if event.get("type") == "check" and not event.get("passed"):
-                failed.append(str(event.get("name")))
+            if event.get("type") == "check":
+                role = (
+                    "controls"
+                    if event.get("control")
+                    else "identities"
+                    if event.get("kind") == "identity"
+                    else "checks"
+                )
+                evidence[role] += 1
+                if is_evidence(event) and not event.get("passed"):
+                    failed.append(str(event.get("name")))
+                    if role == "checks":
+                        failed_claims.append(str(event.get("name")))
             yield event
     except Exception as exc:  # a crash inside a demo is reported, not raised
         yield done(False, error=f"{type(exc).__name__}: {exc}")
+        return
+    metrics = {**metrics, "evidence": evidence}
+    if removed != NO_BREAK:
+        noticed = bool(failed_claims)
+        metrics["break"] = {
+            "name": removed,
+            "predicted": predicted,
+            "failed_checks": failed_claims,
+            "as_predicted": noticed,
+        }
+        if noticed:
+            yield done(True, metrics)
+        else:
+            yield done(
+                False,
+                metrics,
+                error=f"break={removed}: every check still passed; the checks did not notice"
+                " the mechanism was removed",
+            )
         return
     if failed:
         yield done(False, metrics, error=f"{len(failed)} check(s) failed: {', '.join(failed)}")
@@ -58,6 +101,7 @@ def describe(name: str, module: ModuleType) -> dict[str, Any]:
                 "help": p.help,
                 "range": p.describe_range(),
                 "choices": list(p.choices),
+                **({"predictions": dict(p.predictions)} if p.predictions else {}),
             }
             for p in params
         ],
@@ -81,6 +125,11 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         help="set a parameter (repeatable)",
     )
     parser.add_argument("--json", action="store_true", help="print events as JSON lines")
+    parser.add_argument(
+        "--points",
+        action="store_true",
+        help="print every point of every series (text output draws one sparkline each)",
+    )
     parser.add_argument(
         "--params", action="store_true", help="describe the demo's parameters and exit"
     )
@@ -117,16 +166,20 @@ def main(argv: Sequence[str] | None = None, prog: str = "python -m solvers") -> 
                             f"  {p['name']} ({p['kind']}, default {p['default']}{extra})"
                             f": {p['help']}\n"
                         )
+                        for choice, symptom in p.get("predictions", {}).items():
+                            out.write(f"    {p['name']}={choice}: {symptom}\n")
                 return EXIT_OK
             values = resolve(module.PARAMS, args.assignments)
         except (UnknownDemo, ParamError) as exc:
             sys.stderr.write(f"{prog}: error: {exc.args[0]}\n")
             return EXIT_USAGE
-        render = to_json if args.json else to_text
+        text = TextOutput(points=args.points)
         status = EXIT_OK
         for event in execute(module, values):
-            out.write(render(event) + "\n")
-            out.flush()
+            lines = [to_json(event)] if args.json else list(text.lines(event))
+            if lines:
+                out.write("\n".join(lines) + "\n")
+                out.flush()
             if event["type"] == "done" and not event["ok"]:
                 status = EXIT_FAILED
         return status

@@ -55,12 +55,6 @@ SLOWER = 5  # MSE must still be on the wrong side after this many times CE's ste
 Loss = Callable[[np.ndarray], float]
 
 
-def relative_error(a: np.ndarray, b: np.ndarray) -> float:
-    """``‖a − b‖ / (‖a‖ + ‖b‖)``, the size-independent gradient-check error (0 if both are 0)."""
-    den = float(np.linalg.norm(a) + np.linalg.norm(b))
-    return 0.0 if den == 0.0 else float(np.linalg.norm(a - b)) / den
-
-
 def mse_grad(pred: np.ndarray, target: np.ndarray) -> np.ndarray:
     """``∂/∂ŷ (1/n) Σ ½(ŷ − y)² = (ŷ − y) / n``."""
     grad: np.ndarray = (pred - target) / pred.size
@@ -72,15 +66,6 @@ def cross_entropy_grad(logits: np.ndarray, labels: np.ndarray) -> np.ndarray:
     n, k = logits.shape
     grad: np.ndarray = (nn.softmax(logits) - np.eye(k)[labels]) / n
     return grad
-
-
-def binary_cross_entropy(z: np.ndarray, y: np.ndarray) -> float:
-    """``−(1/n) Σ [y log σ(z) + (1 − y) log(1 − σ(z))]`` on the pre-activation z.
-
-    Uses ``−log σ(z) = log(1 + e^(−z))`` and ``−log(1 − σ(z)) = log(1 + e^z)``
-    (``np.logaddexp(0, ·)``), exact and finite for every z.
-    """
-    return float(np.mean(y * np.logaddexp(0.0, -z) + (1.0 - y) * np.logaddexp(0.0, z)))
 
 
 def binary_cross_entropy_grad(z: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -142,7 +127,7 @@ def run(z: float, lr: float, steps: int, seed: int) -> Generator[Event, None, di
         (
             "binary cross-entropy of σ(z)",
             "(σ(z) − y)/n",
-            lambda v: binary_cross_entropy(v, ys),
+            lambda v: nn.binary_cross_entropy(v, ys),
             zs,
             binary_cross_entropy_grad(zs, ys),
         ),
@@ -157,7 +142,7 @@ def run(z: float, lr: float, steps: int, seed: int) -> Generator[Event, None, di
     rows = []
     worst = 0.0
     for name, formula, loss, at, analytic in cases:
-        err = relative_error(analytic, nn.numerical_gradient(loss, at))
+        err = nn.relative_error(analytic, nn.numerical_gradient(loss, at))
         worst = max(worst, err)
         rows.append([name, formula, loss(at), err])
     yield table(
@@ -169,14 +154,16 @@ def run(z: float, lr: float, steps: int, seed: int) -> Generator[Event, None, di
         "every analytic gradient matches central differences",
         worst < TOL,
         "relative errors " + ", ".join(f"{r[0]} {r[3]:.1e}" for r in rows) + f" (< {TOL:g})",
+        kind="numerical",
     )
 
     two_class = nn.cross_entropy(np.stack([np.zeros_like(zs), zs], axis=1), ys)
-    bce = binary_cross_entropy(zs, ys)
+    bce = nn.binary_cross_entropy(zs, ys)
     yield check(
         "binary cross-entropy is softmax cross-entropy with logits (0, z)",
         abs(bce - two_class) < 1e-12,
         f"BCE = {bce:.12f}, softmax CE on (0, z) = {two_class:.12f}",
+        kind="numerical",
     )
 
     zz, one = np.array([z]), np.array([1.0])
@@ -201,12 +188,14 @@ def run(z: float, lr: float, steps: int, seed: int) -> Generator[Event, None, di
         "MSE's gradient is σ'(z) ≤ ¼ times cross-entropy's",
         abs(g_mse - slope * g_ce) <= 1e-12 * abs(g_mse) and slope <= 0.25,
         f"∂CE/∂z ÷ ∂MSE/∂z = {ratio:.4g} = 1/σ'(z) = {1.0 / slope:.4g}",
+        kind="numerical",
     )
     yield check(
         "confidently wrong: MSE saturates, cross-entropy does not",
         abs(g_mse) < 0.05 and abs(g_ce) > 0.95,
         f"∂MSE/∂z = {g_mse:.3g}, ∂CE/∂z = {g_ce:.4f} (≈ −1) at z = {z:g} "
         f"(holds for z ≤ −3, where σ(z) < 0.05)",
+        kind="numerical",
     )
 
     # Enough CE steps to cross: |∂CE/∂z| ≥ ½ while z < 0.
@@ -231,6 +220,7 @@ def run(z: float, lr: float, steps: int, seed: int) -> Generator[Event, None, di
         f"cross-entropy reaches σ(z) > ½ in {ce_k} steps; after {limit} steps "
         f"({SLOWER}×) MSE is at σ(z) = {float(nn.sigmoid(mse_path[limit])):.4g}, "
         f"z = {float(mse_path[limit]):.4g} (holds for z ≤ −3, lr ≤ 2)",
+        kind="empirical",
     )
     return {
         "z": z,

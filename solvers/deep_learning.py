@@ -63,15 +63,6 @@ def two_circles(n: int, rng: np.random.Generator) -> tuple[nn.Array, nn.Array]:
     return x, y
 
 
-def bce(logits: nn.Array, y: nn.Array) -> float:
-    """Binary cross-entropy of labels ``y ∈ {0, 1}`` under ``σ(logits)``.
-
-    ``σ(z) = softmax([0, z])₁``, so this is the shared two-class cross-entropy.
-    """
-    two_class = np.stack([np.zeros_like(logits), logits], axis=1)
-    return nn.cross_entropy(two_class, y.astype(np.intp))
-
-
 def accuracy(logits: nn.Array, y: nn.Array) -> float:
     """Fraction of points where ``[z > 0]`` (i.e. ``σ(z) > ½``) equals the label."""
     return float(np.mean((logits > 0.0) == (y == 1.0)))
@@ -135,7 +126,7 @@ def adam(
     Streams the loss (before each step) as points of ``series``, at most about 200.
     """
     # One flat vector θ with the layers as views into it, so each Adam step is a few
-    # whole-vector operations; the bias corrections are folded into the step size and ε.
+    # whole-vector operations (nn.adam_step updates θ, m and v in place).
     theta = np.concatenate([q.ravel() for q in p])
     sizes = np.cumsum([q.size for q in p])[:-1]
     p = [part.reshape(q.shape) for part, q in zip(np.split(theta, sizes), p, strict=True)]
@@ -145,12 +136,9 @@ def adam(
     for t in range(1, epochs + 1):
         z, grads = grads_of(p, x, y)
         if t == 1 or t % every == 0 or t == epochs:
-            yield point(series, t, bce(z, y))
+            yield point(series, t, nn.binary_cross_entropy(z, y))
         g = np.concatenate([gi.ravel() for gi in grads])
-        m = beta1 * m + (1.0 - beta1) * g
-        v = beta2 * v + (1.0 - beta2) * g * g
-        root = np.sqrt(1.0 - beta2**t)
-        theta -= (LR * root / (1.0 - beta1**t)) * m / (np.sqrt(v) + eps * root)
+        nn.adam_step(theta, g, m, v, t, LR, beta1, beta2, eps)
     return p
 
 
@@ -220,6 +208,7 @@ def run(seed: int, hidden: int, epochs: int) -> Generator[Event, None, dict[str,
         lin_test <= 0.70,
         f"logistic regression test accuracy {lin_test:.3f} (train {lin_train:.3f}); one straight"
         " line cannot enclose the inner circle, at best it cuts a cap off the outer ring (≈ 0.65)",
+        kind="empirical",
     )
     if hidden >= 3:
         yield check(
@@ -228,6 +217,7 @@ def run(seed: int, hidden: int, epochs: int) -> Generator[Event, None, dict[str,
             f"MLP test accuracy {mlp_test:.3f} (train {mlp_train:.3f}) vs {lin_test:.3f} for"
             f" logistic regression; needs hidden ≥ 3 (three half-planes enclose a region)"
             f" and enough epochs (here {epochs})",
+            kind="empirical",
         )
     else:
         yield check(
@@ -236,6 +226,7 @@ def run(seed: int, hidden: int, epochs: int) -> Generator[Event, None, dict[str,
             f"MLP test accuracy {mlp_test:.3f} (train {mlp_train:.3f}): the output is monotone"
             f" in {hidden} ridge direction(s), so the positive region is unbounded; 3 or more"
             " units are needed",
+            kind="empirical",
         )
     yield check(
         "the same net memorises random labels and learns nothing",
@@ -243,6 +234,7 @@ def run(seed: int, hidden: int, epochs: int) -> Generator[Event, None, dict[str,
         f"random labels: train accuracy {rand_train:.3f} on {N_RANDOM} points ({n_params}"
         f" parameters), test accuracy {rand_test:.3f} (chance 0.5); holds when the net has"
         f" enough parameters for the labels and epochs (here {epochs}) to fit them",
+        kind="empirical",
     )
     return {
         "parameters": n_params,

@@ -119,6 +119,7 @@ def run(seed: int, rate: float, eps: float) -> Generator[Event, None, dict[str, 
         f"{float(np.max(z)) if rate > 0 else 0.0:.2f} standard errors "
         f"(allowed {SE_LIMIT:g}; SE = |x|·√(p/((1−p)M)), M = {MASKS}; a false alarm has "
         f"probability < {UNITS} × 6e-7)",
+        kind="statistical",
     )
     kept = outputs != 0.0
     scaled_x = np.broadcast_to(x / (1.0 - rate), outputs.shape)
@@ -129,6 +130,7 @@ def run(seed: int, rate: float, eps: float) -> Generator[Event, None, dict[str, 
         abs(dropped - rate) <= max(SE_LIMIT * fraction_se, 1e-12) and survivors_scaled,
         f"dropped {dropped:.4f} of {outputs.size} units (p = {rate:g}, standard error "
         f"{fraction_se:.1e}); every survivor equals x/(1 − p) = x × {1 / (1 - rate):.4g}",
+        kind="statistical",
     )
     yield log(
         f"Without the 1/(1 − p) scaling the training-time mean would be (1 − p)x = "
@@ -140,6 +142,7 @@ def run(seed: int, rate: float, eps: float) -> Generator[Event, None, dict[str, 
         "dropout is exactly the identity at inference",
         bool(np.array_equal(at_inference, x)),
         f"dropout(x, training=False) == x for all {UNITS} units, bit for bit",
+        kind="identity",
     )
 
     batch = sample_batch(rng, BATCH)
@@ -162,6 +165,7 @@ def run(seed: int, rate: float, eps: float) -> Generator[Event, None, dict[str, 
         f"largest |mean| = {mean_err:.1e}, largest |variance − σ²/(σ²+ε)| = {var_err:.1e}; "
         f"feature 2 (σ² = {var_b[2]:.2e}) has variance {expected_var[2]:.4f}"
         + (", visibly below 1 because ε matters" if expected_var[2] < 0.99 else ""),
+        kind="identity",
     )
 
     scaled = nn.batch_norm(batch, GAMMA, BETA, eps)
@@ -175,6 +179,7 @@ def run(seed: int, rate: float, eps: float) -> Generator[Event, None, dict[str, 
         f"means {np.round(scaled.mean(0), 10).tolist()}, "
         f"stds {np.round(scaled.std(0), 6).tolist()} = γ·√(σ²/(σ²+ε)) "
         f"(relative error {std_err:.1e})",
+        kind="identity",
     )
 
     running_mean, running_var = np.zeros(3), np.ones(3)
@@ -202,6 +207,7 @@ def run(seed: int, rate: float, eps: float) -> Generator[Event, None, dict[str, 
         f"within {float(max(mean_z.max(), var_z.max())):.2f} standard errors of the true "
         f"mean and variance (allowed {SE_LIMIT:g}; an EMA of per-batch estimates has "
         f"spread √(m/(2−m)) × theirs)",
+        kind="statistical",
     )
 
     example = sample_batch(rng, 1)
@@ -228,6 +234,7 @@ def run(seed: int, rate: float, eps: float) -> Generator[Event, None, dict[str, 
         and bool(np.array_equal(infer_a, infer_alone)),
         f"training mode: outputs differ by up to {train_gap:.3f} between batches A and B; "
         f"inference mode: identical in A, in B and alone",
+        kind="identity",
     )
     alone = nn.batch_norm(example, GAMMA, BETA, eps)[0]
     yield check(
@@ -235,6 +242,7 @@ def run(seed: int, rate: float, eps: float) -> Generator[Event, None, dict[str, 
         bool(np.allclose(alone, BETA, rtol=0, atol=1e-12)),
         f"x − μ_B = 0, so the output is β = {np.round(alone, 12).tolist()} whatever the "
         f"example; inference mode gives {np.round(infer_alone, 4).tolist()}",
+        kind="identity",
     )
     return {
         "dropout_mean_error": float(np.max(np.abs(mean - x))),

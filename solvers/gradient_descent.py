@@ -154,6 +154,7 @@ def run(a: float, lr: float, steps: int, x0: float) -> Generator[Event, None, di
         agree,
         "; ".join(f"{r[2]:g}×(2/a): {r[5]}" for r in rows[:-1])
         + f"; your lr ({rows[-1][2]:.6g}×): {rows[-1][5]}",
+        kind="numerical",
     )
 
     mine, mine_stop = xs[:, -1], int(stopped[-1])
@@ -179,6 +180,7 @@ def run(a: float, lr: float, steps: int, x0: float) -> Generator[Event, None, di
         f"{1.0 - lr * a:.6g} per step, f(x_{shown}) = {float(quadratic(mine[shown], a)):.4g}; "
         f"largest gap to the closed form {closed_err:.1e}"
         + ("; lr is 2/a to within 1e-9, where |x| barely changes either way" if boundary else ""),
+        kind="numerical",
     )
 
     starts = np.array(NONCONVEX_STARTS)
@@ -213,6 +215,7 @@ def run(a: float, lr: float, steps: int, x0: float) -> Generator[Event, None, di
         f"x = {ends[1]:.6f}, f = {values[1]:.4f}; |f'| ≤ {float(np.max(np.abs(grads))):.0e}, "
         f"f'' > 0 at both; the roots of f' are {', '.join(f'{r:.6f}' for r in roots)} "
         f"(the middle one, a maximum, separates the basins)",
+        kind="empirical",
     )
     return {
         "threshold": threshold,

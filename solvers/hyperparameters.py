@@ -115,6 +115,7 @@ def run(seed: int, noise: float) -> Generator[Event, None, dict[str, Any]]:
         stationarity < 1e-8,
         f"at λ = {chosen:.0e}, ‖∇(‖Φw − y‖² + λ‖w‖²)‖ is {stationarity:.1e} of its value at "
         f"w = 0 (the closed form solves ∇ = 0)",
+        kind="numerical",
     )
 
     rises = np.diff(train)
@@ -124,6 +125,7 @@ def run(seed: int, noise: float) -> Generator[Event, None, dict[str, Any]]:
         monotone and int(np.argmin(train)) == 0,
         f"training MSE rises from {train[0]:.3g} at λ = {LAMBDAS[0]:.0e} to {train[-1]:.3g} "
         f"at λ = {LAMBDAS[-1]:.0e}, never falling (largest drop {max(0.0, -rises.min()):.1e})",
+        kind="numerical",
     )
 
     interior = bool(0 < best < len(LAMBDAS) - 1 and val[best] < val[0] and val[best] < val[-1])
@@ -133,6 +135,7 @@ def run(seed: int, noise: float) -> Generator[Event, None, dict[str, Any]]:
         f"validation MSE {val[0]:.3g} at λ = {LAMBDAS[0]:.0e} (overfit), {val[best]:.3g} at "
         f"λ = {chosen:.0e}, {val[-1]:.3g} at λ = {LAMBDAS[-1]:.0e} (underfit); "
         f"holds for noise 0.2–0.8: with less noise there is less to overfit",
+        kind="empirical",
     )
 
     test = mean_squared_error(phi_test, y_test, w)

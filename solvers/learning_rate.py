@@ -162,6 +162,7 @@ def run(lr: float, steps: int, seed: int) -> Generator[Event, None, dict[str, An
         "the gradient Xᵀ(Xw − y)/n matches central differences",
         grad_err < 1e-7,
         f"relative error {grad_err:.1e} at w = {probe.tolist()}",
+        kind="numerical",
     )
 
     regimes = (
@@ -204,6 +205,7 @@ def run(lr: float, steps: int, seed: int) -> Generator[Event, None, dict[str, An
         worst_prediction < 1e-8,
         f"largest relative difference between measured and predicted gap: "
         f"{worst_prediction:.1e} (all four runs, every step)",
+        kind="numerical",
     )
 
     crawl = results["0.01/L (too small)"]
@@ -212,6 +214,7 @@ def run(lr: float, steps: int, seed: int) -> Generator[Event, None, dict[str, An
         crawl[2] > 0.03 and not rose(crawl[0]),
         f"after {steps} steps {crawl[2]:.1%} of the initial gap J₀ − J* is still left "
         f"(loss {crawl[0][-1]:.4f} vs minimum {j_star:.4f}; holds for steps ≤ 200)",
+        kind="empirical",
     )
     fast = results["1/L"]
     yield check(
@@ -220,6 +223,7 @@ def run(lr: float, steps: int, seed: int) -> Generator[Event, None, dict[str, An
         f"after {steps} steps the gap left is {max(fast[2], 0.0):.1e} of the start "
         f"(the sharpest direction is solved in one step; the flattest shrinks by "
         f"1 − λ_min/L = {1 - small / big_l:.3f} per step)",
+        kind="empirical",
     )
     below = results["0.95·2/L"]
     yield check(
@@ -228,6 +232,7 @@ def run(lr: float, steps: int, seed: int) -> Generator[Event, None, dict[str, An
         f"η = {0.95 * threshold:.4f}: the loss fell at every step, gap left "
         f"{max(below[2], 0.0):.1e}; the sharpest direction flips sign and shrinks by "
         f"|1 − ηL| = 0.9 per step",
+        kind="empirical",
     )
     above = results["1.05·2/L"]
     where = f"stopped at step {above[1]} (loss > 10⁶ × start)" if above[1] else "still rising"
@@ -236,6 +241,7 @@ def run(lr: float, steps: int, seed: int) -> Generator[Event, None, dict[str, An
         diverged(above[0], above[1]) and above[0][-1] > j0,
         f"η = {1.05 * threshold:.4f}: loss {above[0][-1]:.4g} vs start {j0:.4f}, {where}; "
         f"the sharpest direction grows by |1 − ηL| = 1.1 per step",
+        kind="empirical",
     )
 
     yield log(f"Your run: η = {lr:g} ({lr / threshold:.3g} × the threshold 2/L), {steps} steps.")

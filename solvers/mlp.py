@@ -157,7 +157,7 @@ def forward(p: list[nn.Array], x: nn.Array) -> tuple[nn.Array, nn.Array, nn.Arra
 
 def loss(z: nn.Array, y: nn.Array) -> float:
     """Binary cross-entropy of ``σ(z)``, as the two-class softmax cross-entropy of ``[0, z]``."""
-    return nn.cross_entropy(np.stack([np.zeros_like(z), z], axis=1), y.astype(np.intp))
+    return nn.binary_cross_entropy(z, y)
 
 
 def backprop(p: list[nn.Array], x: nn.Array, y: nn.Array) -> tuple[nn.Array, list[nn.Array]]:
@@ -189,6 +189,7 @@ def run(seed: int, hidden: int, lr: float, epochs: int) -> Generator[Event, None
         f" {len(realised)} of the 16 labellings, all but XOR and XNOR. Proof:"
         f" Σᵢ sᵢ(xᵢ, 1) = ({', '.join(f'{c:g}' for c in certificate)}), so the four signed margins"
         " sᵢ(wᵀxᵢ + b) sum to 0 for every (w, b) and cannot all be positive",
+        kind="numerical",
     )
 
     errors, best_perceptron, first, again = perceptron(X, Y, PERCEPTRON_EPOCHS)
@@ -205,6 +206,7 @@ def run(seed: int, hidden: int, lr: float, epochs: int) -> Generator[Event, None
         best_perceptron <= 3 and min(errors) > 0,
         f"{PERCEPTRON_EPOCHS} epochs: at least {min(errors)} mistake(s) in every epoch,"
         f" best {int(best_perceptron)}/4 after any update{cycle}",
+        kind="identity",
     )
 
     rng = np.random.default_rng(seed)
@@ -243,6 +245,7 @@ def run(seed: int, hidden: int, lr: float, epochs: int) -> Generator[Event, None
             f" needs hidden ≥ 2, a step size that neither crawls nor overshoots and enough"
             f" steps (lr = {lr:g}, {epochs} epochs); with hidden = 2 some seeds stall in a"
             " poor local solution",
+            kind="empirical",
         )
     else:
         best_random = best_random_net(1, RANDOM_NETS, rng)
@@ -253,6 +256,7 @@ def run(seed: int, hidden: int, lr: float, epochs: int) -> Generator[Event, None
             f" {RANDOM_NETS:,} random weight settings: {best_random}/4."
             " σ(w₂ tanh(aᵀx + c) + b₂) is monotone in aᵀx, so the boundary is a line;"
             " an MLP needs hidden ≥ 2 for XOR",
+            kind="identity",
         )
     yield log(
         "The hidden layer is what changes the picture: it maps the four points to tanh"

@@ -118,6 +118,7 @@ def run(
         f"{w1.size} + {b1.size} + {w2.size} + {b2.size} = {counted} = (inputs + 1)·hidden"
         f" + (hidden + 1)·outputs = ({inputs}+1)·{hidden} + ({hidden}+1)·{outputs} = {formula};"
         f" independent of batch = {batch}",
+        kind="identity",
     )
 
     shown, classes = min(batch, SHOW), min(outputs, SHOW)
@@ -133,6 +134,7 @@ def run(
         "softmax rows are probabilities",
         row_error < 1e-12 and bool(np.all(p > 0.0)),
         f"max |Σ_k P_ik − 1| = {row_error:.1e} over {batch} rows; min P = {float(p.min()):.3g}",
+        kind="identity",
     )
 
     stacked = dense(dense(x, layer1), layer2)
@@ -144,6 +146,7 @@ def run(
         f"max |(X W₁ + b₁) W₂ + b₂ − (X (W₁W₂) + (b₁W₂ + b₂))| = {collapse_error:.1e};"
         f" the single map has W = W₁W₂ of shape {inputs} × {outputs}"
         " (column form: W₂(W₁x + b₁) + b₂ = (W₂W₁)x + (W₂b₁ + b₂))",
+        kind="identity",
     )
 
     n = max(FIT_SAMPLES, 4 * (inputs + 1))
@@ -159,6 +162,7 @@ def run(
         relu_residual > 1e-3 and linear_residual < 1e-10,
         f"relative residual of the best affine map: {relu_residual:.3f} with ReLU vs"
         f" {linear_residual:.1e} without φ (same weights, {n} inputs)",
+        kind="empirical",
     )
     return {
         "parameters": counted,

@@ -227,6 +227,7 @@ def run(
         f"raw: κ = {raw.kappa:.4g} (≈ scale² = {scale**2:.4g}), {raw.shown()} steps ≤ bound"
         f" {raw.bound}; standardized: κ = {std.kappa:.4g}, {std.shown()} steps ≤ bound"
         f" {std.bound}",
+        kind="numerical",
     )
     ratio = raw.steps / std.steps
     gap_in_kappa = raw.kappa / std.kappa
@@ -238,6 +239,7 @@ def run(
             f"{raw.shown()} vs {std.shown()} steps: {at_least}{ratio:.4g}× more, with κ"
             f" {raw.kappa:.4g} vs {std.kappa:.4g}; holds when the scales differ"
             " (κ ratio ≥ 100, about scale ≥ 10 or ≤ 0.1)",
+            kind="empirical",
         )
     else:
         yield log(
@@ -260,6 +262,7 @@ def run(
         f" train features have max |mean| {train_mean:.1e}, max |std − 1| {train_std:.1e}; the"
         f" test split uses the same μ, σ, so its means are ({test_mean[0]:.3f},"
         f" {test_mean[1]:.3f}), not exactly 0",
+        kind="identity",
     )
 
     same_loss = abs(raw.best_loss - std.best_loss) / raw.best_loss
@@ -269,6 +272,7 @@ def run(
         same_loss < 1e-9 and same_pred < 1e-8,
         f"L* = {raw.best_loss:.10f} raw vs {std.best_loss:.10f} standardized; test predictions"
         f" differ by at most {same_pred:.1e}: scaling changes the path, not the destination",
+        kind="identity",
     )
     return {
         "kappa_raw": raw.kappa,

@@ -2,6 +2,26 @@
 
 A demo declares its parameters once; the command line, the TUI's form and the
 error messages are all built from these declarations.
+
+**Breaking a mechanism on purpose.** A demo whose claims rest on a mechanism (weights
+that learn, a recurrence, a rescale) declares a ``break`` parameter with
+:func:`break_param`: ``none`` (the default) and one choice per mechanism it can remove,
+each with its predicted symptom, one line::
+
+    PARAMS = (
+        Param("seed", "int", 0, "random seed", low=0, high=2**32 - 1),
+        break_param({"frozen-W": "the RBM no longer beats the independent-bits model"}),
+    )
+
+    def run(seed: int, **rest: str) -> ...:
+        frozen = broken(rest) == "frozen-W"
+
+``break`` is a Python keyword, so ``run`` receives it in ``**rest`` and reads it with
+:func:`broken`. With ``--set break=NAME`` the demo runs
+with that mechanism removed; the run prints ``break=NAME: predicted: SYMPTOM`` first,
+and its verdict is inverted: it succeeds (exit 0) when at least one check that is
+evidence (not an identity, not a control) fails, as predicted, and fails (exit 1) when
+every check still passes, since then the checks did not notice the mechanism was gone.
 """
 
 from __future__ import annotations
@@ -43,6 +63,7 @@ class Param:
         choices: the allowed values of a ``choice`` parameter.
         min_items: for ``floats``, the fewest numbers allowed.
         max_items: for ``floats``, the most numbers allowed.
+        predictions: for the ``break`` parameter, ``(choice, predicted symptom)`` pairs.
     """
 
     name: str
@@ -54,6 +75,7 @@ class Param:
     choices: tuple[str, ...] = ()
     min_items: int = 1
     max_items: int = 64
+    predictions: tuple[tuple[str, str], ...] = ()
 
     def describe_range(self) -> str:
         """The allowed values in words, e.g. ``0 ≤ lr ≤ 10``; empty when unbounded."""
@@ -193,3 +215,45 @@ def format_value(param: Param, value: Any) -> str:
     if param.kind == "float":
         return f"{value:g}"
     return str(value)
+
+
+BREAK = "break"
+NO_BREAK = "none"
+
+
+def break_param(predictions: Mapping[str, str]) -> Param:
+    """The ``break`` parameter: ``none``, or the name of a mechanism to remove.
+
+    Args:
+        predictions: each choice (kebab-case, e.g. ``frozen-W``) and its predicted
+            symptom, one line saying which check fails and why.
+
+    Raises:
+        ValueError: no choices, ``none`` among them, or an empty prediction.
+    """
+    if not predictions or NO_BREAK in predictions:
+        raise ValueError(f"break needs at least one choice besides {NO_BREAK!r}")
+    for choice, symptom in predictions.items():
+        if not choice or not symptom.strip() or "\n" in symptom:
+            raise ValueError(f"break={choice!r} needs a one-line predicted symptom")
+    return Param(
+        BREAK,
+        "choice",
+        NO_BREAK,
+        "remove a mechanism: its check must fail",
+        choices=(NO_BREAK, *predictions),
+        predictions=tuple(predictions.items()),
+    )
+
+
+def breaks(params: Sequence[Param]) -> dict[str, str]:
+    """The demo's break choices (without ``none``) and their predicted symptoms."""
+    for p in params:
+        if p.name == BREAK:
+            return dict(p.predictions)
+    return {}
+
+
+def broken(values: Mapping[str, Any]) -> str:
+    """The mechanism removed in this run (the ``break`` value), or ``none``."""
+    return str(values.get(BREAK, NO_BREAK))

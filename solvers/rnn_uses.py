@@ -142,22 +142,6 @@ def rnn_backward(
     }
 
 
-def clip(grads: Params, limit: float) -> Params:
-    """Scales all gradients down together if their joint norm exceeds ``limit``."""
-    norm = math.sqrt(sum(float(np.sum(g * g)) for g in grads.values()))
-    scale = min(1.0, limit / norm) if norm > 0 else 1.0
-    return {k: g * scale for k, g in grads.items()}
-
-
-def adam(p: Params, grads: Params, state: dict[str, Params], lr: float, t: int) -> None:
-    """Adam: ``m ← β₁m + (1−β₁)g``, ``v ← β₂v + (1−β₂)g²``, ``w ← w − lr·m̂/(√v̂ + ε)``."""
-    b1, b2 = 0.9, 0.999
-    for k, g in grads.items():
-        m = state["m"][k] = b1 * state["m"][k] + (1 - b1) * g
-        v = state["v"][k] = b2 * state["v"][k] + (1 - b2) * g * g
-        p[k] -= lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + 1e-8)
-
-
 def adam_state(p: Params) -> dict[str, Params]:
     """Zero first and second moments for every weight."""
     return {
@@ -281,6 +265,7 @@ def run(seed: int, hidden: int) -> Generator[Event, None, dict[str, Any]]:
         grad_err < 1e-6,
         f"largest relative error {grad_err:.1e} over W_x, W_h, b, W_y, b_y "
         f"(tiny RNN, 6 steps, batch 2)",
+        kind="numerical",
     )
 
     chars = "".join(sorted(set(TRAIN_TEXT)))
@@ -297,7 +282,9 @@ def run(seed: int, hidden: int) -> Generator[Event, None, dict[str, Any]]:
     state = adam_state(p)
     for it in range(1, LM_ITERATIONS + 1):
         loss, grads = lm_loss(p, inputs, targets, vocab)
-        adam(p, clip(grads, CLIP), state, LM_LR, it)
+        clipped, _ = nn.clip_by_global_norm(grads, CLIP)
+        for k, g in clipped.items():
+            nn.adam_step(p[k], g, state["m"][k], state["v"][k], it, LM_LR)
         if it == 1 or it % 5 == 0:
             yield point("language model (bits/char)", it, loss / math.log(2))
 
@@ -321,6 +308,7 @@ def run(seed: int, hidden: int) -> Generator[Event, None, dict[str, Any]]:
         rnn_train < unigram_train,
         f"{rnn_train:.3f} bits/char vs the character entropy {unigram_train:.3f} "
         f"({unigram_train - rnn_train:.2f} bits less per character)",
+        kind="empirical",
     )
     best_memoryless_held = min(unigram_held, held_entropy)
     yield check(
@@ -329,6 +317,7 @@ def run(seed: int, hidden: int) -> Generator[Event, None, dict[str, Any]]:
         f"{rnn_held:.3f} bits/char vs {unigram_held:.3f} for the training frequencies and "
         f"{held_entropy:.3f} for the held-out text's own (the best any memoryless predictor "
         f"could do on it)",
+        kind="empirical",
     )
     sample = sample_text(p, "the ", 60, chars, rng)
     yield log(f"Sampled from the model (seed {seed}): {sample!r}")
@@ -347,7 +336,9 @@ def run(seed: int, hidden: int) -> Generator[Event, None, dict[str, Any]]:
     state = adam_state(q)
     for it in range(1, SINE_ITERATIONS + 1):
         loss, grads = forecast_loss(q, x_train, y_train)
-        adam(q, clip(grads, CLIP), state, SINE_LR, it)
+        clipped, _ = nn.clip_by_global_norm(grads, CLIP)
+        for k, g in clipped.items():
+            nn.adam_step(q[k], g, state["m"][k], state["v"][k], it, SINE_LR)
         if it == 1 or it % 5 == 0:
             yield point("forecast (MSE)", it, 2.0 * loss)
     _, _, pred = rnn_forward(q, x_test)
@@ -366,6 +357,7 @@ def run(seed: int, hidden: int) -> Generator[Event, None, dict[str, Any]]:
         f"held-out MSE {rnn_mse:.2e} vs {naive_mse:.2e} for the naive forecast "
         f"({ratio:.0f}× lower; required > 10×; the naive error is ≈ 1 − cos ω = "
         f"{1 - math.cos(SINE_OMEGA):.4f})",
+        kind="empirical",
     )
     return {
         "rnn_bits_per_char_train": rnn_train,

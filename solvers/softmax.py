@@ -71,6 +71,7 @@ def run(
         "probabilities sum to 1",
         abs(total - 1.0) < 1e-12 and bool(np.all(p >= 0)),
         f"sum = {total:.15f}, min = {float(p.min()):.3g}",
+        kind="identity",
     )
 
     big = np.array([1000.0, 1001.0])
@@ -80,6 +81,7 @@ def run(
         bool(np.all(np.isfinite(stable))) and not bool(np.all(np.isfinite(naive))),
         f"naive e^z/Σe^z gives {naive.tolist()} (e^1000 overflows); "
         f"shifted by max gives {np.round(stable, 6).tolist()}",
+        kind="numerical",
     )
 
     shifted = nn.softmax(z / temperature + 100.0)
@@ -88,6 +90,7 @@ def run(
         "adding a constant changes nothing",
         shift_err < 1e-12,
         f"max |softmax(z + 100) − softmax(z)| = {shift_err:.1e}",
+        kind="identity",
     )
 
     scaled = nn.softmax(2.0 * z / temperature)
@@ -98,6 +101,7 @@ def run(
         differs,
         f"max |softmax(2z) − softmax(z)| = {scale_diff:.3g}; "
         f"top probability {float(p.max()):.4f} → {float(scaled.max()):.4f}",
+        kind="identity",
     )
 
     pair = z[:2] / temperature
@@ -108,6 +112,7 @@ def run(
         abs(float(two - sig)) < 1e-12,
         f"softmax([{pair[0]:g}, {pair[1]:g}])₁ = {float(two):.12f}"
         f" = σ({float(pair[1] - pair[0]):g})",
+        kind="numerical",
     )
 
     yield log("ReLU: a layer of 8 units on 1000 random inputs; unit 7 has bias −50.")
@@ -123,6 +128,7 @@ def run(
         "ReLU activations are sparse",
         0.3 < sparsity < 0.9,
         f"{sparsity:.0%} of the outputs are exactly 0",
+        kind="empirical",
     )
     dead_grad = float(np.abs(nn.relu_grad(pre[:, 7])).sum())
     dead = bool(np.all(h[:, 7] == 0.0)) and dead_grad == 0.0
@@ -130,5 +136,6 @@ def run(
         "a dead ReLU unit gets no gradient",
         dead,
         f"unit 7: max output {float(h[:, 7].max()):g}, summed gradient {dead_grad:g}",
+        kind="identity",
     )
     return {"probabilities": p.tolist(), "temperature": temperature, "relu_sparsity": sparsity}

@@ -7,7 +7,7 @@ from types import ModuleType
 from typing import Any
 
 from solvers.cli import execute
-from solvers.params import resolve
+from solvers.params import BREAK, breaks, resolve
 
 
 @cache
@@ -29,3 +29,23 @@ def demo_metrics(demo: ModuleType, **values: Any) -> dict[str, Any]:
     assert done["type"] == "done"
     result: dict[str, Any] = done["metrics"]
     return result
+
+
+def broken_events(demo: ModuleType, choice: str, **values: Any) -> list[dict[str, Any]]:
+    """Every event of ``demo`` run with the mechanism ``choice`` removed
+    (``--set break=CHOICE``), the other parameters as in :func:`demo_events`."""
+    assert choice in breaks(demo.PARAMS), f"{choice!r} is not a break of this demo"
+    return demo_events(demo, **{BREAK: choice}, **values)
+
+
+def failed_evidence(events: list[dict[str, Any]]) -> list[str]:
+    """The names of the checks that failed and count as evidence of the claim: not
+    identities (true by construction) and not controls (which are meant to fail)."""
+    return [
+        e["name"]
+        for e in events
+        if e["type"] == "check"
+        and not e["passed"]
+        and e.get("kind") != "identity"
+        and not e.get("control")
+    ]

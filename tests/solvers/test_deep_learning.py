@@ -77,7 +77,7 @@ def test_backprop_gradients_match_central_differences() -> None:
 
         def loss(q: nn.Array, i: int = i) -> float:
             trial = [*p[:i], q, *p[i + 1 :]]
-            return demo.bce(demo.mlp_logits(trial, x), y)
+            return nn.binary_cross_entropy(demo.mlp_logits(trial, x), y)
 
         numeric = nn.numerical_gradient(loss, p[i])
         scale = float(np.linalg.norm(g) + np.linalg.norm(numeric))
@@ -90,4 +90,4 @@ def test_bce_is_the_binary_cross_entropy() -> None:
     y = np.array([0.0, 1.0, 1.0, 0.0])
     # −log σ(z) = log(1 + e^(−z)) and −log(1 − σ(z)) = log(1 + e^z), written stably.
     expected = np.mean(y * np.logaddexp(0.0, -z) + (1 - y) * np.logaddexp(0.0, z))
-    assert abs(demo.bce(z, y) - expected) < 1e-12
+    assert abs(nn.binary_cross_entropy(z, y) - expected) < 1e-12

@@ -14,6 +14,7 @@ import inspect
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 import types
@@ -24,11 +25,13 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from demo_runs import broken_events, failed_evidence
 
 import solvers.cli
 from solvers import DEMOS, load
 from solvers.cli import execute, main
-from solvers.params import Param
+from solvers.events import CHECK_KINDS, check
+from solvers.params import Param, break_param, breaks
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = list(DEMOS)
@@ -168,8 +171,25 @@ def test_every_line_is_a_protocol_event(name: str, runs: RunCache) -> None:
             assert isinstance(event["name"], str) and event["name"]
             assert isinstance(event["passed"], bool)
             assert isinstance(event["detail"], str)
+            assert event["kind"] in CHECK_KINDS, event
+            assert isinstance(event["control"], bool), event
     kinds = [e["type"] for e in events]
     assert kinds.count("done") == 1 and kinds[-1] == "done", kinds
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_done_counts_the_evidence_by_role(name: str, runs: RunCache) -> None:
+    events = runs[name].json.events()
+    checks = [e for e in events if e["type"] == "check"]
+    controls = sum(1 for c in checks if c["control"])
+    identities = sum(1 for c in checks if c["kind"] == "identity" and not c["control"])
+    assert events[-1]["metrics"]["evidence"] == {
+        "checks": len(checks) - controls - identities,
+        "identities": identities,
+        "controls": controls,
+    }
+    # Every demo proves something: not only identities.
+    assert len(checks) - identities > 0
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -204,6 +224,18 @@ def test_text_mode_shows_the_checks_with_ticks(name: str, runs: RunCache) -> Non
     assert not [line for line in lines if line.startswith("✗ ")]
     assert lines[-1].startswith("done: ok"), lines[-1]
     assert text.stderr == ""
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_text_mode_fits_a_screen(name: str, runs: RunCache) -> None:
+    """One sparkline per series instead of its points: the story fits 60 lines."""
+    lines = runs[name].text.stdout.splitlines()
+    assert len(lines) <= 60, "\n".join(lines)
+    raw = re.compile(r"^  .+\[[^]]*\] = \S+$")
+    assert not [line for line in lines if raw.match(line)], "raw points in the text output"
+    series = {e["series"] for e in runs[name].json.events() if e["type"] == "point"}
+    for s in series:
+        assert any(line.startswith(f"  {s} ") for line in lines), s
 
 
 # Declarations --------------------------------------------------------------------------
@@ -506,3 +538,115 @@ def test_cli_text_mode_says_failed_and_exits_1(
     assert main(["fake"]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines == ["about to fail", "FAILED: RuntimeError: the matrix is singular"]
+
+
+# Check kinds and controls decide the verdict ------------------------------------------
+
+
+def _identity_fails_run(**params: Any) -> Iterator[dict[str, Any]]:
+    yield check("Σ P = 1", False, "off by 1e-3", kind="identity")
+    yield check("loss went down", True, "0.7 → 0.1", kind="empirical")
+    return {}
+
+
+def _control_fails_run(**params: Any) -> Iterator[dict[str, Any]]:
+    yield check("loss went down", True, "0.7 → 0.1", kind="empirical")
+    yield check(
+        "control: frozen W, loss stays up",
+        False,
+        "went down anyway",
+        kind="empirical",
+        control=True,
+    )
+    return {}
+
+
+def test_a_failed_identity_is_shown_but_does_not_decide_ok() -> None:
+    events = list(execute(fake_demo(_identity_fails_run), {}))  # type: ignore[arg-type]
+    assert events[0]["passed"] is False and events[0]["kind"] == "identity"
+    assert events[-1]["ok"] is True
+    assert events[-1]["metrics"]["evidence"] == {"checks": 1, "identities": 1, "controls": 0}
+
+
+def test_a_control_that_did_not_fail_fails_the_run() -> None:
+    events = list(execute(fake_demo(_control_fails_run), {}))  # type: ignore[arg-type]
+    assert events[1]["control"] is True
+    assert events[-1]["ok"] is False and "control: frozen W" in events[-1]["error"]
+    assert events[-1]["metrics"]["evidence"] == {"checks": 1, "identities": 0, "controls": 1}
+
+
+def test_check_refuses_an_unknown_kind() -> None:
+    with pytest.raises(ValueError, match="identity, numerical, statistical, empirical"):
+        check("x", True, "", kind="anecdotal")  # type: ignore[arg-type]
+
+
+# Breaking a mechanism: its checks must notice ------------------------------------------
+
+
+BREAKS = [(name, choice) for name in NAMES for choice in breaks(load(name).PARAMS)]
+
+
+def test_the_worked_example_declares_a_break() -> None:
+    assert ("boltzmann", "frozen-W") in BREAKS
+
+
+@pytest.mark.parametrize(("name", "choice"), BREAKS, ids=[f"{n}:{c}" for n, c in BREAKS])
+def test_each_break_makes_a_check_that_is_evidence_fail(name: str, choice: str) -> None:
+    """With the mechanism removed, at least one numerical, statistical or empirical
+    check fails (identities cannot notice, controls fail anyway); the run says so and
+    succeeds, because the failure was predicted."""
+    events = broken_events(load(name), choice)
+    assert failed_evidence(events), f"break={choice}: every check still passed"
+    assert events[0] == {
+        "type": "log",
+        "text": f"break={choice}: predicted: {breaks(load(name).PARAMS)[choice]}",
+    }
+    done = events[-1]
+    assert done["ok"] is True, done.get("error")
+    assert done["metrics"]["break"]["as_predicted"] is True
+    assert done["metrics"]["break"]["failed_checks"] == failed_evidence(events)
+
+
+@pytest.mark.parametrize("name", sorted({n for n, _ in BREAKS}))
+def test_the_default_run_of_a_demo_with_breaks_has_a_control(name: str, runs: RunCache) -> None:
+    checks = [e for e in runs[name].json.events() if e["type"] == "check"]
+    assert any(c["control"] and c["passed"] for c in checks)
+
+
+def _unnoticed_break_run(**params: Any) -> Iterator[dict[str, Any]]:
+    yield check("loss went down", True, "0.7 → 0.1", kind="empirical")
+    return {}
+
+
+def test_a_break_that_no_check_notices_fails_the_run(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    demo = types.SimpleNamespace(
+        TITLE="unnoticed",
+        PARAMS=(break_param({"no-op": "the loss stays up"}),),
+        run=_unnoticed_break_run,
+    )
+    monkeypatch.setattr(solvers.cli, "load", lambda name: demo)
+    assert main(["fake", "--set", "break=no-op"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "break=no-op: predicted: the loss stays up"
+    assert "break=no-op: NOT as predicted: every check still passed" in lines
+    assert lines[-1].startswith("FAILED: break=no-op: every check still passed")
+
+
+def test_break_param_refuses_a_missing_prediction() -> None:
+    with pytest.raises(ValueError, match="one-line predicted symptom"):
+        break_param({"frozen-W": " "})
+    with pytest.raises(ValueError, match="besides 'none'"):
+        break_param({})
+
+
+def test_a_break_run_in_a_real_process_says_the_failure_was_predicted_and_exits_0() -> None:
+    result = run("boltzmann", "--set", "break=frozen-W")
+    assert result.status == 0, describe_failure(result)
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("break=frozen-W: predicted: the RBM no longer beats")
+    assert any(line.startswith("✗ CD-1 raises the exact log-likelihood") for line in lines)
+    assert any(line.startswith("break=frozen-W: failed as predicted (exit 0)") for line in lines)
+    assert lines[-1].startswith("done: ok")
+    assert result.stderr == ""
