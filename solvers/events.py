@@ -46,6 +46,8 @@ from collections.abc import Sequence
 from typing import Any, Literal, get_args
 
 Event = dict[str, Any]
+EVENT_TYPES = frozenset({"log", "point", "table", "check", "done"})
+"""Every event's ``type``: what a reader (the app's demo runner) accepts."""
 CheckKind = Literal["identity", "numerical", "statistical", "empirical"]
 CHECK_KINDS: tuple[str, ...] = get_args(CheckKind)
 

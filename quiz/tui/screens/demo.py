@@ -35,7 +35,7 @@ from quiz.tui.text import literal
 from quiz.tui.widgets.footer import QuizFooter
 from quiz.tui.widgets.param_form import ParamForm
 from quiz.tui.widgets.series_plot import Line, SeriesPlot
-from solvers.events import to_text
+from solvers.events import Event, to_text
 
 RUNS_KEPT = 3  # runs shown together on the plot
 TABS = Binding.Group("Tabs")
@@ -151,8 +151,8 @@ class DemoScreen(Screen[None]):
         self.command = command
         self.timeout = demo_timeout() if timeout is None else timeout
         self.runs: list[Run] = []
-        self.checks: list[tuple[bool, str, str]] = []
-        self.last_done: dict[str, Any] | None = None
+        self.checks: list[Event] = []  # the check events of the latest run
+        self.last_done: Event | None = None
         self._dirty = False
         self._closed = False  # unmounted: a run still winding down must not touch it
         self.source = ""
@@ -298,22 +298,19 @@ class DemoScreen(Screen[None]):
             self.running = False
             self.set_status(f"✗ the run could not be shown: {event.worker.error}")
 
-    def handle(self, event: dict[str, Any], run: Run) -> None:
+    def handle(self, event: Event, run: Run) -> None:
         """Shows one event of ``run`` where it belongs."""
         kind = event.get("type")
         if kind == "point":
             self.add_point(event, run)
         elif kind == "check":
-            self.checks.append(
-                (bool(event.get("passed")), str(event.get("name")), str(event.get("detail", "")))
-            )
+            self.checks.append(event)
             self.show_checks()
         elif kind == "done":
             self.last_done = event
             if event.get("ok"):
-                passed = sum(1 for ok, _, _ in self.checks if ok)
                 self.set_status(
-                    f"✓ done with {run.label}: {passed} of {len(self.checks)} checks passed"
+                    f"✓ done with {run.label}: {_evidence_text(self.checks)}"
                     + _metrics_text(event.get("metrics") or {})
                 )
             else:
@@ -323,7 +320,7 @@ class DemoScreen(Screen[None]):
         if kind in ("log", "table", "done"):
             self.query_one(RichLog).write(to_text(event))
 
-    def add_point(self, event: dict[str, Any], run: Run) -> None:
+    def add_point(self, event: Event, run: Run) -> None:
         x, y = event.get("x"), event.get("y")
         if not isinstance(x, (int, float)) or not isinstance(y, (int, float)):
             return
@@ -350,7 +347,7 @@ class DemoScreen(Screen[None]):
         self.query_one(SeriesPlot).show(lines, xlabel="step" if lines else "")
 
     def show_checks(self) -> None:
-        lines = [f"{'✓' if ok else '✗'} {name}\n    {detail}" for ok, name, detail in self.checks]
+        lines = [_check_text(check) for check in self.checks]
         self.query_one("#demo-checks", Static).update(literal("\n".join(lines)), layout=True)
 
     def set_status(self, text: str) -> None:
@@ -381,3 +378,34 @@ def _metrics_text(metrics: dict[str, Any]) -> str:
         return ""
     parts = [f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in shown.items()]
     return " · " + ", ".join(parts[:4])
+
+
+def _check_text(check: Event) -> str:
+    """A check as the checks tab shows it: its mark, name and kind, then its numbers.
+    An identity (true by construction) is marked as not evidence; a control (the
+    mechanism removed) as failing as predicted."""
+    mark = "✓" if check.get("passed") else "✗"
+    kind = str(check.get("kind") or "")
+    if kind == "identity":
+        tag = " [identity: shown, not evidence]"
+    elif check.get("control"):
+        tag = f" [{kind + ' ' if kind else ''}control: mechanism removed, must fail]"
+    else:
+        tag = f" [{kind}]" if kind else ""
+    return f"{mark} {check.get('name')}{tag}\n    {check.get('detail', '')}"
+
+
+def _evidence_text(checks: list[Event]) -> str:
+    """ "3 of 3 checks passed, 1 control failed as predicted · 2 identities": the
+    identities (true by construction) are not counted as evidence."""
+    identities = [c for c in checks if c.get("kind") == "identity"]
+    controls = [c for c in checks if c.get("control") and c not in identities]
+    evidence = [c for c in checks if c not in identities and c not in controls]
+    passed = sum(1 for c in evidence if c.get("passed"))
+    text = f"{passed} of {len(evidence)} checks passed"
+    if controls:
+        held = sum(1 for c in controls if c.get("passed"))
+        text += f", {held} of {len(controls)} controls failed as predicted"
+    if identities:
+        text += f" · {len(identities)} {'identity' if len(identities) == 1 else 'identities'}"
+    return text
