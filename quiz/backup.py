@@ -56,17 +56,17 @@ from typing import Literal
 
 from quiz import tempfiles
 from quiz.days import local_now
-from quiz.errors import QuizError
-from quiz.store import (
+from quiz.dbfile import (
     BUSY_TIMEOUT_MS,
     PRIVATE_FILE,
-    SCHEMA_VERSION,
-    Store,
-    _inspect_existing,
-    _reason,
     create_private_file,
+    inspect_existing,
     make_private_folder,
+    reason,
 )
+from quiz.errors import QuizError
+from quiz.schema import SCHEMA_VERSION
+from quiz.store import Store
 
 Kind = Literal["auto", "manual", "pre-restore", "pre-rebuild"]
 KEEP_DAILY = 7
@@ -162,13 +162,13 @@ def backup(
     db_path = Path(db_path)
     if not db_path.is_file():
         raise QuizError(f"there is no database at {db_path} to back up")
-    _inspect_existing(db_path)
+    inspect_existing(db_path)
     folder = Path(dest_dir) if dest_dir is not None else backup_dir(db_path)
     clean_temporary_files(db_path, folder)
     try:
         source = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as exc:
-        raise QuizError(f"cannot back up {db_path}: {_reason(exc)}") from None
+        raise QuizError(f"cannot back up {db_path}: {reason(exc)}") from None
     try:
         return _save(source, db_path, folder, now, kind, progress)
     finally:
@@ -188,7 +188,7 @@ def _save(
     try:
         make_private_folder(folder)
     except OSError as exc:
-        raise QuizError(f"cannot create the backup folder {folder}: {_reason(exc)}") from None
+        raise QuizError(f"cannot create the backup folder {folder}: {reason(exc)}") from None
     target = _free_name(folder, shown.stem, now or local_now(), kind)
     temp = tempfiles.path_for(folder, target.name)
     try:
@@ -211,10 +211,10 @@ def _save(
         _fsync(folder)
     except sqlite3.Error as exc:
         if type(exc) is sqlite3.DatabaseError:  # SQLITE_CORRUPT, SQLITE_NOTADB
-            raise _damaged(shown, _reason(exc)) from None
-        raise QuizError(f"cannot back up {shown} to {folder}: {_reason(exc)}") from None
+            raise _damaged(shown, reason(exc)) from None
+        raise QuizError(f"cannot back up {shown} to {folder}: {reason(exc)}") from None
     except OSError as exc:
-        raise QuizError(f"cannot back up {shown} to {folder}: {_reason(exc)}") from None
+        raise QuizError(f"cannot back up {shown} to {folder}: {reason(exc)}") from None
     except BackupStopped:
         _delete_in_background(temp)
         raise
@@ -247,7 +247,7 @@ def _unsound(copy: Path) -> str | None:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        return _reason(exc)
+        return reason(exc)
     if not 1 <= version <= SCHEMA_VERSION or not {"reviews", "cards"} <= tables:
         return "it holds no quiz review log"
     return None
@@ -386,7 +386,7 @@ def restore(
     try:
         make_private_folder(folder)
     except OSError as exc:
-        raise QuizError(f"cannot create the folder {folder}: {_reason(exc)}") from None
+        raise QuizError(f"cannot create the folder {folder}: {reason(exc)}") from None
     clean_temporary_files(given)
     temp = tempfiles.path_for(folder, f"{real.name}.restore")
     created = False
@@ -395,7 +395,7 @@ def restore(
         try:
             created = create_private_file(real)
         except OSError as exc:
-            raise QuizError(f"cannot create {given}: {_reason(exc)}") from None
+            raise QuizError(f"cannot create {given}: {reason(exc)}") from None
         return _write_into(real, given, temp, now)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -459,7 +459,7 @@ class AutoBackup:
         except QuizError as exc:
             self.error = str(exc)
         except (OSError, sqlite3.Error) as exc:
-            self.error = f"cannot back up {self.db_path}: {_reason(exc)}"
+            self.error = f"cannot back up {self.db_path}: {reason(exc)}"
 
     def _step(self, copied: int, total: int) -> None:
         self.copied = (copied, total)
@@ -588,10 +588,10 @@ def _prepare(source: Path, temp: Path) -> None:
                 _copy_private(Path(f"{real}{side}"), Path(f"{temp}{side}"))
     except OSError as exc:
         raise QuizError(
-            f"cannot copy {source} to {temp.parent}: {_reason(exc)}; nothing was changed"
+            f"cannot copy {source} to {temp.parent}: {reason(exc)}; nothing was changed"
         ) from None
     try:
-        _inspect_existing(temp)
+        inspect_existing(temp)
     except QuizError as exc:
         # "<temp> is damaged (...); restore it from a backup" -> "is damaged (...)"
         why = str(exc).split("; ")[0].replace(f"{temp} ", "", 1).replace(str(temp), str(source))
@@ -622,7 +622,7 @@ def _prepare(source: Path, temp: Path) -> None:
             finally:
                 conn.close()
     except sqlite3.Error as exc:
-        raise refuse(f"is damaged ({_reason(exc)})") from None
+        raise refuse(f"is damaged ({reason(exc)})") from None
 
 
 def _write_into(real: Path, given: Path, temp: Path, now: datetime | None) -> Path | None:
@@ -632,14 +632,14 @@ def _write_into(real: Path, given: Path, temp: Path, now: datetime | None) -> Pa
     try:
         dst = sqlite3.connect(real, timeout=LOCK_WAIT_S, isolation_level=None)
     except sqlite3.Error as exc:
-        raise QuizError(f"cannot open {given}: {_reason(exc)}; nothing was changed") from None
+        raise QuizError(f"cannot open {given}: {reason(exc)}; nothing was changed") from None
     try:
         try:
             locked = _lock(dst)
         except sqlite3.OperationalError as exc:
             if not _busy(exc):
                 raise QuizError(
-                    f"cannot restore {given}: {_reason(exc)}; nothing was changed"
+                    f"cannot restore {given}: {reason(exc)}; nothing was changed"
                 ) from None
             locked = False
         except sqlite3.DatabaseError:
@@ -658,7 +658,7 @@ def _write_into(real: Path, given: Path, temp: Path, now: datetime | None) -> Pa
             finally:
                 src.close()
         except sqlite3.Error as exc:
-            raise QuizError(f"cannot restore {given}: {_reason(exc)}; it is as it was") from None
+            raise QuizError(f"cannot restore {given}: {reason(exc)}; it is as it was") from None
     finally:
         dst.close()
     _fsync(real.parent)
@@ -717,7 +717,7 @@ def _keep_damaged(real: Path, given: Path, now: datetime | None) -> Path:
         _fsync(folder)
     except OSError as exc:
         raise QuizError(
-            f"cannot keep a copy of {given} before restoring: {_reason(exc)}; nothing was changed"
+            f"cannot keep a copy of {given} before restoring: {reason(exc)}; nothing was changed"
         ) from None
     return target
 
@@ -734,7 +734,7 @@ def _replace_unreadable(real: Path, given: Path, temp: Path, now: datetime | Non
         os.replace(temp, real)
         _fsync(real.parent)
     except OSError as exc:
-        raise QuizError(f"cannot replace {given}: {_reason(exc)}") from None
+        raise QuizError(f"cannot replace {given}: {reason(exc)}") from None
     return previous
 
 

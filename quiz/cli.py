@@ -203,16 +203,13 @@ def _main(args: argparse.Namespace) -> int:
         _error(str(exc))
         return EXIT_USAGE if isinstance(exc, UsageError) else EXIT_ERROR
     except sqlite3.Error as exc:
-        # Damage deep in the file shows only when that page is read, past the checks
-        # made on opening it.
-        from quiz.store import _reason, resolve_path
+        # Past the store's edge (a backup's or the check's own connection): damage
+        # deep in the file shows only when that page is read.
+        from quiz.dbfile import database_error, is_damage, resolve_path
 
         path = resolve_path(args.db)
-        if type(exc) is sqlite3.DatabaseError:  # SQLITE_CORRUPT, SQLITE_NOTADB
-            problem = f"{path} is damaged ({_reason(exc)}); restore a backup: quiz restore FILE"
-        else:
-            problem = _damage_found(args) or f"cannot use {path}: {_reason(exc, path)}"
-        _error(problem)
+        found = None if is_damage(exc) else _damage_found(args)
+        _error(found or str(database_error(exc, path, "use")))
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("quiz: interrupted; every grade made so far is saved", file=sys.stderr)
@@ -235,8 +232,8 @@ def _damage_found(args: argparse.Namespace) -> str | None:
     """After a command failed unexpectedly: the one-line "damaged" message if its
     database fails SQLite's quick check, else None (the error is something else)."""
     try:
+        from quiz.dbfile import resolve_path
         from quiz.integrity import damage, summary
-        from quiz.store import resolve_path
 
         path = resolve_path(args.db)
         if not path.is_file():
@@ -269,9 +266,10 @@ def _session(args: argparse.Namespace, *, create: bool = False) -> tuple[Session
     database rather than leave a new empty one wherever a mistyped ``--db`` points.
     """
     from quiz import config
+    from quiz.dbfile import resolve_path
     from quiz.deck import load_deck
     from quiz.session import Session
-    from quiz.store import Store, resolve_path
+    from quiz.store import Store
 
     deck = load_deck()
     store = Store.open(resolve_path(args.db), create=create)
@@ -294,8 +292,8 @@ def _run_tui(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace) -> int:
+    from quiz.dbfile import resolve_path
     from quiz.lock import hold_writer_lock
-    from quiz.store import resolve_path
 
     # One app per database: a second one stops here, before it opens anything. The
     # lock is held until the app and its backup are done (and dies with the process).
@@ -447,8 +445,8 @@ def _export(args: argparse.Namespace) -> int:
 
     if args.format == "apkg":
         # The cards only: no progress goes into the deck, so no database is needed.
+        from quiz.dbfile import resolve_path
         from quiz.deck import load_deck
-        from quiz.store import resolve_path
 
         path = Path(args.output or "quiz-deck.apkg")
         count = export.write_apkg(load_deck(), path, resolve_path(args.db))
@@ -483,7 +481,8 @@ def _config(args: argparse.Namespace) -> int:
     if not args.clear and args.value is None:
         return _show_config(args, args.key)
     from quiz.days import local_now, study_day
-    from quiz.store import Store, resolve_path
+    from quiz.dbfile import resolve_path
+    from quiz.store import Store
 
     path = resolve_path(args.db)
     if args.value is not None:
@@ -508,7 +507,8 @@ def _config(args: argparse.Namespace) -> int:
 def _show_config(args: argparse.Namespace, key: str | None) -> int:
     """Prints every setting, or only the value of ``key``."""
     from quiz import config
-    from quiz.store import Store, resolve_path
+    from quiz.dbfile import resolve_path
+    from quiz.store import Store
 
     with Store.open(resolve_path(args.db), create=False) as store:
         current = config.load(store)
@@ -549,8 +549,8 @@ def _due(args: argparse.Namespace) -> int:
 
 def _backup(args: argparse.Namespace) -> int:
     from quiz.backup import backup
+    from quiz.dbfile import require_database, resolve_path
     from quiz.lock import hold_writer_lock
-    from quiz.store import require_database, resolve_path
 
     path = resolve_path(args.db)
     require_database(path)  # nothing to back up: say how a database is made
@@ -561,8 +561,8 @@ def _backup(args: argparse.Namespace) -> int:
 
 def _restore(args: argparse.Namespace) -> int:
     from quiz.backup import restore
+    from quiz.dbfile import reason, resolve_path
     from quiz.lock import hold_writer_lock
-    from quiz.store import _reason, resolve_path
 
     db_path = resolve_path(args.db)
     source = Path(args.file).expanduser()
@@ -575,7 +575,7 @@ def _restore(args: argparse.Namespace) -> int:
     except OSError as exc:
         # restore() reports what goes wrong while copying; this is a path it could
         # not even look at (a folder on the way that cannot be searched).
-        raise QuizError(f"cannot restore {db_path} from {args.file}: {_reason(exc)}") from None
+        raise QuizError(f"cannot restore {db_path} from {args.file}: {reason(exc)}") from None
     print(f"restored {db_path} from {args.file}")
     if previous is not None:
         print(f"the file it replaced is saved as {previous}")
@@ -583,12 +583,12 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from quiz.dbfile import inspect_existing, require_database, resolve_path
     from quiz.integrity import check
-    from quiz.store import _inspect_existing, require_database, resolve_path
 
     path = resolve_path(args.db)
     require_database(path)
-    _inspect_existing(path)  # not a quiz database, or a newer one: one line, as elsewhere
+    inspect_existing(path)  # not a quiz database, or a newer one: one line, as elsewhere
     healthy, lines = check(path)
     print("\n".join(lines))
     return 0 if healthy else EXIT_ERROR
@@ -596,9 +596,10 @@ def _check(args: argparse.Namespace) -> int:
 
 def _rebuild(args: argparse.Namespace) -> int:
     from quiz.backup import backup
+    from quiz.dbfile import require_database, resolve_path
     from quiz.integrity import foreign_objects, replay
     from quiz.lock import hold_writer_lock
-    from quiz.store import Store, require_database, resolve_path
+    from quiz.store import Store
 
     path = resolve_path(args.db)
     require_database(path)

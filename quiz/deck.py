@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from quiz.dbfile import reason
 from quiz.errors import QuizError
 from quiz.text import file_kind
 
@@ -122,12 +123,8 @@ def _card_paths(folder: Path) -> Iterator[Path]:
     except NotADirectoryError:
         raise QuizError(f"the content folder {folder} is not a folder; set QUIZ_CONTENT") from None
     except OSError as exc:
-        raise QuizError(f"cannot read the content folder {folder}: {_reason(exc)}") from None
+        raise QuizError(f"cannot read the content folder {folder}: {reason(exc)}") from None
     return (folder / name for name in names)
-
-
-def _reason(exc: OSError) -> str:
-    return (exc.strerror or str(exc)).lower()
 
 
 def _check_unique(cards: Sequence[Card], field: str) -> None:
@@ -185,7 +182,7 @@ def _read_card(path: Path) -> str:
                 raise QuizError(f"{path}: a card must be a file")
             data = f.read(MAX_CARD_BYTES + 1)
     except OSError as exc:
-        raise QuizError(f"{path}: cannot read the card: {_reason(exc)}") from None
+        raise QuizError(f"{path}: cannot read the card: {reason(exc)}") from None
     if len(data) > MAX_CARD_BYTES:
         size = path.stat().st_size / 1e6
         raise QuizError(

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from quiz import tempfiles
+from quiz.dbfile import create_private_file, reason
 from quiz.deck import Deck
 from quiz.errors import QuizError
-from quiz.store import Store, create_private_file
+from quiz.store import Store
 
 LOG_COLUMNS = [
     "id", "card_id", "time", "ts_ms", "day", "grade", "mode",
@@ -145,14 +146,7 @@ def _write_whole(path: Path, database: Path | None, write: Callable[[Path], None
             finally:
                 tempfiles.remove(temporary)
     except (OSError, ValueError) as exc:
-        raise QuizError(f"cannot write {path}: {_reason(exc)}") from None
-
-
-def _reason(exc: OSError | ValueError) -> str:
-    """Why a file could not be written, in lower case: "permission denied"."""
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror.lower()
-    return str(exc).lower()
+        raise QuizError(f"cannot write {path}: {reason(exc)}") from None
 
 
 PROGRESS_EVERY = 5_000  # rows between two calls of an export's progress callback
@@ -175,7 +169,7 @@ def refuse_target(database: Path, path: Path, fmt: str) -> None:
         if path.expanduser().is_dir():
             raise QuizError(f"{path} is a folder; give a file name, e.g. {path}/reviews.{fmt}")
     except (OSError, ValueError) as exc:
-        raise QuizError(f"cannot write {path}: {_reason(exc)}") from None
+        raise QuizError(f"cannot write {path}: {reason(exc)}") from None
 
 
 def save_log(
@@ -282,7 +276,7 @@ def write_apkg(deck: Deck, path: Path, database: Path | None = None) -> int:
         if path.expanduser().is_dir():
             raise QuizError(f"{path} is a folder; give a file name, e.g. {path}/quiz-deck.apkg")
     except (OSError, ValueError) as exc:
-        raise QuizError(f"cannot write {path}: {_reason(exc)}") from None
+        raise QuizError(f"cannot write {path}: {reason(exc)}") from None
     package = genanki.Package(anki_deck)
     _write_whole(path, database, lambda temporary: package.write_to_file(str(temporary)))
     return len(deck)

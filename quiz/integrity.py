@@ -18,16 +18,10 @@ import sqlite3
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from quiz.store import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    CardState,
-    Store,
-    _card_from_row,
-    _reason,
-    _review_from_row,
-    apply,
-)
+from quiz.dbfile import reason
+from quiz.records import CardState, apply, card_from_row, review_from_row
+from quiz.schema import MIGRATIONS, SCHEMA_VERSION
+from quiz.store import Store
 
 # Tables SQLite itself may add (AUTOINCREMENT, ANALYZE): not a user's doing.
 SQLITE_OWN = {"sqlite_sequence", "sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4"}
@@ -45,7 +39,7 @@ def damage(conn: sqlite3.Connection, *, full: bool = False) -> list[str]:
     try:
         found = [str(r[0]) for r in conn.execute(f"PRAGMA {pragma}({MAX_SHOWN})")]
     except sqlite3.DatabaseError as exc:
-        return [_reason(exc)]  # too damaged to finish the check
+        return [reason(exc)]  # too damaged to finish the check
     if found == ["ok"]:
         return []
     lines = [
@@ -183,17 +177,17 @@ def _replay(conn: sqlite3.Connection, result: Replay) -> Replay:
         result.grades = int(conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
         expected: dict[str, CardState] = {}
         # Only scheduling grades move a card (re-drills and practice leave it), so only
-        # they are replayed: on a long log most rows are practice (1M rows: 9 s -> 1 s).
+        # they are replayed: on a long log most rows are practice (``tests/perf/bench_scale.py``).
         rows = conn.execute("SELECT * FROM reviews WHERE mode = 'review' ORDER BY card_id, id")
         for card_id, group in itertools.groupby(rows, key=lambda r: r["card_id"]):
             card: CardState | None = None
-            for review in Store._replayed(_review_from_row(r) for r in group):
+            for review in Store._replayed(review_from_row(r) for r in group):
                 card = apply(card, review)
             if card is not None:
                 expected[card_id] = card
-        table = {r["card_id"]: _card_from_row(r) for r in conn.execute("SELECT * FROM cards")}
+        table = {r["card_id"]: card_from_row(r) for r in conn.execute("SELECT * FROM cards")}
     except sqlite3.Error as exc:
-        result.unreadable = _reason(exc)
+        result.unreadable = reason(exc)
         return result
     except (ValueError, TypeError, KeyError) as exc:
         result.unreadable = f"a row holds what quiz never writes ({exc})"
@@ -257,7 +251,7 @@ def _check(conn: sqlite3.Connection, path: Path) -> tuple[bool, list[str]]:
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         foreign = foreign_objects(conn, version)
     except sqlite3.Error as exc:
-        lines.append(f"schema: cannot be read ({_reason(exc)})")
+        lines.append(f"schema: cannot be read ({reason(exc)})")
         foreign = []
     else:
         if foreign:

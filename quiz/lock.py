@@ -29,6 +29,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from quiz.dbfile import reason
 from quiz.errors import QuizError
 
 SUFFIX = ".lock"
@@ -80,7 +81,7 @@ def hold_writer_lock(db_path: str | os.PathLike[str], *, create: bool = False) -
             holder's pid when known). Nothing was changed.
         QuizError: the lock file cannot be made (a read-only or missing folder).
     """
-    from quiz.store import require_database
+    from quiz.dbfile import require_database
 
     path = Path(db_path)
     try:
@@ -94,7 +95,7 @@ def hold_writer_lock(db_path: str | os.PathLike[str], *, create: bool = False) -
     try:
         lock = lock_path(path)
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop
-        raise QuizError(f"cannot open {path}: {_reason(exc)}") from None
+        raise QuizError(f"cannot open {path}: {reason(exc)}") from None
     with _held_guard:
         held = _held.get(lock)
         if held is not None:
@@ -117,7 +118,7 @@ def _acquire(path: Path, lock: Path, create: bool) -> int:
         try:
             lock.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
-            raise QuizError(f"cannot create the folder {lock.parent}: {_reason(exc)}") from None
+            raise QuizError(f"cannot create the folder {lock.parent}: {reason(exc)}") from None
     try:
         # Not O_TRUNC: the holder's pid is in it. Not inherited by children (a demo).
         fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
@@ -131,7 +132,7 @@ def _acquire(path: Path, lock: Path, create: bool) -> int:
         raise DatabaseInUse(path, pid) from None
     except OSError as exc:  # e.g. ENOLCK: a file system without locks
         os.close(fd)
-        raise QuizError(f"cannot lock {lock} for {path}: {_reason(exc)}") from None
+        raise QuizError(f"cannot lock {lock} for {path}: {reason(exc)}") from None
     with contextlib.suppress(OSError):  # the pid is for the message only
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
@@ -167,10 +168,4 @@ def _cannot_create(path: Path, lock: Path, exc: OSError) -> QuizError:
         )
     if exc.errno == errno.ENOENT:
         return QuizError(f"cannot open {path}: the folder {folder} does not exist")
-    return QuizError(f"cannot open {path}: {_reason(exc)}")
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror.lower()
-    return str(exc) or type(exc).__name__
+    return QuizError(f"cannot open {path}: {reason(exc)}")

@@ -41,7 +41,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
-from quiz.store import CardState, next_due
+from quiz.records import CardState, next_due
 
 # Every topic comes up at least once in the last four days. Three would put the
 # fifteen topics at five a day, plus the ones failed there coming back: more than

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from quiz.deck import Card
+from quiz.records import Review
 from quiz.session import Graded, Item, Progress, Session, StaleGrade
-from quiz.store import Review
 
 
 def weakest_first(session: Session) -> list[Card]:

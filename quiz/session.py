@@ -37,7 +37,8 @@ from quiz.config import DEFAULT_NEW_PER_DAY
 from quiz.days import DEFAULT_ROLLOVER_HOUR, local_now, study_day, to_ms
 from quiz.deck import Card, Deck
 from quiz.errors import QuizError
-from quiz.store import CardState, Mode, Review, Store
+from quiz.records import CardState, Mode, Review
+from quiz.store import Store
 
 PASSING_DRILL_GRADE = 4
 DRILL_AFTER_CARDS = 3  # a failed card comes back once this many others were graded

@@ -8,9 +8,9 @@ the README's benchmark table, not here.
   collector is off until the first screen is painted; :func:`after_first_paint`
   turns it back on, after freezing what the start made (it is kept for the whole
   run, so the collector's later passes need not walk it).
-- :func:`preload_writer`: grades are written through sqlite-utils, which imports
-  NumPy; it is imported in a thread once an answer is revealed, off the path to the
-  first card and out of the way of the first grade.
+- Grades are written with the standard library's sqlite3 (one INSERT built from
+  :data:`quiz.records.REVIEW_COLUMNS`), so neither sqlite-utils nor NumPy loads in a
+  session: sqlite-utils serves the schema's migrations and the settings only.
 - :func:`collect_garbage`: a full collection at a quiet moment (while a question is
   being read), instead of the collector's pauses at any moment.
 """
@@ -19,11 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import threading
 from collections.abc import Iterator
-
-_writer = threading.Lock()
-_writer_started = False
 
 
 @contextlib.contextmanager
@@ -49,17 +45,3 @@ def collect_garbage() -> None:
     """A full collection now: the previous card's Markdown blocks are garbage in
     reference cycles that only a full collection frees."""
     gc.collect()
-
-
-def preload_writer() -> None:
-    """Imports sqlite-utils (and with it NumPy) in a thread, once per process."""
-    global _writer_started
-    with _writer:
-        if _writer_started:
-            return
-        _writer_started = True
-    threading.Thread(target=_import_writer, daemon=True, name="preload-writer").start()
-
-
-def _import_writer() -> None:
-    import sqlite_utils  # noqa: F401

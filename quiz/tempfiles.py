@@ -23,7 +23,7 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from quiz.store import create_private_file
+from quiz.dbfile import create_private_file
 
 SUFFIX = ".quiz-tmp"
 STALE_SECONDS = 24 * 3600  # a process id may have been reused: older than this is stale

@@ -23,7 +23,8 @@ from quiz.backup import (
     restore,
 )
 from quiz.errors import QuizError
-from quiz.store import SCHEMA_VERSION, Store
+from quiz.schema import SCHEMA_VERSION
+from quiz.store import Store
 
 TZ = timezone(timedelta(hours=1))
 DAY = date(2026, 3, 3)

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quiz.store import Mode, Review, Store
+from quiz.records import Mode, Review
+from quiz.store import Store
 
 DAY = date(2026, 3, 3)
 CARDS = ("mlp", "softmax-relu", "backprop")

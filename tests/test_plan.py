@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 from quiz import plan
 from quiz.deck import Deck
 from quiz.plan import FINAL_DAYS, due_dates, final_window, place
+from quiz.records import CardState
 from quiz.session import Session
 from quiz.sm2 import SM2State, review
 from quiz.stats import day_summary, forecast, interview, next_due, topics
-from quiz.store import CardState, Store
+from quiz.store import Store
 
 TZ = timezone(timedelta(hours=1))
 START = datetime(2026, 3, 3, 10, 0, tzinfo=TZ)  # a Tuesday, 10:00

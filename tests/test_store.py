@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from quiz.dbfile import resolve_path
 from quiz.errors import QuizError
+from quiz.schema import SCHEMA_VERSION
 from quiz.sm2 import SM2State
-from quiz.store import SCHEMA_VERSION, Store, resolve_path
+from quiz.store import Store
 
 DAY = date(2026, 3, 3)
 

@@ -2,13 +2,14 @@
 :class:`Failed`, and a failure is already on screen as an error message.
 
 The one place where the TUI turns a user-fixable problem (a read-only or full disk,
-a damaged file, a database held by another ``quiz``) into a notification instead of
-a crash. Whatever was saved before stays saved; the action that failed saved nothing.
+a damaged file, a database held by another ``quiz``: the store raises each as a
+:class:`~quiz.errors.QuizError`, see :func:`quiz.dbfile.database_error`) into a
+notification instead of a crash. Whatever was saved before stays saved; the action
+that failed saved nothing.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
@@ -36,10 +37,8 @@ def attempt(
     becomes a "Not saved" notification on ``where``'s app and a :class:`Failed`."""
     try:
         return action(*args, **kwargs)
-    except QuizError as exc:
+    except QuizError as exc:  # the store's edge turns SQLite's errors into these
         message = str(exc)
-    except sqlite3.Error as exc:
-        message = f"the database could not be used ({exc}); earlier grades are safe"
     where.app.notify(
         printable(message), title="Not saved", severity="error", timeout=10, markup=False
     )

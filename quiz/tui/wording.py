@@ -6,8 +6,8 @@ from datetime import date
 
 from quiz.days import in_days
 from quiz.deck import Deck
+from quiz.records import Review
 from quiz.session import Graded
-from quiz.store import Review
 
 
 def next_review_text(days: int, due: date) -> str:

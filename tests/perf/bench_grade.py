@@ -47,8 +47,9 @@ from make_history import append_history  # noqa: E402
 
 from quiz.days import local_now, study_day, to_ms  # noqa: E402
 from quiz.deck import load_deck  # noqa: E402
+from quiz.records import Mode  # noqa: E402
 from quiz.session import Session  # noqa: E402
-from quiz.store import Mode, Store  # noqa: E402
+from quiz.store import Store  # noqa: E402
 
 GOAL_P99_MS = 10.0
 WARMUP = 20

@@ -39,7 +39,8 @@ from quiz import sm2  # noqa: E402
 from quiz.days import local_now, study_day, to_ms  # noqa: E402
 from quiz.deck import load_deck  # noqa: E402
 from quiz.errors import QuizError  # noqa: E402
-from quiz.store import CardState, Store  # noqa: E402
+from quiz.records import CardState  # noqa: E402
+from quiz.store import Store  # noqa: E402
 
 GRADE_WEIGHTS = (1, 1, 2, 4, 6, 6)  # 0..5: mostly remembered, some lapses
 DAY_START_HOUR, DAY_HOURS = 8, 14  # a day's grades are spread over 08:00-22:00

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from conftest import card_of
 
+from quiz.records import Review
 from quiz.session import Session
-from quiz.store import Review, Store
+from quiz.store import Store
 from quiz.tui.screens.history import PAGE, HistoryScreen
 
 from .helpers import history_text, make_app, screen_text, until

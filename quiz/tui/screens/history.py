@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from datetime import UTC, datetime
 
 from textual import work
@@ -15,8 +14,8 @@ from textual.widgets import Static
 
 from quiz.deck import Card
 from quiz.errors import QuizError
+from quiz.records import Review
 from quiz.session import Session
-from quiz.store import Review
 from quiz.text import printable
 from quiz.tui.bindings import BACK
 from quiz.tui.text import clipped, literal
@@ -28,8 +27,8 @@ PAGE = 50  # grades read at a time
 class HistoryScreen(Screen[None]):
     """One topic's reviews, newest first, with the answers typed each time.
 
-    A card's log can hold hundreds of thousands of rows (reading them all took 9 s
-    at 1,000,000 reviews, the interface frozen). The screen reads one page at a
+    A card's log can hold hundreds of thousands of rows (reading them all froze the
+    interface for seconds; ``tests/perf/bench_scale.py``). The screen reads one page at a
     time, newest first, with one index range query in a thread of its own, and the
     next page when the view comes within a screen of the end of what it holds
     (scrolling, ↓, PgDn or End at the end). The total is counted once the first
@@ -90,7 +89,7 @@ class HistoryScreen(Screen[None]):
         read, card_id = self.session.history_page, self.card.id
         try:
             rows = await asyncio.to_thread(read, card_id, self._oldest, PAGE + 1)
-        except (QuizError, sqlite3.Error) as exc:
+        except QuizError as exc:
             self._error = str(exc)
             rows = []
         self._loading = False
@@ -112,7 +111,7 @@ class HistoryScreen(Screen[None]):
         if self.count is None and not self._error:
             try:
                 self.count = await asyncio.to_thread(self.session.history_count, card_id)
-            except (QuizError, sqlite3.Error) as exc:
+            except QuizError as exc:
                 self._error = str(exc)
             if self.is_attached:
                 self._show_state()

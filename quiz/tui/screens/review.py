@@ -36,6 +36,7 @@ from quiz import startup
 from quiz.deck import Card
 from quiz.session import Graded, Item, Progress, Queue, Session, StaleGrade, suggest_grade
 from quiz.sm2 import GRADE_WORDS
+from quiz.text import plural
 from quiz.tui import messages
 from quiz.tui.bindings import BROWSE, DEMO, UNDO
 from quiz.tui.saving import Failed, attempt
@@ -60,7 +61,8 @@ class CardPane(VerticalScroll, can_focus=False):
 
     Focusing it cost a restyle of everything inside it (the answer's Markdown is a
     few hundred widgets), twice a card: at the reveal and when the next card's box
-    took the focus back, some 80 ms between a grade and the next question.
+    took the focus back: most of the time between a grade and the next question
+    (``tests/perf/bench_grade.py``).
     """
 
 
@@ -301,8 +303,10 @@ class ReviewScreen(Screen[None]):
         if item is None:
             # Today's session: its end-of-day screen; a practice run: back to
             # where it was started.
-            over = self._practising
-            self.post_message(messages.PracticeOver() if over else messages.ShowToday(self.status))
+            if self._practising:
+                self.post_message(messages.PracticeOver(self.status))
+            else:
+                self.post_message(messages.ShowToday(self.status))
             return
         card, self.item = item.card, item
         self.card, self.revealed, self.answer, self.suggested = card, False, "", None
@@ -411,7 +415,7 @@ class ReviewScreen(Screen[None]):
         self._done = progress.done_today
         total = progress.done_today + progress.left
         if self._practising:
-            self.query_one(TodayBar).update(Content(f"Practice · {total} cards"))
+            self.query_one(TodayBar).update(Content(f"Practice · {plural(total, 'card')}"))
         else:
             self.query_one(TodayBar).refresh_from(self.session, progress)
         self.query_one(SessionBar).update(progress.done_today, total)
@@ -431,7 +435,6 @@ class ReviewScreen(Screen[None]):
         self.query_one(KeyPoints).show(self.card, self.answer)
         self.render_answer(self.card)
         self.query_one("#reveal").display = True
-        startup.preload_writer()
         grades = self.grade_bar()
         grades.display = True
         self.suggested = suggest_grade(self.card, self.answer)

@@ -11,8 +11,8 @@ class SessionBar(Widget):
     """``━━━━━━╸━━━━━━━  3/15``: cards done out of the session's cards.
 
     One widget drawing one line of text. Textual's ``ProgressBar`` composes three
-    widgets (bar, percentage, ETA) whose styles are parsed when it is first used: on
-    the path to the first card, that cost about 9 ms of a 280 ms start. The count is
+    widgets (bar, percentage, ETA) whose styles are parsed when it is first used, on
+    the path to the first card (``tests/perf/bench_startup.py``). The count is
     written out, so the bar is never read by its colour alone.
     """
 
