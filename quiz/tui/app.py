@@ -208,8 +208,9 @@ class QuizApp(App[None]):
         self.push_screen(ReviewScreen(Practice(self.session, cards), self.session))
 
     @on(messages.PracticeOver)
-    def _practice_over(self) -> None:
+    def _practice_over(self, message: messages.PracticeOver) -> None:
         self.pop_screen()
+        self.notify(f"Practice done. {message.status}".strip(), markup=False)
 
     @on(messages.OpenDemo)
     def _open_demo(self, message: messages.OpenDemo) -> None:

@@ -37,7 +37,13 @@ class PracticeRequested(Message):
 
 @dataclass
 class PracticeOver(Message):
-    """A practice run went through its last card."""
+    """A practice run went through its last card.
+
+    Attributes:
+        status: the result of its last grade.
+    """
+
+    status: str = ""
 
 
 @dataclass
