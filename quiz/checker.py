@@ -293,3 +293,146 @@ def _first_match(
                 continue
             return m
     return None
+
+
+# --- the result -------------------------------------------------------------------
+
+CAP = 2  # the most a suggestion can be with a misconception or no sentence
+
+
+@dataclass(frozen=True)
+class PointCheck:
+    """One key point: whether the answer makes it, and the words that show it.
+
+    ``evidence`` and ``span`` (into the typed answer) are set when a phrase matched,
+    also when a misconception vetoed the point (``vetoed_by``, indexes into
+    :attr:`CheckResult.misconceptions`).
+    """
+
+    text: str
+    made: bool
+    evidence: str | None = None
+    span: tuple[int, int] | None = None
+    vetoed_by: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class MisconceptionCheck:
+    """A wrong claim the answer makes, with the words that make it and its correction."""
+
+    claim: str
+    correction: str
+    evidence: str
+    span: tuple[int, int]
+    contradicts: tuple[int, ...]  # key points it vetoes, counted from 1 as in the card
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What :func:`check_answer` found in one typed answer."""
+
+    points: tuple[PointCheck, ...]
+    misconceptions: tuple[MisconceptionCheck, ...]
+    has_sentence: bool
+    suggested_grade: int | None
+
+    @property
+    def made(self) -> list[bool]:
+        """For each key point, whether it is made."""
+        return [p.made for p in self.points]
+
+    def regrade(self, made: list[bool], misconceptions: bool | None = None) -> int | None:
+        """The suggestion once the person has flipped ticks (``made``, one per point).
+
+        Args:
+            made: the ticks as they now stand.
+            misconceptions: whether the matched misconceptions still stand; by default
+                they do when any was matched.
+        """
+        if self.suggested_grade is None:
+            return None
+        wrong = bool(self.misconceptions) if misconceptions is None else misconceptions
+        return suggest(made, wrong=wrong, has_sentence=self.has_sentence)
+
+    def to_json(self) -> dict[str, object]:
+        """The document ``quiz check CARD_ID`` prints."""
+        return {
+            "points": self.made,
+            "matched": [p.evidence if p.made else None for p in self.points],
+            "misconceptions": [
+                {
+                    "claim": m.claim,
+                    "correction": m.correction,
+                    "matched": m.evidence,
+                    "contradicts": list(m.contradicts),
+                }
+                for m in self.misconceptions
+            ],
+            "suggested_grade": self.suggested_grade,
+        }
+
+
+def suggest(made: list[bool], wrong: bool = False, has_sentence: bool = True) -> int:
+    """The grade suggested by the share of key points made.
+
+    All points: 5; at least three quarters: 4; at least half: 3; any: 2; none: 1 (something
+    was typed, and it was wrong). A misconception, or an answer with no sentence (a list of
+    words), caps the suggestion at 2: the evidence cannot claim more.
+    """
+    share = sum(made) / len(made) if made else 0.0
+    if share == 1:
+        grade = 5
+    elif share >= 0.75:
+        grade = 4
+    elif share >= 0.5:
+        grade = 3
+    elif share > 0:
+        grade = 2
+    else:
+        grade = 1
+    return min(grade, CAP) if wrong or not has_sentence else grade
+
+
+def check_answer(card: Card, answer: str) -> CheckResult:
+    """Which key points of ``card`` the typed ``answer`` makes, which misconceptions it
+    states, and the grade that evidence suggests (None for an empty answer).
+
+    Raises:
+        QuizError: a phrase of the card does not compile (named by file, line and field).
+    """
+    compiled = compile_card(card)
+    text = normalise_answer(answer)
+    clauses = _Clauses(text)
+    wrong: list[MisconceptionCheck] = []
+    for misconception, patterns in zip(card.misconceptions, compiled.misconceptions, strict=True):
+        m = _first_match(patterns, text, clauses)
+        if m is not None:
+            wrong.append(
+                MisconceptionCheck(
+                    misconception.claim,
+                    misconception.correction,
+                    answer[m.start() : m.end()],
+                    (m.start(), m.end()),
+                    misconception.contradicts,
+                )
+            )
+    points = []
+    for i, (point, patterns) in enumerate(zip(card.key_points, compiled.points, strict=True)):
+        vetoes = tuple(j for j, w in enumerate(wrong) if i + 1 in w.contradicts)
+        m = _first_match(patterns, text, clauses)
+        if m is None:
+            points.append(PointCheck(point.text, False, vetoed_by=vetoes))
+        else:
+            evidence, span = answer[m.start() : m.end()], (m.start(), m.end())
+            points.append(PointCheck(point.text, not vetoes, evidence, span, vetoes))
+    has_sentence = any(not listed and _has_words(text, s, e) for s, e, listed in clauses.bounds)
+    grade = None
+    if answer.strip():
+        grade = suggest([p.made for p in points], bool(wrong), has_sentence)
+    return CheckResult(tuple(points), tuple(wrong), has_sentence, grade)
+
+
+def _has_words(text: str, start: int, end: int) -> bool:
+    """A sentence: at least three words, one of them a function word."""
+    words = _WORD.findall(text[start:end])
+    return len(words) >= 3 and any(w in FUNCTION_WORDS for w in words)
