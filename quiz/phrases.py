@@ -7,7 +7,7 @@ A phrase is written the way a person would say the idea, with a few marks:
   spelling (``normalise`` matches normalize, ``regularisation`` regularization);
 - spaces and hyphens between words are interchangeable and optional: ``mini-batch``
   matches "mini batch" and "minibatch";
-- ``(a|b)`` is either alternative, ``(...)?`` or ``word?`` an optional part;
+- ``(a|b)`` is either alternative, ``(...)?`` an optional part;
 - ``word*`` is any word starting with ``word``; ``=word`` is exactly that word;
 - ``...`` (or ``…``) stands for up to five words within one sentence;
 - any other character is a symbol matched as itself, with any spacing around it;
@@ -168,11 +168,14 @@ def syntax_error(phrase: str) -> str | None:
                     return "has '|' outside brackets: write (a|b)"
                 if previous is not None and previous.kind == "op" and previous.text in "(|":
                     return "has an empty alternative"
-            elif token.text == "?" and (
-                previous is None or (previous.kind == "op" and previous.text in "(|?")
-            ):
-                return "has a '?' with nothing before it to make optional"
+            elif token.text == "?" and (previous is None or previous.text != ")"):
+                return "has a '?' that does not follow ')': write (words)? for an optional part"
         else:
+            if token.kind == "symbol" and token.text in "[]{}":
+                return f"has '{token.text}': brackets in answers are ignored; group with ( )"
+            if token.kind == "symbol" and token.text == "*" and previous is not None:
+                if previous.text == ")":
+                    return "has '*' after ')': put it on each word, (clash*|conflict*)"
             atoms += 1
         previous = token
     if depth:

@@ -76,7 +76,7 @@ def test_a_phrase_that_says_not_is_taken_as_written() -> None:
 
 def test_a_misconception_vetoes_its_points_and_caps_the_grade() -> None:
     c = card(
-        [["computes (the )?gradients?"], ["chain rule"]],
+        [["computes (the )?gradient"], ["chain rule"]],
         [(["backprop* ... update* ... weights"], [1])],
     )
     result = check_answer(
@@ -156,3 +156,21 @@ def test_old_keywords_match_from_the_start_of_a_word() -> None:
     point = KeyPoint("p", ("probabilit", "nan"))
     assert point.mentioned_in("probabilities")
     assert not point.mentioned_in("a dominant term")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "problem"),
+    [
+        ("gpus?", "'?' that does not follow ')'"),
+        ("h_{t-1}", "brackets in answers are ignored"),
+        ("(clash|conflict)*", "put it on each word"),
+        ("(a|b", "never closed"),
+        ("a|b", "outside brackets"),
+        ("(a||b)", "empty alternative"),
+        ("  ", "is empty"),
+    ],
+)
+def test_a_phrase_that_cannot_work_is_refused(phrase: str, problem: str) -> None:
+    from quiz.phrases import syntax_error
+
+    assert problem in (syntax_error(phrase) or "")
