@@ -173,9 +173,8 @@ def syntax_error(phrase: str) -> str | None:
         else:
             if token.kind == "symbol" and token.text in "[]{}":
                 return f"has '{token.text}': brackets in answers are ignored; group with ( )"
-            if token.kind == "symbol" and token.text == "*" and previous is not None:
-                if previous.text == ")":
-                    return "has '*' after ')': put it on each word, (clash*|conflict*)"
+            if token.text == "*" and previous is not None and previous.text == ")":
+                return "has '*' after ')': put it on each word, (clash*|conflict*)"
             atoms += 1
         previous = token
     if depth:
