@@ -1,8 +1,11 @@
 """How well the answer checker agrees with the labelled answers in this folder.
 
 ``tuning/`` holds the answers the card phrases were tuned on; ``heldout/`` holds answers
-to five other cards, never looked at while tuning. Each file is one card's answers, each
-labelled with its kind and the key points (counted from 1) it really makes.
+to five other cards, never looked at while tuning. ``fresh/`` holds three answers per card
+(other words, partial, wrong) written in another voice after the tuning was done, and
+measured as they are: it estimates how the checker does on answers its author did not
+tune on. Each file is one card's answers, each labelled with its kind and the key points
+(counted from 1) it really makes.
 
     python tests/answers/measure.py            # both parts: P/R/F1 and grades by kind
     python tests/answers/measure.py --show     # and every tuning answer the checker gets wrong
@@ -25,7 +28,8 @@ ROOT = HERE.parent.parent
 KINDS = ("complete", "other-words", "partial", "one-liner", "wrong", "keywords")
 CORRECT = ("complete", "other-words")
 WRONG = ("wrong", "keywords")
-PARTS = ("tuning", "heldout")
+PARTS = ("tuning", "heldout")  # each has every kind for each of its cards
+FRESH = "fresh"
 GOAL_F1 = 0.85
 
 
@@ -150,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     failed = False
-    for part in PARTS:
+    for part in (*PARTS, FRESH):
         report = measure(part)
         # The held-out part's answers are never shown while tuning: figures only.
         print("\n".join(report.lines(details=part == "tuning" or args.all)))
