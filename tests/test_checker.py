@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from quiz.checker import check_answer, suggest
-from quiz.deck import Card, KeyPoint, Misconception
+from quiz.deck import Card, Deck, KeyPoint, Misconception
 
 
 def card(points: list[list[str]], wrong: list[tuple[list[str], list[int]]] = ()) -> Card:  # type: ignore[assignment]
@@ -174,3 +174,48 @@ def test_a_phrase_that_cannot_work_is_refused(phrase: str, problem: str) -> None
     from quiz.phrases import syntax_error
 
     assert problem in (syntax_error(phrase) or "")
+
+
+@pytest.mark.parametrize(
+    ("card_id", "answer", "made", "claim"),
+    [
+        ("boltzmann-machine", "energy stochastic rbm likelihood gibbs", [], None),
+        ("backpropagation", "Backprop updates the weights.", [], "Backprop updates the weights"),
+        (
+            "backpropagation",
+            "Backprop computes the gradient with the chain rule and then updates the weights.",
+            [1, 2],
+            "Backprop updates the weights",
+        ),
+        (
+            "backpropagation",
+            "Backprop only computes gradients; the optimiser updates.",
+            [1, 4],
+            None,
+        ),
+        (
+            "boltzmann-machine",
+            "Nodes are linked across layers, but no nodes in the same layer are linked.",
+            [],
+            "Units in the same layer are never connected",
+        ),
+        (
+            "gradient-descent",
+            "The goal is to find a function's local-global minima.",
+            [],
+            "It finds the global minimum",
+        ),
+    ],
+)
+def test_the_issues_examples_on_the_shipped_cards(
+    deck: Deck, card_id: str, answer: str, made: list[int], claim: str | None
+) -> None:
+    card = deck.get(card_id)
+    assert card is not None
+    result = check_answer(card, answer)
+    assert [i + 1 for i, m in enumerate(result.made) if m] == made
+    if claim is None:
+        assert not result.misconceptions
+    else:
+        assert any(m.claim.startswith(claim) for m in result.misconceptions)
+        assert result.suggested_grade is not None and result.suggested_grade <= 2
