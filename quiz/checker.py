@@ -71,20 +71,20 @@ def compile_card(card: Card) -> _Compiled:
 
 @lru_cache(maxsize=1024)
 def _compile_card(card: Card) -> _Compiled:
-    from quiz.deck import _field_error
+    from quiz.deck import field_error
 
     points = []
     for i, point in enumerate(card.key_points):
         try:
             points.append(_point_patterns(point))
         except ValueError as exc:
-            raise _field_error(card.path, f"key_points[{i}].phrases", str(exc)) from None
+            raise field_error(card.path, f"key_points[{i}].phrases", str(exc)) from None
     misconceptions = []
     for i, wrong in enumerate(card.misconceptions):
         try:
             misconceptions.append(tuple(_compile(p) for p in wrong.phrases))
         except ValueError as exc:
-            raise _field_error(card.path, f"misconceptions[{i}].phrases", str(exc)) from None
+            raise field_error(card.path, f"misconceptions[{i}].phrases", str(exc)) from None
     return _Compiled(tuple(points), tuple(misconceptions))
 
 

@@ -189,9 +189,9 @@ def _in_deck_order(cards: Sequence[Card]) -> list[Card]:
                 else f"names {card.topic!r}, which is no card's id; valid topics: "
                 + ", ".join(sorted(core))
             )
-            raise _field_error(card.path, "topic", problem)
+            raise field_error(card.path, "topic", problem)
         if card.number not in (0, home.number):
-            raise _field_error(
+            raise field_error(
                 card.path,
                 "number",
                 f"is {card.number} but topic {home.id!r} is number {home.number}; "
@@ -201,7 +201,7 @@ def _in_deck_order(cards: Sequence[Card]) -> list[Card]:
     return sorted(placed, key=lambda c: (c.number, not c.is_core, c.path.name))
 
 
-def _field_error(path: Path, field: str, problem: str) -> QuizError:
+def field_error(path: Path, field: str, problem: str) -> QuizError:
     """A QuizError for ``field`` of the card at ``path``, found again in the file."""
     try:
         text = _read_card(path)
@@ -228,7 +228,7 @@ def check_demo_params(card: Card) -> None:
     for name, value in card.demo_params:
         param = declared.get(name)
         if param is None:
-            raise _field_error(
+            raise field_error(
                 card.path,
                 f"demo_params.{name}",
                 f"is not a parameter of demo {card.demo!r}; its parameters: " + ", ".join(declared),
@@ -236,7 +236,7 @@ def check_demo_params(card: Card) -> None:
         try:
             param.parse(_setting_text(value))
         except ParamError as exc:
-            raise _field_error(card.path, f"demo_params.{name}", str(exc)) from None
+            raise field_error(card.path, f"demo_params.{name}", str(exc)) from None
 
 
 def check_phrases(deck: Deck) -> None:
