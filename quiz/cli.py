@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from quiz.session import Session
 
 EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+MAX_ANSWER_BYTES = 100_000  # a typed answer; some 30 pages of text
 
 
 class UsageError(QuizError):
@@ -67,11 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace the database with a backup (backing up the current one first)",
     )
     restore.add_argument("file", metavar="FILE", help="the backup to restore")
-    sub.add_parser(
+    check = sub.add_parser(
         "check",
         parents=[common],
         help="check the database: its integrity, its schema, and the cards table against "
-        "a replay of the review log (exit status 1 if anything is wrong)",
+        "a replay of the review log (exit status 1 if anything is wrong); with CARD_ID, "
+        "check the answer on standard input against that card instead (one JSON document)",
+    )
+    check.add_argument(
+        "card", nargs="?", metavar="CARD_ID", help="check a typed answer to this card"
     )
     sub.add_parser(
         "rebuild",
@@ -583,6 +588,8 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    if args.card is not None:
+        return _check_answer(args.card)
     from quiz.dbfile import inspect_existing, require_database, resolve_path
     from quiz.integrity import check
 
@@ -592,6 +599,24 @@ def _check(args: argparse.Namespace) -> int:
     healthy, lines = check(path)
     print("\n".join(lines))
     return 0 if healthy else EXIT_ERROR
+
+
+def _check_answer(card_id: str) -> int:
+    """``quiz check CARD_ID``: the answer on stdin, what the checker finds as JSON."""
+    import json
+
+    from quiz.checker import check_answer
+    from quiz.deck import load_deck
+
+    card = load_deck().get(card_id)
+    if card is None:
+        raise UsageError(f"no card {card_id!r}; quiz list shows the card ids")
+    data = sys.stdin.buffer.read(MAX_ANSWER_BYTES + 1)
+    if len(data) > MAX_ANSWER_BYTES:
+        raise UsageError(f"the answer is over {MAX_ANSWER_BYTES // 1000} kB; type a shorter one")
+    result = check_answer(card, data.decode("utf-8", errors="replace"))
+    print(json.dumps(result.to_json(), ensure_ascii=False))
+    return 0
 
 
 def _rebuild(args: argparse.Namespace) -> int:

@@ -11,46 +11,99 @@ import os
 import re
 import tomllib
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from quiz.dbfile import reason
 from quiz.errors import QuizError
+from quiz.phrases import syntax_error
 from quiz.text import file_kind
 
 FENCE = "+++"
 MAX_CARD_BYTES = 1_000_000  # the largest card is some 7 kB: a file this size is not a card
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-REQUIRED = ("id", "number", "title", "question", "demo", "key_points", "references")
+REQUIRED = ("id", "title", "question", "key_points")
+FIELDS = (
+    "id",
+    "topic",
+    "kind",
+    "number",
+    "title",
+    "question",
+    "tags",
+    "demo",
+    "demo_params",
+    "references",
+    "key_points",
+    "misconceptions",
+)
+KINDS = ("explain", "derive", "compute", "debug", "trap", "predict")
+TAG_PATTERN = ID_PATTERN
 
 
 @dataclass(frozen=True)
 class KeyPoint:
-    """A point a good answer makes, and words that show a typed answer made it."""
+    """A point a good answer makes, and the phrases that show a typed answer made it.
+
+    ``keywords`` are the first format's words, kept as written; the checker reads them
+    as phrases (see :mod:`quiz.checker`).
+    """
 
     text: str
     keywords: tuple[str, ...]
+    phrases: tuple[str, ...] = ()
 
-    def mentioned_in(self, answer: str) -> bool:
-        """True if ``answer`` contains any keyword (case-insensitive substring)."""
-        lowered = answer.lower()
-        return any(k.lower() in lowered for k in self.keywords)
+
+@dataclass(frozen=True)
+class Misconception:
+    """A wrong claim candidates make, how to recognise it and how to put it right.
+
+    ``contradicts`` holds the key points the claim vetoes, counted from 1 as in the file.
+    """
+
+    claim: str
+    phrases: tuple[str, ...]
+    correction: str
+    contradicts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
 class Card:
-    """One topic: its question, model answer and the demo behind it."""
+    """One card: its question, model answer, the demo behind it and its place in a topic.
+
+    A core card is one whose ``topic`` is its own id; the fifteen built-in topics are
+    core cards. A follow-up card names its core card's id as its ``topic`` and takes
+    that card's ``number``.
+    """
 
     id: str
     number: int
     title: str
     question: str
-    demo: str
+    demo: str  # empty when the card has no demo
     key_points: tuple[KeyPoint, ...]
     references: tuple[str, ...]
     body: str
     path: Path
+    topic: str = ""
+    kind: str = "explain"
+    tags: tuple[str, ...] = ()
+    demo_params: tuple[tuple[str, Any], ...] = ()
+    misconceptions: tuple[Misconception, ...] = ()
+
+    @property
+    def is_core(self) -> bool:
+        """True for a topic's own card (its topic is itself)."""
+        return self.topic in ("", self.id)
+
+    def demo_preset(self) -> dict[str, Any]:
+        """The demo's preset parameters, by name (empty when the card has none)."""
+        return dict(self.demo_params)
+
+    def demo_settings(self) -> list[str]:
+        """The preset as ``KEY=VALUE`` texts, as ``--set`` takes them."""
+        return [f"{name}={_setting_text(value)}" for name, value in self.demo_params]
 
 
 @dataclass(frozen=True)
@@ -107,8 +160,85 @@ def load_deck(folder: Path | None = None, demos: Collection[str] | None = None) 
         raise QuizError(f"no cards (*.md files) in {folder}")
     cards = [parse_card(p, demos) for p in paths]
     _check_unique(cards, "id")
-    _check_unique(cards, "number")
-    return Deck(tuple(sorted(cards, key=lambda c: c.number)))
+    _check_unique([c for c in cards if c.is_core], "number")
+    return Deck(tuple(_in_deck_order(cards)))
+
+
+def _in_deck_order(cards: Sequence[Card]) -> list[Card]:
+    """Follow-up cards take their topic's number and come after its core card, by file
+    name. Raises QuizError for a topic that is not a core card or a number that is not
+    the topic's."""
+    core = {c.id: c for c in cards if c.is_core}
+    placed = []
+    for card in cards:
+        if card.is_core:
+            placed.append(card)
+            continue
+        home = core.get(card.topic)
+        if home is None:
+            other = next((c for c in cards if c.id == card.topic), None)
+            problem = (
+                f"names {card.topic!r}, a follow-up card of {other.topic!r}; name that core card"
+                if other is not None
+                else f"names {card.topic!r}, which is no card's id; valid topics: "
+                + ", ".join(sorted(core))
+            )
+            raise field_error(card.path, "topic", problem)
+        if card.number not in (0, home.number):
+            raise field_error(
+                card.path,
+                "number",
+                f"is {card.number} but topic {home.id!r} is number {home.number}; "
+                "leave it out on a follow-up card",
+            )
+        placed.append(replace(card, number=home.number))
+    return sorted(placed, key=lambda c: (c.number, not c.is_core, c.path.name))
+
+
+def field_error(path: Path, field: str, problem: str) -> QuizError:
+    """A QuizError for ``field`` of the card at ``path``, found again in the file."""
+    try:
+        text = _read_card(path)
+    except QuizError:
+        text = ""
+    lines = text.split("\n")
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == FENCE), len(lines))
+    return _Fields(path, {}, lines[1:end]).error(field, problem)
+
+
+def check_demo_params(card: Card) -> None:
+    """Checks the card's ``demo_params`` against its demo's declared parameters, as
+    ``--set`` would. Imports the demo (and so NumPy): for the deck's checks, not start-up.
+
+    Raises:
+        QuizError: naming the card file, the field and what the demo accepts.
+    """
+    if not card.demo_params or not card.demo:
+        return
+    import solvers
+    from solvers.params import ParamError
+
+    declared = {p.name: p for p in solvers.load(card.demo).PARAMS}
+    for name, value in card.demo_params:
+        param = declared.get(name)
+        if param is None:
+            raise field_error(
+                card.path,
+                f"demo_params.{name}",
+                f"is not a parameter of demo {card.demo!r}; its parameters: " + ", ".join(declared),
+            )
+        try:
+            param.parse(_setting_text(value))
+        except ParamError as exc:
+            raise field_error(card.path, f"demo_params.{name}", str(exc)) from None
+
+
+def _setting_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value)
+    return str(value)
 
 
 def _card_paths(folder: Path) -> Iterator[Path]:
@@ -212,17 +342,34 @@ class _Fields:
         self.path, self.data, self.front_lines = path, data, front_lines
 
     def error(self, field: str, problem: str) -> QuizError:
-        root = field.split("[")[0].split(".")[0]
-        line = next(
-            (
-                i + 2  # +1 for the opening fence, +1 to count from 1
-                for i, text in enumerate(self.front_lines)
-                if re.match(rf"\s*(\[\[)?{re.escape(root)}\b", text)
-            ),
-            None,
-        )
+        line = self.line_of(field)
         where = f"{self.path}:{line}" if line else str(self.path)
         return QuizError(f"{where}: field '{field}' {problem}")
+
+    def line_of(self, field: str) -> int | None:
+        """The line of ``field`` in the file: ``key_points[2].phrases[0]`` is the
+        ``phrases`` line of the third ``[[key_points]]`` table."""
+        match = re.match(r"(\w+)(?:\[(\d+)\])?(?:\.(\w+))?", field)
+        root, index, sub = (
+            (match.group(1), match.group(2), match.group(3)) if match else (field, None, None)
+        )
+        start = 0
+        if index is not None:
+            tables = [
+                i for i, t in enumerate(self.front_lines) if re.match(rf"\s*\[\[{root}\]\]", t)
+            ]
+            if int(index) < len(tables):
+                start = tables[int(index)]
+                root = sub or root
+        found = next(
+            (
+                i
+                for i in range(start, len(self.front_lines))
+                if re.match(rf"\s*\[{{0,2}}{re.escape(root)}\b", self.front_lines[i])
+            ),
+            start if index is not None and start else None,
+        )
+        return None if found is None else found + 2  # +1 for the fence, +1 to count from 1
 
     def text(self, value: Any, field: str) -> str:
         if not isinstance(value, str) or not value.strip():
@@ -242,28 +389,46 @@ def _validate(
     for name in REQUIRED:
         if name not in data:
             raise f.error(name, "is missing")
-    unknown = sorted(set(data) - set(REQUIRED))
+    unknown = sorted(set(data) - set(FIELDS))
     if unknown:
-        raise f.error(unknown[0], f"is not a card field (fields: {', '.join(REQUIRED)})")
+        raise f.error(unknown[0], f"is not a card field (fields: {', '.join(FIELDS)})")
     card_id = f.text(data["id"], "id")
     if not ID_PATTERN.fullmatch(card_id):
         raise f.error("id", f"{card_id!r} must be lower-case words joined by '-'")
-    number = data["number"]
-    if type(number) is not int or number < 1:
+    topic = f.text(data.get("topic", card_id), "topic")
+    if not ID_PATTERN.fullmatch(topic):
+        raise f.error("topic", f"{topic!r} must be a card id (lower-case words joined by '-')")
+    number = data.get("number", 0)
+    if "number" in data and (type(number) is not int or number < 1):
         raise f.error("number", "must be a whole number from 1")
-    demo = f.text(data["demo"], "demo")
-    if demo not in demos:
-        raise f.error("demo", f"names unknown demo {demo!r}; valid demos: {', '.join(demos)}")
-    raw_points = data["key_points"]
-    if not isinstance(raw_points, list) or not raw_points:
-        raise f.error("key_points", "must be one or more [[key_points]] tables")
-    points = []
-    for i, raw in enumerate(raw_points):
-        field = f"key_points[{i}]"
-        if not isinstance(raw, dict) or set(raw) != {"text", "keywords"}:
-            raise f.error(field, "must have exactly 'text' and 'keywords'")
-        keywords = f.texts(raw["keywords"], f"{field}.keywords")
-        points.append(KeyPoint(f.text(raw["text"], f"{field}.text"), keywords))
+    if topic == card_id and "number" not in data:
+        raise f.error("number", "is missing (a core card, whose topic is itself, needs one)")
+    kind = f.text(data.get("kind", "explain"), "kind")
+    if kind not in KINDS:
+        raise f.error("kind", f"is {kind!r}; kinds: {', '.join(KINDS)}")
+    tags = f.texts(data.get("tags", []), "tags", allow_empty=True)
+    for i, tag in enumerate(tags):
+        if not TAG_PATTERN.fullmatch(tag):
+            raise f.error(
+                f"tags[{i}]", f"{tag!r} must be a lower-case word (or words joined by '-')"
+            )
+    demo = ""
+    if "demo" in data:
+        demo = f.text(data["demo"], "demo")
+        if demo not in demos:
+            raise f.error("demo", f"names unknown demo {demo!r}; valid demos: {', '.join(demos)}")
+    params = data.get("demo_params", {})
+    if not isinstance(params, dict):
+        raise f.error("demo_params", "must be a table, e.g. demo_params = { lr = 0.1 }")
+    if params and not demo:
+        raise f.error("demo_params", "needs a demo to set them on")
+    for name, value in params.items():
+        if not _setting_value(value):
+            raise f.error(
+                f"demo_params.{name}", "must be a number, true/false, text or a list of numbers"
+            )
+    points = tuple(_key_points(f, data["key_points"]))
+    misconceptions = tuple(_misconceptions(f, data.get("misconceptions", []), len(points)))
     if not body:
         raise QuizError(f"{path}: the card has no answer after the front matter")
     return Card(
@@ -272,8 +437,81 @@ def _validate(
         title=f.text(data["title"], "title"),
         question=f.text(data["question"], "question"),
         demo=demo,
-        key_points=tuple(points),
-        references=f.texts(data["references"], "references", allow_empty=True),
+        key_points=points,
+        references=f.texts(data.get("references", []), "references", allow_empty=True),
         body=body,
         path=path,
+        topic=topic,
+        kind=kind,
+        tags=tuple(dict.fromkeys(tags)),
+        demo_params=tuple(
+            (str(k), tuple(v) if isinstance(v, list) else v) for k, v in params.items()
+        ),
+        misconceptions=misconceptions,
     )
+
+
+def _setting_value(value: Any) -> bool:
+    if isinstance(value, list):
+        return bool(value) and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in value
+        )
+    return isinstance(value, str | int | float | bool)
+
+
+def _phrases(f: _Fields, raw: dict[str, Any], key: str, field: str) -> tuple[str, ...]:
+    """The phrases under ``key``, each checked against the phrase syntax."""
+    if key not in raw:
+        return ()
+    phrases = f.texts(raw[key], f"{field}.{key}")
+    if key == "phrases":
+        for j, phrase in enumerate(phrases):
+            problem = syntax_error(phrase)
+            if problem is not None:
+                raise f.error(f"{field}.{key}[{j}]", f"{phrase!r} {problem}")
+    return phrases
+
+
+def _key_points(f: _Fields, raw_points: Any) -> Iterator[KeyPoint]:
+    if not isinstance(raw_points, list) or not raw_points:
+        raise f.error("key_points", "must be one or more [[key_points]] tables")
+    for i, raw in enumerate(raw_points):
+        field = f"key_points[{i}]"
+        if (
+            not isinstance(raw, dict)
+            or "text" not in raw
+            or not set(raw) - {"text"}
+            or not set(raw) <= {"text", "keywords", "phrases"}
+        ):
+            raise f.error(field, "must have 'text' and 'phrases' (or the older 'keywords')")
+        yield KeyPoint(
+            f.text(raw["text"], f"{field}.text"),
+            _phrases(f, raw, "keywords", field),
+            _phrases(f, raw, "phrases", field),
+        )
+
+
+def _misconceptions(f: _Fields, raw_list: Any, points: int) -> Iterator[Misconception]:
+    if not isinstance(raw_list, list):
+        raise f.error("misconceptions", "must be [[misconceptions]] tables")
+    for i, raw in enumerate(raw_list):
+        field = f"misconceptions[{i}]"
+        needed = {"claim", "phrases", "correction"}
+        if not isinstance(raw, dict) or not needed <= set(raw) <= needed | {"contradicts"}:
+            raise f.error(
+                field, "must have 'claim', 'phrases' and 'correction' (and may have 'contradicts')"
+            )
+        contradicts = raw.get("contradicts", [])
+        if not isinstance(contradicts, list) or any(
+            type(n) is not int or not 1 <= n <= points for n in contradicts
+        ):
+            raise f.error(
+                f"{field}.contradicts",
+                f"must list key points by their number, 1 to {points}",
+            )
+        yield Misconception(
+            claim=f.text(raw["claim"], f"{field}.claim"),
+            phrases=_phrases(f, raw, "phrases", field),
+            correction=f.text(raw["correction"], f"{field}.correction"),
+            contradicts=tuple(dict.fromkeys(contradicts)),
+        )

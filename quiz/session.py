@@ -149,26 +149,21 @@ class Queue(Protocol):
 
 
 def points_mentioned(card: Card, answer: str) -> list[bool]:
-    """For each key point of ``card``, whether the typed ``answer`` mentions it."""
-    return [point.mentioned_in(answer) for point in card.key_points]
+    """For each key point of ``card``, whether the typed ``answer`` makes it (by
+    :func:`quiz.checker.check_answer`: a point a stated misconception contradicts is not)."""
+    from quiz.checker import check_answer  # compiled per card on first use
+
+    return check_answer(card, answer).made
 
 
 def suggest_grade(card: Card, answer: str) -> int | None:
-    """A grade suggested by the share of key points a typed answer mentions.
+    """The grade :func:`quiz.checker.check_answer` suggests for a typed answer.
 
     None when nothing was typed: then only the user can judge their recall.
     """
-    if not answer.strip():
-        return None
-    hits = points_mentioned(card, answer)
-    share = sum(hits) / len(hits)
-    if share == 1:
-        return 5
-    if share >= 0.75:
-        return 4
-    if share >= 0.5:
-        return 3
-    return 2 if share > 0 else 1
+    from quiz.checker import check_answer
+
+    return check_answer(card, answer).suggested_grade
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ DOMAIN = [
     "quiz.stats",
     "quiz.days",
     "quiz.backup",
+    "quiz.checker",
 ]
 
 
@@ -89,5 +90,6 @@ def test_showing_the_first_card_loads_neither_numpy_nor_the_plot_library(tmp_pat
         "        assert app.screen.card is not None\n"
         "asyncio.run(main())"
     )
-    for heavy in ("numpy", "sqlite_utils", "textual_plotext", "plotext"):
+    # The answer checker (and its regexes) loads when an answer is checked, not before.
+    for heavy in ("numpy", "sqlite_utils", "textual_plotext", "plotext", "quiz.checker"):
         assert heavy not in modules, heavy
