@@ -97,6 +97,11 @@ class Card:
         """True for a topic's own card (its topic is itself)."""
         return self.topic in ("", self.id)
 
+    @property
+    def topic_id(self) -> str:
+        """The id of the topic's core card (this card's own id for a core card)."""
+        return self.topic or self.id
+
     def demo_preset(self) -> dict[str, Any]:
         """The demo's preset parameters, by name (empty when the card has none)."""
         return dict(self.demo_params)
@@ -126,6 +131,15 @@ class Deck:
     def ids(self) -> list[str]:
         """The card ids in deck order."""
         return [c.id for c in self.cards]
+
+    @property
+    def topics(self) -> list[Card]:
+        """The core cards, one per topic, in deck order."""
+        return [c for c in self.cards if c.is_core]
+
+    def of_topic(self, topic_id: str) -> list[Card]:
+        """The cards of one topic: its core card first, then its follow-ups."""
+        return [c for c in self.cards if c.topic_id == topic_id]
 
 
 def content_dir() -> Path:

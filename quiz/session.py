@@ -10,7 +10,9 @@ that was quit (or killed) resumes exactly where it stopped:
    when nothing else is left to show, 60 seconds after its grade: never at once;
 2. cards due today or earlier (by the interview plan's dates, :mod:`quiz.plan`),
    most overdue first; cards due on the same day in an order shuffled per study day;
-3. new cards, in deck order, up to the daily limit (less those started today);
+3. new cards, up to the daily limit (less those started today): the topics' core cards
+   in deck order, then follow-up cards of the topics whose core card has been seen, a
+   topic at a time in turn (:func:`_new_cards`);
 4. re-drills not ready yet, soonest first (:meth:`Session.waiting`).
 
 An undone card is asked again first. Practice (any card, any time) is logged as
@@ -26,7 +28,7 @@ the check and the write are one transaction.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -187,6 +189,24 @@ class _Today:
             yield waiting.item
 
 
+def _new_cards(deck: Deck, states: Mapping[str, CardState]) -> list[Card]:
+    """The cards never scheduled that may be introduced, in the order they are: every
+    topic's core card first (deck order); a follow-up card only once its topic's core
+    card has been seen, the follow-ups taken a topic at a time in turn, so that a day's
+    new cards span the topics instead of exhausting the first one."""
+    rank: dict[str, int] = {}  # topic -> follow-ups of it ranked so far
+    order: list[tuple[int, int, Card]] = []
+    for position, card in enumerate(deck):
+        if card.is_core:
+            if card.id not in states:
+                order.append((0, position, card))
+            continue
+        turn = rank[card.topic_id] = rank.get(card.topic_id, 0) + 1
+        if card.id not in states and card.topic_id in states:
+            order.append((turn, position, card))
+    return [card for _, _, card in sorted(order, key=lambda entry: entry[:2])]
+
+
 def _shuffle_key(day: date, card_id: str) -> int:
     """A per-day order for cards due on the same day: the same all day long (the
     queue is derived again on every call), another the next day. crc32, not
@@ -270,7 +290,7 @@ class Session:
         )
         started_today = sum(1 for s in states.values() if s.introduced == day)
         allowance = max(0, self.new_per_day - started_today)
-        new = [c for c in self.deck if c.id not in states][:allowance]
+        new = _new_cards(self.deck, states)[:allowance]
         failed = [
             (Item(by_id[cid], "drill", day), len(todays) - 1 - i, todays[i].ts_ms)
             for cid, i in latest.items()

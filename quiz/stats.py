@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from quiz.deck import Deck
+from quiz.deck import Card, Deck
 from quiz.session import Session
 from quiz.store import Store
 
@@ -228,18 +228,33 @@ def forecast_column(days: Sequence[tuple[date, int]], day: date | None) -> int |
 
 @dataclass(frozen=True)
 class Topic:
-    """A topic's standing, for the mastery table."""
+    """A topic's standing over all its cards (its core card and its follow-ups), for
+    the mastery table.
+
+    Attributes:
+        number: the topic's number; card_id and title are its core card's.
+        state: new (no card seen), mature (every card seen, every one mature) or learning.
+        easiness: the mean easiness of its cards seen (None: none seen).
+        interval: the shortest interval among its cards seen.
+        due: the earliest day one of its cards is asked.
+        lapses: over all its cards.
+        last_grades: its core card's last scheduling grades.
+        cards: how many cards it has; seen: how many have been graded.
+        mastery: the mean over all its cards (a card never seen counts 0).
+    """
 
     number: int
     card_id: str
     title: str
-    state: str  # new, learning or mature
+    state: str
     easiness: float | None
     interval: int | None
     due: date | None
     lapses: int
     last_grades: list[int]
-    mastery: float  # 0 (new) to 1 (a mature interval)
+    mastery: float
+    cards: int = 1
+    seen: int = 0
 
 
 def mastery(interval: int | None) -> float:
@@ -248,48 +263,82 @@ def mastery(interval: int | None) -> float:
 
 
 def topics(session: Session) -> list[Topic]:
-    """Every topic of the deck, in deck order, due when the schedule really asks it."""
+    """Every topic of the deck, in deck order, over all its cards; due when the
+    schedule really asks it. The one set of topic rows that ``quiz list``, Browse and
+    the progress screen show."""
     states = session.states()
     dates = session.due_dates()
     result = []
-    for card in session.deck:
-        state = states.get(card.id)
-        if state is None:
-            result.append(
-                Topic(card.number, card.id, card.title, "new", None, None, None, 0, [], 0.0)
-            )
-            continue
-        interval = state.state.interval
+    for core in session.deck.topics:
+        cards = session.deck.of_topic(core.id)
+        seen = [states[c.id] for c in cards if c.id in states]
+        if not seen:
+            stage_text = "new"
+        elif len(seen) == len(cards) and all(stage(s.state.interval) == "mature" for s in seen):
+            stage_text = "mature"
+        else:
+            stage_text = "learning"
         result.append(
             Topic(
-                card.number,
-                card.id,
-                card.title,
-                stage(interval),
-                state.state.easiness,
-                interval,
-                dates[card.id],
-                state.lapses,
-                session.store.last_grades(card.id),
-                mastery(interval),
+                number=core.number,
+                card_id=core.id,
+                title=core.title,
+                state=stage_text,
+                easiness=sum(s.state.easiness for s in seen) / len(seen) if seen else None,
+                interval=min(s.state.interval for s in seen) if seen else None,
+                due=min(dates[s.card_id] for s in seen) if seen else None,
+                lapses=sum(s.lapses for s in seen),
+                last_grades=session.store.last_grades(core.id) if core.id in states else [],
+                mastery=sum(mastery(s.state.interval) for s in seen) / len(cards),
+                cards=len(cards),
+                seen=len(seen),
             )
         )
     return result
 
 
 @dataclass(frozen=True)
+class CardRow:
+    """One card's standing, for lists of cards (Browse)."""
+
+    card: Card
+    state: str  # new, learning or mature
+    due: date | None
+    easiness: float | None
+
+
+def card_rows(session: Session) -> list[CardRow]:
+    """Every card of the deck, in deck order (each topic's core card, then its
+    follow-ups), due when the schedule really asks it."""
+    states = session.states()
+    dates = session.due_dates()
+    rows = []
+    for card in session.deck:
+        state = states.get(card.id)
+        if state is None:
+            rows.append(CardRow(card, "new", None, None))
+        else:
+            interval = state.state.interval
+            rows.append(CardRow(card, stage(interval), dates[card.id], state.state.easiness))
+    return rows
+
+
+@dataclass(frozen=True)
 class Interview:
-    """Countdown and readiness for the interview date."""
+    """Countdown and readiness for the interview date.
+
+    Attributes:
+        ready: topics whose every card was last graded 4 or 5 and is not overdue.
+        topics: how many topics there are.
+        readiness: the share of ready cards, averaged over the topics (0 to 1): a topic
+            of seven cards with three ready counts 3/7.
+    """
 
     day: date
     days_left: int
-    ready: int  # topics last graded 4 or 5 and not overdue
+    ready: int
     topics: int
-
-    @property
-    def readiness(self) -> float:
-        """Share of topics that are ready, 0 to 1."""
-        return self.ready / self.topics if self.topics else 0.0
+    readiness: float
 
 
 def interview(session: Session) -> Interview | None:
@@ -299,8 +348,22 @@ def interview(session: Session) -> Interview | None:
     today = session.today
     states = session.states()
     dates = session.due_dates(today)
-    ready = sum(1 for card_id, s in states.items() if s.last_grade >= 4 and dates[card_id] >= today)
-    return Interview(session.interview, (session.interview - today).days, ready, len(session.deck))
+
+    def is_ready(card_id: str) -> bool:
+        state = states.get(card_id)
+        return state is not None and state.last_grade >= 4 and dates[card_id] >= today
+
+    shares = []
+    for core in session.deck.topics:
+        cards = session.deck.of_topic(core.id)
+        shares.append(sum(is_ready(c.id) for c in cards) / len(cards))
+    return Interview(
+        session.interview,
+        (session.interview - today).days,
+        ready=sum(1 for share in shares if share == 1),
+        topics=len(shares),
+        readiness=sum(shares) / len(shares) if shares else 0.0,
+    )
 
 
 def report(session: Session) -> dict[str, Any]:

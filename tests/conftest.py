@@ -56,6 +56,14 @@ def store(db_path: Path) -> Iterator[Store]:
 
 @pytest.fixture(scope="session")
 def deck() -> Deck:
+    """The fifteen core cards: the queue's rules on a deck of known size, as before
+    the follow-up cards (``full_deck`` has them all)."""
+    return Deck(tuple(load_deck(CONTENT).topics))
+
+
+@pytest.fixture(scope="session")
+def full_deck() -> Deck:
+    """Every built-in card: the fifteen core cards and their follow-ups."""
     return load_deck(CONTENT)
 
 

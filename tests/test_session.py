@@ -84,11 +84,12 @@ PRINT_QUEUE = """
 import sys
 from datetime import datetime
 from pathlib import Path
-from quiz.deck import load_deck
+from quiz.deck import Deck, load_deck
 from quiz.session import Session
 from quiz.store import Store
 moment = datetime.fromisoformat(sys.argv[3])
-session = Session(Store.open(sys.argv[1]), load_deck(Path(sys.argv[2])), now=lambda: moment)
+deck = Deck(tuple(load_deck(Path(sys.argv[2])).topics))  # the core cards, as the test's
+session = Session(Store.open(sys.argv[1]), deck, now=lambda: moment)
 print(" ".join(item.card.id for item in session.queue()))
 """
 
@@ -452,3 +453,33 @@ def test_the_check_and_the_grade_are_one_transaction(
     with pytest.raises(StaleGrade, match="graded elsewhere"):
         mine.grade(shown, 3)
     assert [(r.grade, r.mode) for r in store.reviews_of(shown.card.id)] == [(5, "review")]
+
+
+# -- follow-up cards (issue 17): introduced after their topic's core card ---------------
+
+
+def test_follow_ups_wait_for_their_core_card_and_take_turns_by_topic(
+    store: Store, full_deck: Deck, clock: Clock
+) -> None:
+    session = Session(store, full_deck, now=clock, new_per_day=20)
+    cores = [c.id for c in full_deck.topics]
+    first_day = ids(session)
+    assert first_day[:15] == cores, "every core card before any follow-up"
+    assert first_day[15:] == [], "no follow-up before its core card was seen"
+    # Seeing two core cards opens their follow-ups, within today's allowance (20).
+    grade_next(session, 5)
+    grade_next(session, 5)
+    assert session.progress().new == 13 + 5  # 13 cores left, then 5 more of the 20
+    grade_all(session, 5, clock)
+    clock.advance(days=1)
+    # Every topic seen: the new cards are follow-ups, a topic at a time in turn (in
+    # deck order, the first ten would all be the first topic's).
+    new = [i.card for i in session.queue() if i.card.id not in session.states()]
+    assert len(new) == 20 and all(not c.is_core for c in new)
+    assert len({c.topic_id for c in new[:10]}) == 10
+
+
+def test_the_core_deck_is_what_the_queue_tests_use(deck: Deck, full_deck: Deck) -> None:
+    assert len(deck) == 15 and all(c.is_core for c in deck)
+    assert len(full_deck) >= 90
+    assert {c.topic_id for c in full_deck} == set(deck.ids)

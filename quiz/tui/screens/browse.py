@@ -1,16 +1,19 @@
-"""Browse: the fifteen topics with their state; open one to read or practise it."""
+"""Browse: every topic, with its figures over all its cards, and under it each card
+(its question, then its follow-ups); open one to read or practise it."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from quiz.days import due_text
 from quiz.session import Session
-from quiz.stats import topics
+from quiz.stats import CardRow, card_rows, topics
+from quiz.text import printable
 from quiz.tui import messages
 from quiz.tui.bindings import BACK
 from quiz.tui.text import literal_cell
@@ -57,26 +60,44 @@ class BrowseScreen(Screen[None]):
 
     @on(messages.InterviewChanged)
     def fill(self) -> None:
+        """One row per topic (its figures over all its cards), then a row per card of
+        it: the core card's question first, its follow-ups after."""
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
         session = self.session
         today = session.today
+        by_topic: dict[str, list[CardRow]] = {}
+        for card_row in card_rows(session):
+            by_topic.setdefault(card_row.card.topic_id, []).append(card_row)
         for topic in topics(session):
-            cells = (
-                (topic.state, "—", "—")
-                if topic.due is None or topic.easiness is None
-                else (topic.state, due_text(topic.due, today), f"{topic.easiness:.2f}")
+            table.add_row(
+                Content.styled(str(topic.number), "bold"),
+                Content.styled(f"{printable(topic.title)} · {topic.seen}/{topic.cards}", "bold"),
+                topic.state,
+                due_text(topic.due, today) if topic.due else "—",
+                f"{topic.easiness:.2f}" if topic.easiness is not None else "—",
+                key=f"topic:{topic.card_id}",
             )
-            table.add_row(str(topic.number), literal_cell(topic.title), *cells, key=topic.card_id)
+            for card_row in by_topic.get(topic.card_id, []):
+                card = card_row.card
+                label = "question" if card.is_core else card.kind
+                table.add_row(
+                    "",
+                    literal_cell(f"  {label}: {card.title}"),
+                    card_row.state,
+                    due_text(card_row.due, today) if card_row.due else "—",
+                    f"{card_row.easiness:.2f}" if card_row.easiness is not None else "—",
+                    key=card.id,
+                )
         table.move_cursor(row=row)
 
     def selected(self) -> str | None:
         table = self.query_one(DataTable)
         if table.row_count == 0:
             return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return key.value
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+        return key.removeprefix("topic:")  # a topic's row stands for its core card
 
     @on(DataTable.RowSelected)
     def action_open(self) -> None:

@@ -312,8 +312,13 @@ class ReviewScreen(Screen[None]):
         self.card, self.revealed, self.answer, self.suggested = card, False, "", None
         self.shown_at = time.monotonic()
         progress = self.queue.progress()
+        topic = (
+            f"Topic {card.number} of {len(self.session.deck.topics)}"
+            if card.is_core
+            else f"Topic {card.number} · follow-up ({card.kind})"
+        )
         label = {
-            "review": f"Topic {card.number} of {len(self.session.deck)}",
+            "review": topic,
             "drill": "Again: graded below 4 earlier today",
             "practice": f"Practice {progress.done_today + 1} of "
             f"{progress.done_today + progress.left} · not scheduled",
