@@ -560,8 +560,8 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from quiz.backup import restore
     from quiz.lock import hold_writer_lock
+    from quiz.restore import restore
     from quiz.store import _reason, resolve_path
 
     db_path = resolve_path(args.db)

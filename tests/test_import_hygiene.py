@@ -21,6 +21,7 @@ DOMAIN = [
     "quiz.stats",
     "quiz.days",
     "quiz.backup",
+    "quiz.restore",
 ]
 
 
