@@ -76,6 +76,21 @@ class Damaged(QuizError):
     """A backup was not kept: the database failed its check."""
 
 
+class BackupFailed(QuizError):
+    """A backup could not be written (its folder, its file, the disk): nothing was kept.
+
+    The message is :attr:`problem` alone; a caller that did more than back up (a
+    restore) words its own message from it, saying what that means for its work.
+
+    Attributes:
+        problem: what failed and why, naming the files ("cannot back up X to F: why").
+    """
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
 class BackupStopped(QuizError):
     """A backup stopped on request before it was complete: no file was kept."""
 
@@ -180,13 +195,13 @@ def backup_from(
 
     Raises:
         Damaged: the copy failed its check; it was deleted.
-        QuizError: the folder or the file could not be written.
+        BackupFailed: the folder or the file could not be written.
         BackupStopped: ``progress`` stopped the copy; the partial file goes.
     """
     try:
         make_private_folder(folder)
     except OSError as exc:
-        raise QuizError(f"cannot create the backup folder {folder}: {_reason(exc)}") from None
+        raise BackupFailed(f"cannot create the backup folder {folder}: {_reason(exc)}") from None
     target = free_name(folder, shown.stem, now or local_now(), kind)
     temp = tempfiles.path_for(folder, target.name)
     try:
@@ -210,9 +225,9 @@ def backup_from(
     except sqlite3.Error as exc:
         if type(exc) is sqlite3.DatabaseError:  # SQLITE_CORRUPT, SQLITE_NOTADB
             raise _damaged(shown, _reason(exc)) from None
-        raise QuizError(f"cannot back up {shown} to {folder}: {_reason(exc)}") from None
+        raise BackupFailed(f"cannot back up {shown} to {folder}: {_reason(exc)}") from None
     except OSError as exc:
-        raise QuizError(f"cannot back up {shown} to {folder}: {_reason(exc)}") from None
+        raise BackupFailed(f"cannot back up {shown} to {folder}: {_reason(exc)}") from None
     except BackupStopped:
         _delete_in_background(temp)
         raise

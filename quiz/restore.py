@@ -20,6 +20,7 @@ from pathlib import Path
 
 from quiz import tempfiles
 from quiz.backup import (
+    BackupFailed,
     Damaged,
     backup_dir,
     backup_from,
@@ -246,8 +247,8 @@ def _save_locked(dst: sqlite3.Connection, given: Path, real: Path, now: datetime
         return backup_from(dst, given, backup_dir(given), now, "pre-restore")
     except Damaged:
         return _keep_damaged(real, given, now)
-    except QuizError as exc:
-        raise QuizError(f"{exc}; nothing was changed") from None
+    except BackupFailed as exc:
+        raise QuizError(f"{exc.problem}; nothing was changed") from None
 
 
 def _keep_damaged(real: Path, given: Path, now: datetime | None) -> Path:
