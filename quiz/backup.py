@@ -1,5 +1,4 @@
-"""Backups of the database: made with SQLite's online backup API, checked, rotated,
-restored.
+"""Backups of the database: made with SQLite's online backup API, checked, rotated.
 
 Backups go to a ``backups/`` folder beside the database (created 0700), one complete
 database file each (0600, rollback-journal mode, no ``-wal`` beside it), named
@@ -15,8 +14,7 @@ Every backup is checked before it is kept: the copy must pass SQLite's
 ``quick_check`` and be a quiz database, or it is deleted and the backup fails with
 a one-line error. So a damaged database is never backed up over and over while its
 good backups are rotated away: a failed day's backup rotates nothing. (A damaged
-file a restore overwrites is kept all the same, as ``<stem>-<stamp>-damaged.db``,
-which is not a backup: it is never offered, rotated or deleted.)
+file a restore overwrites is kept all the same: see :mod:`quiz.restore`.)
 
 Rotation keeps, of the automatic backups only (like ``borg prune --keep-daily 7
 --keep-weekly 4``), newest first:
@@ -31,9 +29,7 @@ week day by day, then one a week for about four more weeks; days without a backu
 counted. Rotation runs only after a backup passed its check, so the newest good
 backup is always kept.
 
-A restore writes the backup *into* the live database through the backup API (the
-file keeps its inode, its mode and any symlink to it), under an exclusive lock that
-also proves no other program has the file open; see :func:`restore`.
+Restoring one is :mod:`quiz.restore`'s.
 """
 
 from __future__ import annotations
@@ -41,9 +37,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 import sqlite3
-import stat
 import subprocess
 import sys
 import threading
@@ -58,7 +52,6 @@ from quiz import tempfiles
 from quiz.days import local_now
 from quiz.dbfile import (
     BUSY_TIMEOUT_MS,
-    PRIVATE_FILE,
     create_private_file,
     inspect_existing,
     make_private_folder,
@@ -66,14 +59,12 @@ from quiz.dbfile import (
 )
 from quiz.errors import QuizError
 from quiz.schema import SCHEMA_VERSION
-from quiz.store import Store
 
 Kind = Literal["auto", "manual", "pre-restore", "pre-rebuild"]
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 FOLDER = "backups"
 START_DELAY_S = 2.0  # how long the automatic backup waits for the app to start
-LOCK_WAIT_S = 1.0  # a grade commits in milliseconds; longer is an open app
 STEP_PAGES = 1024  # pages a stoppable copy takes at a time (4 MB, some 20 ms)
 _NAME = re.compile(
     r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<kind>auto|manual|pre-restore|pre-rebuild)"
@@ -83,6 +74,21 @@ _NAME = re.compile(
 
 class Damaged(QuizError):
     """A backup was not kept: the database failed its check."""
+
+
+class BackupFailed(QuizError):
+    """A backup could not be written (its folder, its file, the disk): nothing was kept.
+
+    The message is :attr:`problem` alone; a caller that did more than back up (a
+    restore) words its own message from it, saying what that means for its work.
+
+    Attributes:
+        problem: what failed and why, naming the files ("cannot back up X to F: why").
+    """
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
 
 
 class BackupStopped(QuizError):
@@ -170,12 +176,12 @@ def backup(
     except sqlite3.Error as exc:
         raise QuizError(f"cannot back up {db_path}: {reason(exc)}") from None
     try:
-        return _save(source, db_path, folder, now, kind, progress)
+        return backup_from(source, db_path, folder, now, kind, progress)
     finally:
         source.close()
 
 
-def _save(
+def backup_from(
     source: sqlite3.Connection,
     shown: Path,
     folder: Path,
@@ -184,12 +190,19 @@ def _save(
     progress: Callable[[int, int], None] | None = None,
 ) -> Path:
     """Backs up what ``source`` (the database ``shown`` to the user) holds into a new
-    checked file in ``folder``; see :func:`backup`."""
+    checked file in ``folder``; see :func:`backup`. A restore calls it with the
+    connection that holds its database locked.
+
+    Raises:
+        Damaged: the copy failed its check; it was deleted.
+        BackupFailed: the folder or the file could not be written.
+        BackupStopped: ``progress`` stopped the copy; the partial file goes.
+    """
     try:
         make_private_folder(folder)
     except OSError as exc:
-        raise QuizError(f"cannot create the backup folder {folder}: {reason(exc)}") from None
-    target = _free_name(folder, shown.stem, now or local_now(), kind)
+        raise BackupFailed(f"cannot create the backup folder {folder}: {reason(exc)}") from None
+    target = free_name(folder, shown.stem, now or local_now(), kind)
     temp = tempfiles.path_for(folder, target.name)
     try:
         create_private_file(temp)
@@ -203,18 +216,18 @@ def _save(
             copy.execute("PRAGMA journal_mode = DELETE")
         finally:
             copy.close()
-        _fsync(temp)
+        fsync(temp)
         problem = _unsound(temp)
         if problem is not None:
             raise _damaged(shown, problem)
         os.replace(temp, target)
-        _fsync(folder)
+        fsync(folder)
     except sqlite3.Error as exc:
         if type(exc) is sqlite3.DatabaseError:  # SQLITE_CORRUPT, SQLITE_NOTADB
             raise _damaged(shown, reason(exc)) from None
-        raise QuizError(f"cannot back up {shown} to {folder}: {reason(exc)}") from None
+        raise BackupFailed(f"cannot back up {shown} to {folder}: {reason(exc)}") from None
     except OSError as exc:
-        raise QuizError(f"cannot back up {shown} to {folder}: {reason(exc)}") from None
+        raise BackupFailed(f"cannot back up {shown} to {folder}: {reason(exc)}") from None
     except BackupStopped:
         _delete_in_background(temp)
         raise
@@ -334,78 +347,6 @@ def auto_backup(
     return made
 
 
-def restore(
-    db_path: str | os.PathLike[str],
-    backup_file: str | os.PathLike[str],
-    now: datetime | None = None,
-) -> Path | None:
-    """Writes a backup into the database, after backing up the database first.
-
-    In this order; nothing is changed before the last step:
-
-    1. The backup is copied, with its ``-wal`` (grades not yet checkpointed into the
-       file itself) and any ``-journal``, to a temporary file beside the database,
-       where SQLite brings them in: the backup file itself is only read. The copy
-       must be a sound quiz database (``quick_check``), not from a newer quiz, with
-       quiz's tables, indexes and columns and nothing else: a trigger in it would run
-       on the next grade. An older schema is migrated.
-    2. The database is locked exclusively. Taking the lock is the test that no other
-       program has it open (leaving WAL mode needs every other connection closed),
-       and until the restore ends another quiz cannot read or commit: it waits, or
-       stops with "locked".
-    3. Under that lock the database is backed up and checked (kind ``pre-restore``);
-       a damaged one is kept as its file is (taken out of WAL mode, so whole
-       without a ``-wal``), as ``<stem>-<stamp>-damaged.db``.
-    4. SQLite's backup API writes the copy into the database in one transaction, so
-       the file keeps its inode, its mode and any symlink to it (a symlinked path is
-       resolved: the target is written), and a restore killed half-way is rolled
-       back when the file is next opened.
-
-    A database SQLite cannot open at all (its header is damaged) is no one's to lock
-    out: it is kept as ``...-damaged.db`` and the copy is renamed over it, with its
-    mode. A missing database is created (0600, its folder 0700).
-
-    Returns:
-        The copy of the database that was overwritten (None if there was none).
-
-    Raises:
-        QuizError: the backup is not usable, the database is open in another
-            program, or a file cannot be written. Nothing was changed.
-    """
-    given, source = Path(db_path), Path(backup_file)
-    if not source.is_file():
-        raise QuizError(f"there is no backup file {source}; nothing was changed")
-    real = Path(os.path.realpath(given))
-    if given.is_dir() or real.is_dir():
-        raise QuizError(f"{given} is a folder, not a database file; pass --db FILE")
-    if real.exists() and not real.is_file():
-        raise QuizError(f"{given} is not a regular file; pass --db FILE; nothing was changed")
-    if real.exists() and os.path.samefile(source, real):
-        raise QuizError(f"{source} is the database itself; nothing was changed")
-    folder = real.parent
-    try:
-        make_private_folder(folder)
-    except OSError as exc:
-        raise QuizError(f"cannot create the folder {folder}: {reason(exc)}") from None
-    clean_temporary_files(given)
-    temp = tempfiles.path_for(folder, f"{real.name}.restore")
-    created = False
-    try:
-        _prepare(source, temp)
-        try:
-            created = create_private_file(real)
-        except OSError as exc:
-            raise QuizError(f"cannot create {given}: {reason(exc)}") from None
-        return _write_into(real, given, temp, now)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            if created and real.stat().st_size == 0:
-                real.unlink()  # made for this restore, which did not happen
-        raise
-    finally:
-        tempfiles.remove(temp)
-
-
 class AutoBackup:
     """The day's automatic backup, made in a background thread.
 
@@ -514,7 +455,9 @@ def _wall_clock(moment: datetime) -> datetime:
     return moment.replace(tzinfo=None) if moment.tzinfo else moment
 
 
-def _free_name(folder: Path, stem: str, moment: datetime, kind: str) -> Path:
+def free_name(folder: Path, stem: str, moment: datetime, kind: str) -> Path:
+    """A file name in ``folder`` no file has yet, for a ``kind`` of copy of database
+    ``stem`` made at ``moment``: ``<stem>-<stamp>-<kind>.db``, numbered if need be."""
     base = f"{stem}-{_wall_clock(moment):%Y%m%d-%H%M%S}-{kind}"
     target = folder / f"{base}.db"
     number = 1
@@ -564,181 +507,7 @@ def _has_reviews(db_path: Path) -> bool:
         return True  # let backup() say what is wrong
 
 
-def _copy_private(origin: Path, target: Path) -> None:
-    """Copies the file ``origin`` to the new file ``target``, readable by the user alone."""
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
-    with os.fdopen(fd, "wb") as out, origin.open("rb") as src:
-        shutil.copyfileobj(src, out, 1 << 20)
-        out.flush()
-        os.fsync(out.fileno())
-
-
-def _prepare(source: Path, temp: Path) -> None:
-    """Copies the backup ``source`` to ``temp`` with its journals, then checks and
-    migrates the copy (step 1 of :func:`restore`)."""
-    from quiz.integrity import damage, foreign_objects, summary
-
-    def refuse(why: str) -> QuizError:
-        return QuizError(f"{source} {why}; nothing was changed")
-
-    real = Path(os.path.realpath(source))  # SQLite keeps the -wal beside the real file
-    try:
-        for side in ("", "-wal", "-journal"):
-            if side == "" or Path(f"{real}{side}").is_file():
-                _copy_private(Path(f"{real}{side}"), Path(f"{temp}{side}"))
-    except OSError as exc:
-        raise QuizError(
-            f"cannot copy {source} to {temp.parent}: {reason(exc)}; nothing was changed"
-        ) from None
-    try:
-        inspect_existing(temp)
-    except QuizError as exc:
-        # "<temp> is damaged (...); restore it from a backup" -> "is damaged (...)"
-        why = str(exc).split("; ")[0].replace(f"{temp} ", "", 1).replace(str(temp), str(source))
-        raise refuse(why) from None
-    try:
-        conn = sqlite3.connect(temp, isolation_level=None)
-        try:
-            conn.execute("PRAGMA journal_mode = DELETE")  # the -wal's grades into the file
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-            if version == 0 or not {"reviews", "cards"} <= tables:
-                raise refuse("is not a quiz backup (it holds no review log)")
-            problems = damage(conn)
-            if problems:
-                raise refuse(f"is damaged (integrity check: {summary(problems)})")
-            foreign = foreign_objects(conn, version)
-            if foreign:
-                raise refuse(
-                    f"is not a quiz backup as quiz makes them: it holds {', '.join(foreign)}"
-                )
-        finally:
-            conn.close()
-        if version < SCHEMA_VERSION:
-            Store.open(temp).close()  # an older quiz's backup: bring its schema up to date
-            conn = sqlite3.connect(temp, isolation_level=None)
-            try:
-                conn.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                conn.close()
-    except sqlite3.Error as exc:
-        raise refuse(f"is damaged ({reason(exc)})") from None
-
-
-def _write_into(real: Path, given: Path, temp: Path, now: datetime | None) -> Path | None:
-    """Steps 2 to 4 of :func:`restore`: locks the database, backs it up, and writes
-    the checked copy ``temp`` into it."""
-    empty = real.stat().st_size == 0
-    try:
-        dst = sqlite3.connect(real, timeout=LOCK_WAIT_S, isolation_level=None)
-    except sqlite3.Error as exc:
-        raise QuizError(f"cannot open {given}: {reason(exc)}; nothing was changed") from None
-    try:
-        try:
-            locked = _lock(dst)
-        except sqlite3.OperationalError as exc:
-            if not _busy(exc):
-                raise QuizError(
-                    f"cannot restore {given}: {reason(exc)}; nothing was changed"
-                ) from None
-            locked = False
-        except sqlite3.DatabaseError:
-            dst.close()  # not a database SQLite can open: no one can be using it
-            return _replace_unreadable(real, given, temp, now)
-        if not locked:
-            raise QuizError(
-                f"{given} is open in another program (is quiz running?); close it and "
-                "run the restore again; nothing was changed"
-            )
-        previous = None if empty else _save_locked(dst, given, real, now)
-        try:
-            src = sqlite3.connect(temp, isolation_level=None)
-            try:
-                src.backup(dst)  # one transaction: all of it, or (killed) none of it
-            finally:
-                src.close()
-        except sqlite3.Error as exc:
-            raise QuizError(f"cannot restore {given}: {reason(exc)}; it is as it was") from None
-    finally:
-        dst.close()
-    _fsync(real.parent)
-    return previous
-
-
-def _lock(conn: sqlite3.Connection) -> bool:
-    """Takes an exclusive lock on the database and keeps it until ``conn`` closes;
-    returns False when another connection has the file open.
-
-    In exclusive locking mode a connection never gives back a lock it took. Leaving
-    WAL mode (a no-op for a file not in it) fails while any other connection has
-    the file open, so it is the test; the empty write transaction after it takes
-    the lock that also keeps readers out.
-    """
-    conn.execute("PRAGMA locking_mode = EXCLUSIVE")
-    if conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] != "delete":
-        return False
-    conn.execute("BEGIN EXCLUSIVE")
-    conn.execute("COMMIT")
-    return True
-
-
-def _busy(exc: sqlite3.Error) -> bool:
-    return getattr(exc, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
-
-
-def _save_locked(dst: sqlite3.Connection, given: Path, real: Path, now: datetime | None) -> Path:
-    """Backs up the database a restore holds locked (step 3): a checked backup, or,
-    when it is damaged, its bytes."""
-    try:
-        return _save(dst, given, backup_dir(given), now, "pre-restore")
-    except Damaged:
-        return _keep_damaged(real, given, now)
-    except QuizError as exc:
-        raise QuizError(f"{exc}; nothing was changed") from None
-
-
-def _keep_damaged(real: Path, given: Path, now: datetime | None) -> Path:
-    """Copies the damaged database file (and its -wal, if any) as it is beside the
-    backups, under a name no backup has; returns the copy."""
-    folder = backup_dir(given)
-    try:
-        make_private_folder(folder)
-        target = _free_name(folder, given.stem, now or local_now(), "damaged")
-        for side in ("", "-wal"):
-            origin = Path(f"{real}{side}")
-            if side and not origin.is_file():
-                continue
-            temp = tempfiles.path_for(folder, f"{target.name}{side}")
-            try:
-                _copy_private(origin, temp)
-                os.replace(temp, Path(f"{target}{side}"))
-            finally:
-                tempfiles.remove(temp)
-        _fsync(folder)
-    except OSError as exc:
-        raise QuizError(
-            f"cannot keep a copy of {given} before restoring: {reason(exc)}; nothing was changed"
-        ) from None
-    return target
-
-
-def _replace_unreadable(real: Path, given: Path, temp: Path, now: datetime | None) -> Path:
-    """Restores over a file SQLite cannot open: keeps its bytes, then renames the
-    checked copy over it, with its mode."""
-    previous = _keep_damaged(real, given, now)
-    try:
-        os.chmod(temp, stat.S_IMODE(real.stat().st_mode))
-        _fsync(temp)
-        for side in tempfiles.SIDES:
-            Path(f"{real}{side}").unlink(missing_ok=True)
-        os.replace(temp, real)
-        _fsync(real.parent)
-    except OSError as exc:
-        raise QuizError(f"cannot replace {given}: {reason(exc)}") from None
-    return previous
-
-
-def _fsync(path: Path) -> None:
+def fsync(path: Path) -> None:
     """Flushes a file, or a folder's entries, to disk (where the platform allows)."""
     try:
         fd = os.open(path, os.O_RDONLY)

@@ -565,9 +565,9 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from quiz.backup import restore
     from quiz.dbfile import reason, resolve_path
     from quiz.lock import hold_writer_lock
+    from quiz.restore import restore
 
     db_path = resolve_path(args.db)
     source = Path(args.file).expanduser()

@@ -122,6 +122,21 @@ def path_exists(path: Path) -> bool:
         raise QuizError(f"cannot open {path}: {reason(exc)}") from None
 
 
+class FileRefused(QuizError):
+    """A file that is not a quiz database quiz can use, refused before anything was
+    written to it.
+
+    Attributes:
+        path: the file.
+        problem: what is wrong, worded to follow the file's name ("is damaged (...)").
+        advice: what to do ("restore it from a backup"), or empty.
+    """
+
+    def __init__(self, path: Path, problem: str, advice: str = "", *, text: str = "") -> None:
+        super().__init__(text or f"{path} {problem}" + (f"; {advice}" if advice else ""))
+        self.path, self.problem, self.advice = path, problem, advice
+
+
 def inspect_existing(path: Path, *, rolled_back: bool = False) -> None:
     """Refuses, without writing a byte, a file that is not a quiz database we can use
     (a write cut short is rolled back first, as SQLite does: see :func:`_roll_back`)."""
@@ -129,13 +144,17 @@ def inspect_existing(path: Path, *, rolled_back: bool = False) -> None:
         with path.open("rb") as f:
             header = f.read(len(SQLITE_HEADER))
     except OSError as exc:
-        raise QuizError(f"cannot read {path}: {reason(exc)}") from None
+        why = reason(exc)
+        raise FileRefused(
+            path, f"cannot be read ({why})", text=f"cannot read {path}: {why}"
+        ) from None
     if not header:
         return  # an empty file: SQLite treats it as a new database
     if header != SQLITE_HEADER:
-        raise QuizError(
-            f"{path} is not a quiz database (not an SQLite file); "
-            "restore it from a backup or pass --db with another file"
+        raise FileRefused(
+            path,
+            "is not a quiz database (not an SQLite file)",
+            "restore it from a backup or pass --db with another file",
         )
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
@@ -151,20 +170,25 @@ def inspect_existing(path: Path, *, rolled_back: bool = False) -> None:
         if name == "SQLITE_READONLY_ROLLBACK" and not rolled_back and _roll_back(path):
             return inspect_existing(path, rolled_back=True)
         if is_damage(exc):
-            raise QuizError(
-                f"{path} is damaged ({reason(exc)}); restore it from a backup"
+            raise FileRefused(
+                path, f"is damaged ({reason(exc)})", "restore it from a backup"
             ) from None
         # Not the file's fault: a full disk (SQLite cannot make the shared-memory
         # file beside it), an I/O error, a lock, a permission.
-        raise QuizError(f"cannot open {path}: {reason(exc, path)}") from None
+        why = reason(exc, path)
+        raise FileRefused(
+            path, f"cannot be opened ({why})", text=f"cannot open {path}: {why}"
+        ) from None
     if version > SCHEMA_VERSION:
-        raise QuizError(
-            f"{path} was written by a newer version of quiz (schema {version}, this one "
-            f"knows {SCHEMA_VERSION}); upgrade quiz to open it"
+        raise FileRefused(
+            path,
+            f"was written by a newer version of quiz (schema {version}, this one "
+            f"knows {SCHEMA_VERSION})",
+            "upgrade quiz to open it",
         )
     if version == 0 and tables - OUR_TABLES - {"sqlite_sequence"}:
-        raise QuizError(
-            f"{path} is a database of another program, not of quiz; pass --db with another file"
+        raise FileRefused(
+            path, "is a database of another program, not of quiz", "pass --db with another file"
         )
 
 

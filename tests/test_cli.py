@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from quiz import __version__
+from quiz.deck import load_deck
 
 
 def quiz(
@@ -145,7 +146,9 @@ def test_stats_json_on_a_fresh_database(tmp_path: Path) -> None:
     result = quiz("stats", "--json", "--db", str(new_database(tmp_path / "q.db")))
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
-    assert figures["cards"] == 15 and figures["new"] == 15
+    # Every card is new; the first day offers the fifteen core cards, one per topic.
+    assert figures["cards"] >= 90 and figures["new"] == figures["cards"]
+    assert figures["new_today"] == 15 and len(figures["topics"]) == 15
     assert figures["reviews"] == 0 and figures["streak"] == 0 and figures["due_today"] == 0
 
 
@@ -161,7 +164,9 @@ def test_stats_counts_reviews_and_streak(tmp_path: Path) -> None:
         for back, card in ((2, "mlp"), (1, "softmax-relu"), (0, "cost-function")):
             store.record(card, 5, "review", day=today - timedelta(days=back), ts_ms=0)
     figures = json.loads(quiz("stats", "--json", "--db", str(db)).stdout)
-    assert figures["reviews"] == 3 and figures["streak"] == 3 and figures["new"] == 12
+    # Three cards seen: every other card of the deck is new.
+    new = len(load_deck()) - 3
+    assert figures["reviews"] == 3 and figures["streak"] == 3 and figures["new"] == new
     # Each first review sets a one-day interval: the cards of two days ago and of
     # yesterday are due, today's is not.
     assert figures["due_today"] == 2
@@ -529,7 +534,8 @@ def test_export_writes_the_log_and_the_deck(tmp_path: Path) -> None:
     assert result.stderr == f"wrote 1 review to {out}\n"
     result = quiz("export", "--format", "apkg", "--db", str(db), cwd=tmp_path)
     assert result.returncode == 0 and (tmp_path / "quiz-deck.apkg").stat().st_size > 1000
-    assert result.stderr == "wrote 15 cards to quiz-deck.apkg\n"  # the fifteen topics
+    cards = len(load_deck())  # every card: the fifteen topics and their follow-ups
+    assert result.stderr == f"wrote {cards} cards to quiz-deck.apkg\n"
     bad = quiz("export", "--format", "csv", "-o", str(tmp_path / "no" / "dir.csv"), "--db", str(db))
     assert "cannot write" in assert_one_line_error(bad, 1)
 

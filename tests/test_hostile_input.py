@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 from conftest import CONTENT, Clock, card_of
+from faults.helpers import as_user, permissions_apply  # noqa: F401  (a fixture)
 from hostile import FIXED, HostileCard, write_card
-from test_faults import as_user, permissions_apply  # noqa: F401  (a fixture)
 
 from quiz.deck import Deck
 from quiz.errors import QuizError

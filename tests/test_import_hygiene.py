@@ -22,6 +22,7 @@ DOMAIN = [
     "quiz.days",
     "quiz.backup",
     "quiz.checker",
+    "quiz.restore",
 ]
 
 

@@ -27,9 +27,10 @@ import pytest
 from dbtools import answers, big_history, corrupt_deep_page, mode, quick_check, rows
 
 from quiz import cli
-from quiz.backup import AutoBackup, auto_backup, backup, backup_dir, list_backups, restore
+from quiz.backup import AutoBackup, auto_backup, backup, backup_dir, list_backups
 from quiz.errors import QuizError
 from quiz.export import save_log
+from quiz.restore import restore
 from quiz.store import Store
 
 TZ = timezone(timedelta(hours=1))

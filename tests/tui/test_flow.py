@@ -254,7 +254,7 @@ async def test_a_full_day_ends_on_the_summary_and_tomorrow_shows_only_whats_due(
 async def test_a_grade_that_cannot_be_saved_is_an_error_on_screen_not_a_crash(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The store's own behaviour on a full disk is tested in test_faults; here, what the
+    # The store's own behaviour on a full disk is tested in tests/faults; here, what the
     # screen does when the store reports it.
     from quiz.errors import QuizError
 
