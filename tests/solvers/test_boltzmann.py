@@ -162,3 +162,26 @@ def test_a_wrong_free_energy_fails_the_partition_check(monkeypatch: pytest.Monke
     monkeypatch.setattr(demo, "free_energy", wrong)
     events = fresh_run(epochs=10)
     assert "summing out h analytically gives the same Z" in failed_evidence(events)
+
+
+def test_an_exact_sampler_in_place_of_one_gibbs_step_fails_the_bias_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Mutation: draw the negative sample from the model itself (what CD-1 approximates):
+    # the estimate becomes unbiased and the bias check must notice.
+    def exact_estimates(
+        data: nn.Array, a: nn.Array, b: nn.Array, w: nn.Array, count: int, rng: Any
+    ) -> nn.Array:
+        vs = demo.states(len(a))
+        p = np.exp(-demo.free_energy(vs, a, b, w) - demo.log_partition(a, b, w))
+        v1 = vs[rng.choice(len(vs), size=(count, len(data)), p=p / p.sum())]
+        pos = data.T @ demo.hidden_given_visible(data, b, w) / len(data)
+        neg = np.einsum("kni,knj->kij", v1, demo.hidden_given_visible(v1, b, w)) / len(data)
+        out: nn.Array = pos[None] - neg
+        return out
+
+    monkeypatch.setattr(demo, "cd1_weight_estimates", exact_estimates)
+    events = fresh_run()
+    assert "CD-1 is a biased estimate of the gradient once the model has learned" in (
+        failed_evidence(events)
+    )

@@ -10,6 +10,8 @@ import pytest
 from demo_runs import broken_events, demo_events, failed_evidence
 
 from solvers import hyperparameters as demo
+from solvers.cli import execute
+from solvers.params import resolve
 
 
 def run(**values: Any) -> list[dict[str, Any]]:
@@ -107,3 +109,13 @@ def test_no_noise_reports_the_expected_outcome_and_exits_0() -> None:
     expected = [e["text"] for e in events if e["type"] == "log" and "as expected" in e["text"]]
     assert len(expected) == 2
     assert events[-1]["metrics"]["chosen_lambda"] == demo.LAMBDAS[0]
+
+
+def test_weights_that_ignore_the_penalty_fail_the_stationarity_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Mutation: solve without λ, so w(λ) no longer minimises ‖Φw − y‖² + λ‖w‖².
+    plain = demo.ridge
+    monkeypatch.setattr(demo, "ridge", lambda phi, y, lam: plain(phi, y, 1e-12))
+    events = list(execute(demo, resolve(demo.PARAMS, {})))
+    assert "parameters are learned: w minimises the training objective" in failed_evidence(events)

@@ -6,9 +6,12 @@ from itertools import pairwise
 from typing import Any
 
 import numpy as np
+import pytest
 from demo_runs import broken_events, demo_events, demo_metrics, failed_evidence
 
 from solvers import normalization as demo
+from solvers.cli import execute
+from solvers.params import resolve
 
 
 def run(**values: Any) -> list[dict[str, Any]]:
@@ -142,3 +145,15 @@ def test_small_scale_gaps_are_reported_as_expected_not_failed() -> None:
     assert "unscaled features need many times more steps" not in checks(scale=3.0)
     assert any(e["type"] == "log" and "as expected" in e["text"] for e in events)
     assert checks(scale=0.1)["unscaled features need many times more steps"]
+
+
+def test_a_step_below_1_over_l_breaks_the_rate_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Mutation: η = 0.5/L converges, but slower than (1 − 1/κ)^(2t) promises for η = 1/L.
+    descend = demo.gradient_descent
+
+    def timid(h: Any, g: Any, eta: float, *rest: Any) -> Any:
+        return descend(h, g, 0.5 * eta, *rest)
+
+    monkeypatch.setattr(demo, "gradient_descent", timid)
+    events = list(execute(demo, resolve(demo.PARAMS, {})))
+    assert "gradient descent keeps to the condition-number rate" in failed_evidence(events)

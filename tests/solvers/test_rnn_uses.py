@@ -11,6 +11,8 @@ from demo_runs import broken_events, demo_events, failed_evidence
 
 from solvers import nn
 from solvers import rnn_uses as demo
+from solvers.cli import execute
+from solvers.params import resolve
 
 
 def run(**values: Any) -> list[dict[str, Any]]:
@@ -187,3 +189,36 @@ def test_same_seed_same_sample_other_seed_other_sample() -> None:
     first = run(seed=7)[-1]["metrics"]["sample"]
     assert run(seed=7)[-1]["metrics"]["sample"] == first
     assert run(seed=8)[-1]["metrics"]["sample"] != first
+
+
+def fresh_run(**values: Any) -> list[dict[str, Any]]:
+    """A run that bypasses the cache, for mutation tests that patch the module."""
+    return list(execute(demo, resolve(demo.PARAMS, {k: str(v) for k, v in values.items()})))
+
+
+def test_truncated_bptt_fails_the_gradient_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Mutation: back-propagate one step only (no δ_{t+1} W_hᵀ term).
+    def one_step(
+        p: demo.Params, x: np.ndarray, pre: np.ndarray, hs: np.ndarray, dy: np.ndarray
+    ) -> demo.Params:
+        delta = (dy @ p["wy"].T) * nn.tanh_grad(pre)
+        flat_delta = delta.reshape(-1, delta.shape[2])
+        return {
+            "wx": x.reshape(-1, x.shape[2]).T @ flat_delta,
+            "wh": hs[:-1].reshape(-1, delta.shape[2]).T @ flat_delta,
+            "b": flat_delta.sum(axis=0),
+            "wy": hs[1:].reshape(-1, delta.shape[2]).T @ dy.reshape(-1, dy.shape[2]),
+            "by": dy.sum(axis=(0, 1)),
+        }
+
+    monkeypatch.setattr(demo, "rnn_backward", one_step)
+    assert demo.gradient_check(np.random.default_rng(0)) > 1e-3
+
+
+def test_a_one_lag_recurrence_fails_the_ar2_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        demo, "fit_ar2", lambda s: np.array([np.dot(s[1:], s[:-1]) / np.dot(s[:-1], s[:-1]), 0.0])
+    )
+    monkeypatch.setattr(demo, "LM_ITERATIONS", 5)
+    events = fresh_run()
+    assert "a sine is an exact two-term linear recurrence" in failed_evidence(events)
