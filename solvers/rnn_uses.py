@@ -218,7 +218,8 @@ def bits_per_char(p: Params, codes: np.ndarray, vocab: int) -> float:
 def load_text() -> tuple[str, str]:
     """The bundled text (our own words), split into training and held-out parts at a
     sentence start about ``HELD_OUT_SHARE`` from the end; newlines read as spaces."""
-    raw = resources.files("solvers").joinpath("data", TEXT_FILE).read_text(encoding="utf-8")
+    data = resources.files("solvers").joinpath("data")
+    raw = data.joinpath(TEXT_FILE).read_text(encoding="utf-8")
     text = " ".join(raw.split())
     cut = text.index(". ", int(len(text) * (1.0 - HELD_OUT_SHARE))) + 2
     return text[:cut], text[cut:]
