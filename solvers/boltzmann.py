@@ -27,7 +27,16 @@ them: independent bits, each with its frequency in the data (the maximum-likelih
 fit). The RBM must beat it by ``MARGIN`` nats per image. The negative control trains
 the same RBM from the same start with ``W`` frozen (biases only): its units are then
 (nearly) independent, so it must *not* beat that model. ``--set break=frozen-W`` freezes
-``W`` in the main run too, and its check must fail.
+``W`` in the main run too, and its check must fail. With too little learning
+(``η × epochs < LEARNING_BUDGET``, e.g. ``lr=0.01`` or ``epochs=20``) the weights have not
+grown yet and the RBM may still be at the independent-bits level: the demo reports that as
+the expected outcome, not as a failure.
+
+CD-1 is cheap but biased: the mean of many CD-1 estimates of ``∂ℓ/∂W`` is compared with the
+exact gradient ``⟨v P(h|v)ᵀ⟩_data − ⟨v P(h|v)ᵀ⟩_model`` (the model expectation by
+enumeration). After training the gap is many standard errors wide; its control is the
+same comparison at the near-uniform starting point, where one Gibbs step from the data
+already mixes and the estimate is unbiased within its noise.
 """
 
 from __future__ import annotations
@@ -63,6 +72,11 @@ N_DATA = 100
 BATCH = 10
 MAX_POINTS = 250
 MARGIN = 0.1  # nats per image the RBM must gain over independent bits (frozen W: < 0.01)
+# η × epochs below which CD-1 has had too little learning for W to grow: gains of
+# 0.03–0.05 nats at 2, 0.04–0.27 at 5, 0.36–0.64 at 10 (seeds 0–3).
+LEARNING_BUDGET = 8.0
+CD_SAMPLES = 1000  # CD-1 estimates averaged to measure its bias
+BIAS_K = 3.0  # ‖mean CD-1 − exact‖ beyond this many (norms of) standard errors is bias
 
 
 def states(n: int) -> nn.Array:
@@ -118,6 +132,62 @@ def hidden_by_enumeration(v: nn.Array, a: nn.Array, b: nn.Array, w: nn.Array) ->
     weights = np.exp(neg - neg.max(axis=1, keepdims=True))  # Boltzmann weights, rescaled
     out: nn.Array = (weights @ hs) / weights.sum(axis=1, keepdims=True)
     return out
+
+
+def exact_weight_gradient(data: nn.Array, a: nn.Array, b: nn.Array, w: nn.Array) -> nn.Array:
+    """``∂ℓ/∂W = ⟨v P(h=1|v)ᵀ⟩_data − Σ_v P(v) v P(h=1|v)ᵀ`` (the model term by enumeration)."""
+    vs = states(len(a))
+    p = np.exp(-free_energy(vs, a, b, w) - log_partition(a, b, w))
+    model = (vs * p[:, None]).T @ hidden_given_visible(vs, b, w)
+    data_term = data.T @ hidden_given_visible(data, b, w) / len(data)
+    out: nn.Array = data_term - model
+    return out
+
+
+def one_step_distribution(data: nn.Array, a: nn.Array, b: nn.Array, w: nn.Array) -> nn.Array:
+    """Where one Gibbs step from the data lands: ``P₁(v) = (1/n) Σ_i Σ_h P(h | vᵢ) P(v | h)``
+    over all ``2^visible`` vectors, by enumeration. CD-1 uses ``P₁`` in place of the model."""
+    vs, hs = states(len(a)), states(len(b))
+    ph = hidden_given_visible(data, b, w)  # n × m
+    p_h = np.prod(np.where(hs[None, :, :] == 1.0, ph[:, None, :], 1.0 - ph[:, None, :]), axis=2)
+    pv = visible_given_hidden(hs, a, w)  # 2^m × visible
+    p_v_h = np.prod(np.where(vs[None, :, :] == 1.0, pv[:, None, :], 1.0 - pv[:, None, :]), axis=2)
+    out: nn.Array = p_h.mean(axis=0) @ p_v_h
+    return out
+
+
+def exact_cd1_bias(a: nn.Array, b: nn.Array, w: nn.Array, one_step: nn.Array) -> float:
+    """``‖E[CD-1 estimate of ∂ℓ/∂W] − ∂ℓ/∂W‖ = ‖Σ_v (P(v) − P₁(v)) v P(h=1|v)ᵀ‖``."""
+    vs = states(len(a))
+    model = np.exp(-free_energy(vs, a, b, w) - log_partition(a, b, w))
+    gap = (vs * (model - one_step)[:, None]).T @ hidden_given_visible(vs, b, w)
+    return float(np.linalg.norm(gap))
+
+
+def cd1_weight_estimates(
+    data: nn.Array, a: nn.Array, b: nn.Array, w: nn.Array, count: int, rng: np.random.Generator
+) -> nn.Array:
+    """``count`` independent CD-1 estimates of ``∂ℓ/∂W`` on all of ``data``, stacked."""
+    n = len(data)
+    ph0 = hidden_given_visible(data, b, w)
+    positive = data.T @ ph0 / n  # the same for every estimate: P(h|v⁰) is not sampled
+    h0 = (rng.random((count, n, len(b))) < ph0).astype(np.float64)
+    pv1 = visible_given_hidden(h0, a, w)
+    v1 = (rng.random(pv1.shape) < pv1).astype(np.float64)
+    negative = np.matmul(v1.transpose(0, 2, 1), hidden_given_visible(v1, b, w)) / n
+    out: nn.Array = positive[None] - negative
+    return out
+
+
+def cd1_bias(
+    data: nn.Array, params: tuple[nn.Array, nn.Array, nn.Array], rng: np.random.Generator
+) -> tuple[float, float]:
+    """``‖mean CD-1 − exact‖`` and the norm of the mean's standard errors, for ``∂ℓ/∂W``."""
+    estimates = cd1_weight_estimates(data, *params, CD_SAMPLES, rng)
+    exact = exact_weight_gradient(data, *params)
+    mean = estimates.mean(axis=0)
+    se = estimates.std(axis=0, ddof=1) / np.sqrt(CD_SAMPLES)
+    return float(np.linalg.norm(mean - exact)), float(np.linalg.norm(se))
 
 
 def cd1_step(
@@ -213,14 +283,26 @@ def run(
             ["ceiling: −entropy of the data", ceiling],
         ],
     )
-    yield check(
-        "CD-1 raises the exact log-likelihood above the independent-bits model",
-        final > independent + MARGIN and final <= ceiling + 1e-9,
+    beats = final > independent + MARGIN and final <= ceiling + 1e-9
+    budget = lr * epochs
+    outcome = (
         f"{initial:.4f} → {final:.4f} nats per image vs {independent:.4f} for independent"
-        f" bits (gain {final - independent:+.4f}, needed > {MARGIN:g}; ceiling"
-        f" {ceiling:.4f}); needs enough learning (η = {lr:g}, {epochs} epochs)",
-        kind="empirical",
+        f" bits (gain {final - independent:+.4f}, needed > {MARGIN:g}; ceiling {ceiling:.4f})"
     )
+    if beats or budget >= LEARNING_BUDGET:
+        yield check(
+            "CD-1 raises the exact log-likelihood above the independent-bits model",
+            beats,
+            f"{outcome}; expected with enough learning, η × epochs = {budget:g}"
+            f" ≥ {LEARNING_BUDGET:g}",
+            kind="empirical",
+        )
+    else:
+        yield log(
+            f"η × epochs = {budget:g} < {LEARNING_BUDGET:g}: too little learning for W to grow,"
+            f" so the RBM may not beat independent bits yet, as expected: {outcome}."
+            " Raise lr or epochs to see it pull ahead."
+        )
     yield check(
         "control: with W frozen, CD-1 does not beat the independent-bits model",
         control <= independent + MARGIN,
@@ -228,6 +310,39 @@ def run(
         f" for independent bits (gain {control - independent:+.4f}, at most {MARGIN:g}"
         " predicted): the weights, not the biases, capture the bars",
         kind="empirical",
+        control=True,
+    )
+
+    bias_rng = np.random.default_rng([seed, 2])
+    bias, se = cd1_bias(data, (a, b, w), bias_rng)
+    bias0, se0 = cd1_bias(data, start, bias_rng)
+    predicted = exact_cd1_bias(a, b, w, one_step_distribution(data, a, b, w))
+    measured = (
+        f"‖mean of {CD_SAMPLES} CD-1 estimates of ∂ℓ/∂W − exact ∂ℓ/∂W‖ = {bias:.4f},"
+        f" {bias / se:.1f}× the norm of its standard errors {se:.4f}; by enumeration the bias"
+        f" is {predicted:.4f}"
+    )
+    if predicted >= 2.0 * BIAS_K * se:
+        yield check(
+            "CD-1 is a biased estimate of the gradient once the model has learned",
+            bias > BIAS_K * se,
+            f"after training, {measured} (needed > {BIAS_K:g}× the noise; with no bias the"
+            " ratio is about 1): one Gibbs step from the data does not reach the model",
+            kind="statistical",
+        )
+    else:
+        yield log(
+            f"After training, {measured}: under {2 * BIAS_K:g} standard errors, because one"
+            " Gibbs step from the data almost reaches this model (weak or few weights), so"
+            " no bias is detectable here, as expected."
+        )
+    yield check(
+        "control: at the near-uniform start, CD-1 is unbiased within its noise",
+        bias0 <= BIAS_K * se0,
+        f"before training, the same gap is {bias0:.4f}, {bias0 / se0:.1f}× its standard"
+        f" errors' norm {se0:.4f} (at most {BIAS_K:g}× predicted): a near-uniform model is"
+        " reached in one Gibbs step, so the bias comes from the learned structure",
+        kind="statistical",
         control=True,
     )
 
@@ -265,4 +380,8 @@ def run(
         "ceiling": ceiling,
         "log_z": log_z,
         "conditional_error": err,
+        "cd1_bias": bias,
+        "cd1_bias_standard_error": se,
+        "cd1_bias_at_start": bias0,
+        "cd1_bias_standard_error_at_start": se0,
     }

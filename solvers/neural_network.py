@@ -13,6 +13,13 @@ Examples are rows, so a batch ``X`` has shape ``batch × inputs``:
 - Without ``φ`` two layers are one: ``(X W₁ + b₁) W₂ + b₂ = X (W₁W₂) + (b₁W₂ + b₂)``, which
   in column form reads ``W₂(W₁x + b₁) + b₂ = (W₂W₁)x + (W₂b₁ + b₂)``. With ``φ = ReLU`` the
   best affine fit ``Z ≈ [X 1] M`` (least squares) leaves a clearly nonzero residual.
+
+The evidence that φ is what makes the difference is a negative control: the same weights
+with φ removed (the identity), which must fit an affine map exactly. ``--set
+break=no-activation`` removes φ from the network itself, and the ReLU check must fail.
+ReLU is affine on each side of its kink, so if no hidden unit changes sign over the
+inputs (a dead or always-on unit, as can happen with ``hidden=1``), an affine map fits
+there too: the demo says so as the expected outcome instead of failing.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ import numpy as np
 
 from solvers import nn
 from solvers.events import Event, check, log, table
-from solvers.params import Param
+from solvers.params import Param, break_param, broken
 
 TITLE = "Neural network: a forward pass with shapes, parameter count, softmax, and why φ matters"
 
@@ -35,9 +42,16 @@ PARAMS = (
     Param("hidden", "int", 5, "units in the hidden layer", low=1, high=256),
     Param("outputs", "int", 3, "classes (output layer width)", low=2, high=64),
     Param("batch", "int", 2, "examples in the batch", low=1, high=256),
+    break_param(
+        {
+            "no-activation": "with φ removed (the identity) the two layers are one affine map:"
+            " the best affine fit becomes exact and 'with ReLU no single linear map fits' fails"
+        }
+    ),
 )
 
 FIT_SAMPLES = 400  # inputs used for the least-squares "is it one linear map?" test
+NONLINEAR = 1e-3  # relative residual above which Z is "not affine" (affine: ~1e-15)
 SHOW = 8  # rows and columns of P printed
 
 
@@ -75,22 +89,36 @@ def affine_fit_residual(x: nn.Array, z: nn.Array) -> float:
     return residual / spread if spread > 0.0 else 0.0
 
 
+def identity(a: nn.Array) -> nn.Array:
+    """``φ(a) = a``: no activation (the negative control)."""
+    return a
+
+
+def units_crossing_zero(pre: nn.Array) -> int:
+    """Hidden units whose pre-activation takes both signs over the rows: only these bend."""
+    return int(np.sum((pre.min(axis=0) < 0.0) & (pre.max(axis=0) > 0.0)))
+
+
 def shape(a: nn.Array) -> str:
     """``"2 × 4"`` for a matrix, ``"5"`` for a vector."""
     return " × ".join(str(n) for n in a.shape)
 
 
 def run(
-    seed: int, inputs: int, hidden: int, outputs: int, batch: int
+    seed: int, inputs: int, hidden: int, outputs: int, batch: int, **rest: str
 ) -> Generator[Event, None, dict[str, Any]]:
     """Runs one forward pass and checks the count, the softmax and the collapse."""
+    no_activation = broken(rest) == "no-activation"
+    phi, phi_name = (identity, "φ(A) = A") if no_activation else (nn.relu, "ReLU(A)")
     rng = np.random.default_rng(seed)
     layer1 = init_layer(inputs, hidden, rng)
     layer2 = init_layer(hidden, outputs, rng)
     x = rng.standard_normal((batch, inputs))
 
+    if no_activation:
+        yield log("φ is removed (break=no-activation): the hidden layer passes A on unchanged.")
     a = dense(x, layer1)
-    h = nn.relu(a)
+    h = phi(a)
     z = dense(h, layer2)
     p = nn.softmax(z, axis=1)
     (w1, b1), (w2, b2) = layer1, layer2
@@ -102,7 +130,7 @@ def run(
             ["hidden", "W₁", "weights", shape(w1)],
             ["hidden", "b₁", "bias", shape(b1)],
             ["hidden", "A", "X W₁ + b₁", shape(a)],
-            ["hidden", "H", "ReLU(A)", shape(h)],
+            ["hidden", "H", phi_name, shape(h)],
             ["output", "W₂", "weights", shape(w2)],
             ["output", "b₂", "bias", shape(b2)],
             ["output", "Z", "H W₂ + b₂ (logits)", shape(z)],
@@ -151,18 +179,36 @@ def run(
 
     n = max(FIT_SAMPLES, 4 * (inputs + 1))
     xs = rng.standard_normal((n, inputs))
-    linear_residual = affine_fit_residual(xs, dense(dense(xs, layer1), layer2))
-    relu_residual = affine_fit_residual(xs, dense(nn.relu(dense(xs, layer1)), layer2))
+    pre = dense(xs, layer1)
+    crossing = units_crossing_zero(pre)
+    linear_residual = affine_fit_residual(xs, dense(pre, layer2))
+    relu_residual = affine_fit_residual(xs, dense(phi(pre), layer2))
     yield log(
         f"Best affine fit Z ≈ [X 1] M by least squares on {n} random inputs:"
-        f" relative residual {linear_residual:.1e} without φ, {relu_residual:.3f} with ReLU."
+        f" relative residual {relu_residual:.3g} with {'φ removed' if no_activation else 'ReLU'};"
+        f" {crossing} of {hidden} hidden units change sign over these inputs."
     )
+    if crossing == 0 and not no_activation:
+        yield log(
+            f"No hidden unit crosses its kink on these {n} inputs (each is always on or"
+            " always off), so ReLU acts as an affine map here and an affine fit is exact"
+            f" (residual {relu_residual:.1e}), as expected: try another seed or more units."
+        )
+    else:
+        yield check(
+            "with ReLU no single linear map fits",
+            relu_residual > NONLINEAR,
+            f"relative residual of the best affine map {relu_residual:.3g} (needed >"
+            f" {NONLINEAR:g}); {crossing} of {hidden} hidden units bend over the {n} inputs",
+            kind="empirical",
+        )
     yield check(
-        "with ReLU no single linear map fits",
-        relu_residual > 1e-3 and linear_residual < 1e-10,
-        f"relative residual of the best affine map: {relu_residual:.3f} with ReLU vs"
-        f" {linear_residual:.1e} without φ (same weights, {n} inputs)",
-        kind="empirical",
+        "control: with φ removed, the same weights are one affine map",
+        linear_residual <= NONLINEAR,
+        f"relative residual {linear_residual:.1e} (≤ {NONLINEAR:g}: an affine map fits, so"
+        " the claim fails without φ, as predicted); the nonlinearity, not the depth, bends Z",
+        kind="numerical",
+        control=True,
     )
     return {
         "parameters": counted,
@@ -176,4 +222,5 @@ def run(
         "collapse_error": collapse_error,
         "linear_fit_residual": linear_residual,
         "relu_fit_residual": relu_residual,
+        "units_crossing_zero": crossing,
     }

@@ -18,6 +18,17 @@ Standardizing, ``x′ = (x − μ) / σ`` with ``μ`` and ``σ`` fitted on the *
 and then applied unchanged to the test split, brings ``κ`` to about 1. It is an invertible
 affine change of variables, so the best fit (``L*`` and the predictions) is the same; only
 the path of gradient descent changes.
+
+Two negative controls, each also a ``--set break=NAME``:
+
+- **Centring only** (``no-scaling``): subtract ``μ`` but do not divide by ``σ``. The
+  features keep their scales, ``κ`` stays near ``scale²``, and the step count with it: the
+  division, not the centring, rounds the bowl.
+- **The test split standardized with its own statistics** (``test-own-stats``). Because
+  the model is affine with an intercept, fitting ``μ`` and ``σ`` on the training split and
+  reusing them changes nothing (the raw model's test predictions, to rounding); what does
+  harm is standardizing the test split with *its* mean and spread, which moves every input
+  by a different amount than the model was trained on, and the test error rises.
 """
 
 from __future__ import annotations
@@ -31,7 +42,7 @@ import numpy as np
 
 from solvers import nn
 from solvers.events import Event, check, log, point, table
-from solvers.params import Param
+from solvers.params import Param, break_param, broken
 
 TITLE = "Normalization: unscaled features make gradient descent crawl; standardize on train only"
 
@@ -61,6 +72,15 @@ PARAMS = (
         low=1000,
         high=10_000_000,
     ),
+    break_param(
+        {
+            "no-scaling": "the 'standardized' features are only centred, not divided by σ: κ"
+            " stays near scale² and 'unscaled features need many times more steps' fails",
+            "test-own-stats": "the test split is standardized with its own μ and σ: its"
+            " predictions move away from the raw model's and the test MSE rises, so 'test"
+            " predictions with the training μ, σ are the raw model's' fails",
+        }
+    ),
 )
 
 N_TRAIN = 200
@@ -81,6 +101,11 @@ class Descent:
     bound: int
     best_loss: float
     test_pred: nn.Array
+    worst_excess: float
+
+    def within_rate(self) -> bool:
+        """Whether every recorded gap obeyed ``gap_t ≤ (1 − 1/κ)^(2t)`` (to rounding)."""
+        return self.worst_excess <= 1e-9
 
     def shown(self) -> str:
         """The step count, or ``> cap (cap hit)`` when ``tol`` was not reached."""
@@ -121,6 +146,19 @@ def steps_bound(kappa: float, tol: float) -> int:
     if kappa <= 1.0 + 1e-15:
         return 1
     return math.ceil(math.log(1.0 / tol) / (-2.0 * math.log1p(-1.0 / kappa)))
+
+
+def rate_excess(trace: list[tuple[int, float]], kappa: float) -> float:
+    """The largest ``gap_t / (1 − 1/κ)^(2t) − 1`` over the trace, relative to the tolerance
+    floor: ≤ 0 when every gap obeys the bound (gaps below 1e-14 are rounding, not counted)."""
+    worst = -1.0
+    log_rate = 2.0 * math.log1p(-1.0 / kappa) if kappa > 1.0 + 1e-15 else -math.inf
+    for t, gap in trace:
+        if t == 0 or gap < 1e-14:
+            continue
+        allowed = math.exp(t * log_rate) if t > 0 else 1.0
+        worst = max(worst, gap / max(allowed, 1e-300) - 1.0)
+    return worst
 
 
 def gradient_descent(
@@ -171,19 +209,40 @@ def gradient_descent(
 
 
 def run(
-    seed: int, scale: float, tol: float, max_steps: int
+    seed: int, scale: float, tol: float, max_steps: int, **rest: str
 ) -> Generator[Event, None, dict[str, Any]]:
-    """Runs gradient descent on raw and on standardized features and counts the steps."""
+    """Runs gradient descent on raw, standardized and centred-only features, counts the
+    steps, and compares the test predictions under the three ways of treating the test split."""
+    mode = broken(rest)
     rng = np.random.default_rng(seed)
     x_train, y_train = make_data(N_TRAIN, scale, rng)
-    x_test, _ = make_data(N_TEST, scale, rng)
+    x_test, y_test = make_data(N_TEST, scale, rng)
 
     mu, sigma = fit_standardizer(x_train)
-    z_train = standardize(x_train, mu, sigma)
-    z_test = standardize(x_test, mu, sigma)
+    ones = np.ones_like(sigma)
+    # break=no-scaling: the "standardized" run only centres.
+    divisor = ones if mode == "no-scaling" else sigma
+    z_train = standardize(x_train, mu, divisor)
+    # break=test-own-stats: the test split brings its own μ and σ.
+    test_mu, test_sigma = fit_standardizer(x_test)
+    if mode == "test-own-stats":
+        z_test = standardize(x_test, test_mu, test_sigma)
+    else:
+        z_test = standardize(x_test, mu, divisor)
+    if mode != "none":
+        yield log(
+            "break=no-scaling: the 'standardized' features are only centred (x − μ)."
+            if mode == "no-scaling"
+            else "break=test-own-stats: the test split is standardized with its own μ, σ."
+        )
 
+    variants = (
+        ("raw", x_train, x_test),
+        ("standardized", z_train, z_test),
+        ("centred only (control)", standardize(x_train, mu, ones), standardize(x_test, mu, ones)),
+    )
     runs: list[Descent] = []
-    for name, x, x_new in (("raw", x_train, x_test), ("standardized", z_train, z_test)):
+    for name, x, x_new in variants:
         a = design(x)
         h = a.T @ a / N_TRAIN
         g = a.T @ y_train / N_TRAIN
@@ -192,8 +251,9 @@ def run(
         bound = steps_bound(kappa, tol)
         stride = max(1, min(bound, max_steps) // MAX_POINTS)
         steps, reached, trace = gradient_descent(h, g, 1.0 / lipschitz, tol, max_steps, stride)
-        for t, gap in trace:
-            yield point(f"log₁₀ relative loss gap ({name})", t, math.log10(max(gap, 1e-300)))
+        if name != variants[2][0]:
+            for t, gap in trace:
+                yield point(f"log₁₀ relative loss gap ({name})", t, math.log10(max(gap, 1e-300)))
         w_star = np.linalg.solve(h, g)
         runs.append(
             Descent(
@@ -205,9 +265,10 @@ def run(
                 bound,
                 nn.mse(a @ w_star, y_train),
                 design(x_new) @ w_star,
+                rate_excess(trace, kappa),
             )
         )
-    raw, std = runs
+    raw, std, centred = runs
 
     yield table(
         f"Gradient descent to a relative loss gap of {tol:g}, η = 1/L each",
@@ -221,68 +282,130 @@ def run(
                 f" tol = {tol:g}; its bound is {r.bound} steps (raise max_steps to see it finish)."
             )
 
+    # Not vacuous when the cap is hit: every recorded gap must obey the rate, and a run
+    # whose bound is within the cap must have reached tol.
+    within = all(r.within_rate() and (r.reached or r.bound > max_steps) for r in runs)
     yield check(
-        "steps stay within the condition-number bound",
-        all(r.steps <= r.bound for r in runs),
-        f"raw: κ = {raw.kappa:.4g} (≈ scale² = {scale**2:.4g}), {raw.shown()} steps ≤ bound"
-        f" {raw.bound}; standardized: κ = {std.kappa:.4g}, {std.shown()} steps ≤ bound"
-        f" {std.bound}",
+        "gradient descent keeps to the condition-number rate",
+        within,
+        "relative gap ≤ (1 − 1/κ)^(2t) at every recorded step t, so steps ≤ bound: "
+        + "; ".join(
+            f"{r.name}: κ = {r.kappa:.4g}, {r.shown()} steps, bound {r.bound}"
+            f" (largest gap / rate {1.0 + r.worst_excess:.3g})"
+            for r in runs
+        ),
         kind="numerical",
     )
     ratio = raw.steps / std.steps
+    control_ratio = raw.steps / centred.steps
     gap_in_kappa = raw.kappa / std.kappa
-    if gap_in_kappa >= 100.0:
-        at_least = "" if raw.reached else "at least "
+    at_least = "" if raw.reached else "at least "
+    # κ ≈ scale² (or 1/scale²): the claim needs the scales to differ by 10× or more.
+    if abs(math.log10(scale)) >= 1.0:
         yield check(
             "unscaled features need many times more steps",
             ratio >= 10.0,
             f"{raw.shown()} vs {std.shown()} steps: {at_least}{ratio:.4g}× more, with κ"
-            f" {raw.kappa:.4g} vs {std.kappa:.4g}; holds when the scales differ"
-            " (κ ratio ≥ 100, about scale ≥ 10 or ≤ 0.1)",
+            f" {raw.kappa:.4g} vs {std.kappa:.4g} (needed ≥ 10×; expected for scale ≥ 10 or"
+            " ≤ 0.1, where κ ≈ scale² or 1/scale²)",
             kind="empirical",
+        )
+        yield check(
+            "control: centring alone (no division by σ) does not remove the gap",
+            control_ratio < 10.0,
+            f"raw {raw.shown()} vs centred-only {centred.shown()} steps ({control_ratio:.3g}×;"
+            f" κ {raw.kappa:.4g} vs {centred.kappa:.4g}): the division by σ rounds the bowl",
+            kind="empirical",
+            control=True,
         )
     else:
         yield log(
             f"Here κ differs only {gap_in_kappa:.3g}× ({raw.kappa:.3g} vs {std.kappa:.3g}),"
-            f" and the step counts are {raw.shown()} vs {std.shown()}; the 'many times more'"
-            " claim is checked when κ differs by 100× or more (scale ≥ 10 or ≤ 0.1)."
+            f" and the step counts are {raw.shown()} vs {std.shown()}, as expected for scales"
+            f" within 10× of each other (scale = {scale:g}); the 'many times more' claim and its"
+            " control are checked for scale ≥ 10 or ≤ 0.1."
         )
 
-    train_mean = float(np.max(np.abs(z_train.mean(axis=0))))
-    train_std = float(np.max(np.abs(z_train.std(axis=0) - 1.0)))
-    test_mean = z_test.mean(axis=0)
-    reused = float(np.max(np.abs(z_test * sigma + mu - x_test)))
+    z_proper = standardize(x_train, mu, sigma)
+    train_mean = float(np.max(np.abs(z_proper.mean(axis=0))))
+    train_std = float(np.max(np.abs(z_proper.std(axis=0) - 1.0)))
+    test_mean = standardize(x_test, mu, sigma).mean(axis=0)
     yield check(
         "statistics are fitted on the training split only",
-        train_mean < 1e-12
-        and train_std < 1e-12
-        and reused < 1e-9 * max(1.0, scale)
-        and float(np.min(np.abs(test_mean))) > 1e-6,
+        train_mean < 1e-12 and train_std < 1e-12,
         f"train: μ = ({mu[0]:.3g}, {mu[1]:.3g}), σ = ({sigma[0]:.3g}, {sigma[1]:.3g}); standardized"
         f" train features have max |mean| {train_mean:.1e}, max |std − 1| {train_std:.1e}; the"
         f" test split uses the same μ, σ, so its means are ({test_mean[0]:.3f},"
         f" {test_mean[1]:.3f}), not exactly 0",
         kind="identity",
     )
-
     same_loss = abs(raw.best_loss - std.best_loss) / raw.best_loss
-    same_pred = float(np.max(np.abs(raw.test_pred - std.test_pred)))
     yield check(
         "same best fit either way",
-        same_loss < 1e-9 and same_pred < 1e-8,
-        f"L* = {raw.best_loss:.10f} raw vs {std.best_loss:.10f} standardized; test predictions"
-        f" differ by at most {same_pred:.1e}: scaling changes the path, not the destination",
+        same_loss < 1e-9,
+        f"L* = {raw.best_loss:.10f} raw vs {std.best_loss:.10f} standardized: scaling changes"
+        " the path, not the destination",
         kind="identity",
+    )
+
+    # What standardizing the test split can and cannot do to the predictions.
+    w_std = np.linalg.solve(*_normal_equations(design(z_proper), y_train))
+    own = design(standardize(x_test, test_mu, test_sigma)) @ w_std
+    mse_raw = 2.0 * nn.mse(raw.test_pred, y_test)
+    mse_std = 2.0 * nn.mse(std.test_pred, y_test)
+    mse_own = 2.0 * nn.mse(own, y_test)
+    same_pred = float(np.max(np.abs(raw.test_pred - std.test_pred)))
+    own_shift = float(np.max(np.abs(raw.test_pred - own)))
+    yield table(
+        "Test split (mean squared error of the best fit)",
+        ["test inputs standardized with", "test MSE", "max |prediction − raw model's|"],
+        [
+            ["nothing (raw model)", mse_raw, 0.0],
+            [
+                "the training μ, σ" + (" (broken: its own)" if mode == "test-own-stats" else ""),
+                mse_std,
+                same_pred,
+            ],
+            ["its own μ, σ (control)", mse_own, own_shift],
+        ],
+    )
+    tolerance = 1e-8 * max(1.0, float(np.max(np.abs(raw.test_pred))))
+    yield check(
+        "test predictions with the training μ, σ are the raw model's",
+        same_pred <= tolerance,
+        f"max difference {same_pred:.1e} (≤ {tolerance:.0e}), test MSE {mse_std:.4f} vs"
+        f" {mse_raw:.4f}: an affine model with an intercept absorbs any fixed shift and scale",
+        kind="numerical",
+    )
+    yield check(
+        "control: the test split standardized with its own μ, σ changes the predictions",
+        own_shift > tolerance,
+        f"predictions move by up to {own_shift:.3g} and the test MSE goes {mse_raw:.4f} →"
+        f" {mse_own:.4f} ({mse_own / mse_raw:.3g}×): the test split's μ, σ are not the ones"
+        " the weights were fitted for",
+        kind="numerical",
+        control=True,
     )
     return {
         "kappa_raw": raw.kappa,
         "kappa_standardized": std.kappa,
+        "kappa_centred": centred.kappa,
         "steps_raw": raw.steps,
         "steps_standardized": std.steps,
+        "steps_centred": centred.steps,
         "reached_raw": raw.reached,
         "reached_standardized": std.reached,
         "step_ratio": ratio,
+        "control_step_ratio": control_ratio,
         "train_mean": mu.tolist(),
         "train_std": sigma.tolist(),
         "test_standardized_mean": test_mean.tolist(),
+        "test_mse_raw": mse_raw,
+        "test_mse_standardized": mse_std,
+        "test_mse_own_statistics": mse_own,
     }
+
+
+def _normal_equations(a: nn.Array, y: nn.Array) -> tuple[nn.Array, nn.Array]:
+    """``H = AᵀA / n`` and ``g = Aᵀy / n``: the least-squares problem ``H w = g``."""
+    return a.T @ a / len(y), a.T @ y / len(y)

@@ -7,20 +7,25 @@ from typing import Any
 
 import numpy as np
 import pytest
-from demo_runs import demo_events
+from demo_runs import broken_events, demo_events, failed_evidence
 
 from solvers import hyperparameters as demo
+from solvers.cli import execute
+from solvers.params import resolve
 
 
 def run(**values: Any) -> list[dict[str, Any]]:
     return demo_events(demo, **values)
 
 
-@pytest.mark.parametrize("values", [{}, {"seed": 1}, {"seed": 5, "noise": 0.2}, {"noise": 0.8}])
+@pytest.mark.parametrize(
+    "values", [{}, {"seed": 1}, {"seed": 5, "noise": 0.2}, {"noise": 0.8}, {"noise": 1.5}]
+)
 def test_checks_pass_and_lambda_is_interior(values: dict[str, Any]) -> None:
     events = run(**values)
     checks = [e for e in events if e["type"] == "check"]
-    assert len(checks) == 3
+    assert len(checks) == 4
+    assert sum(c["control"] for c in checks) == 1
     assert all(c["passed"] for c in checks), [c for c in checks if not c["passed"]]
     m = events[-1]["metrics"]
     assert demo.LAMBDAS[0] < m["chosen_lambda"] < demo.LAMBDAS[-1]
@@ -79,3 +84,38 @@ def test_lambda_is_the_validation_argmin_computed_without_the_test_set() -> None
     m = run(seed=4)[-1]["metrics"]
     assert m["chosen_lambda"] == demo.LAMBDAS[int(np.argmin(val))]
     assert m["validation_mse"] == pytest.approx(min(val), rel=1e-12)
+
+
+def test_validations_choice_beats_training_errors_on_the_test_set() -> None:
+    m = run()[-1]["metrics"]
+    assert m["test_gain"] > 100
+    assert m["test_mse_training_choice"] > 100 * m["test_mse"]
+
+
+def test_without_held_out_data_both_claims_fail() -> None:
+    events = broken_events(demo, "no-held-out")
+    assert failed_evidence(events) == [
+        "validation error has an interior minimum",
+        "validation's λ does better on the test set than training error's",
+    ]
+    assert events[-1]["metrics"]["chosen_lambda"] == demo.LAMBDAS[0]
+
+
+def test_no_noise_reports_the_expected_outcome_and_exits_0() -> None:
+    events = run(noise=0)
+    assert events[-1]["ok"] is True
+    names = [e["name"] for e in events if e["type"] == "check"]
+    assert "validation error has an interior minimum" not in names
+    expected = [e["text"] for e in events if e["type"] == "log" and "as expected" in e["text"]]
+    assert len(expected) == 2
+    assert events[-1]["metrics"]["chosen_lambda"] == demo.LAMBDAS[0]
+
+
+def test_weights_that_ignore_the_penalty_fail_the_stationarity_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Mutation: solve without λ, so w(λ) no longer minimises ‖Φw − y‖² + λ‖w‖².
+    plain = demo.ridge
+    monkeypatch.setattr(demo, "ridge", lambda phi, y, lam: plain(phi, y, 1e-12))
+    events = list(execute(demo, resolve(demo.PARAMS, {})))
+    assert "parameters are learned: w minimises the training objective" in failed_evidence(events)

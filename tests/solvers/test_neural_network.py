@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from demo_runs import demo_events, demo_metrics
+from demo_runs import broken_events, demo_events, demo_metrics, failed_evidence
 
 from solvers import neural_network as demo
 
@@ -22,8 +22,9 @@ def metrics(**values: Any) -> dict[str, Any]:
 def test_defaults_pass_every_check() -> None:
     events = run()
     found = [e for e in events if e["type"] == "check"]
-    assert len(found) == 4
+    assert len(found) == 5
     assert all(c["passed"] for c in found), found
+    assert [c["kind"] for c in found if not c["control"]].count("identity") == 3
     assert events[-1]["ok"]
 
 
@@ -80,3 +81,30 @@ def test_affine_fit_residual_detects_nonlinearity() -> None:
     affine = x @ rng.standard_normal((3, 2)) + 1.5
     assert demo.affine_fit_residual(x, affine) < 1e-12
     assert demo.affine_fit_residual(x, x[:, :1] ** 2) > 0.5
+
+
+def test_the_control_without_phi_fits_an_affine_map_exactly() -> None:
+    control = next(e for e in run() if e["type"] == "check" and e["control"])
+    assert control["passed"] is True
+    assert metrics()["linear_fit_residual"] < 1e-12 < 1e-3 < metrics()["relu_fit_residual"]
+
+
+def test_removing_phi_fails_the_relu_claim() -> None:
+    events = broken_events(demo, "no-activation")
+    assert failed_evidence(events) == ["with ReLU no single linear map fits"]
+    assert events[-1]["metrics"]["relu_fit_residual"] < 1e-12
+
+
+def test_a_unit_that_never_bends_is_the_expected_outcome_not_a_failure() -> None:
+    # inputs=1, hidden=1, seed=7: the one hidden unit is on one side of its kink for all
+    # 400 inputs, so ReLU is affine there.
+    events = run(inputs=1, hidden=1, seed=7)
+    assert events[-1]["ok"] is True
+    assert events[-1]["metrics"]["units_crossing_zero"] == 0
+    assert not any(e["type"] == "check" and e["name"].startswith("with ReLU") for e in events)
+    assert any(e["type"] == "log" and "as expected" in e["text"] for e in events)
+
+
+def test_units_crossing_zero_counts_only_units_that_take_both_signs() -> None:
+    pre = np.array([[-1.0, 2.0, 0.5], [1.0, 3.0, -0.5], [2.0, 1.0, 0.0]])
+    assert demo.units_crossing_zero(pre) == 2

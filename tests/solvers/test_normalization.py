@@ -6,9 +6,12 @@ from itertools import pairwise
 from typing import Any
 
 import numpy as np
-from demo_runs import demo_events, demo_metrics
+import pytest
+from demo_runs import broken_events, demo_events, demo_metrics, failed_evidence
 
 from solvers import normalization as demo
+from solvers.cli import execute
+from solvers.params import resolve
 
 
 def run(**values: Any) -> list[dict[str, Any]]:
@@ -25,10 +28,13 @@ def checks(**values: Any) -> dict[str, bool]:
 
 def test_defaults_pass_every_check() -> None:
     assert checks() == {
-        "steps stay within the condition-number bound": True,
+        "gradient descent keeps to the condition-number rate": True,
         "unscaled features need many times more steps": True,
+        "control: centring alone (no division by σ) does not remove the gap": True,
         "statistics are fitted on the training split only": True,
         "same best fit either way": True,
+        "test predictions with the training μ, σ are the raw model's": True,
+        "control: the test split standardized with its own μ, σ changes the predictions": True,
     }
     assert run()[-1]["ok"]
 
@@ -97,3 +103,57 @@ def test_block_iteration_is_plain_gradient_descent() -> None:
     assert steps <= demo.steps_bound(kappa, 1e-6)
     gaps = [gap for _, gap in trace]
     assert all(b <= a for a, b in pairwise(gaps))  # monotone with η = 1/L
+
+
+def test_centring_alone_keeps_the_step_count() -> None:
+    m = metrics()
+    assert m["kappa_centred"] > 0.5 * m["kappa_raw"]
+    assert m["control_step_ratio"] < 2 < 1000 < m["step_ratio"]
+
+
+def test_own_statistics_on_the_test_split_raise_its_error() -> None:
+    m = metrics()
+    assert abs(m["test_mse_standardized"] - m["test_mse_raw"]) < 1e-12
+    assert m["test_mse_own_statistics"] > 1.5 * m["test_mse_raw"]
+
+
+def test_dividing_by_sigma_is_what_removes_the_gap() -> None:
+    events = broken_events(demo, "no-scaling")
+    assert failed_evidence(events) == ["unscaled features need many times more steps"]
+
+
+def test_standardizing_the_test_split_with_its_own_statistics_fails_the_claim() -> None:
+    events = broken_events(demo, "test-own-stats")
+    assert failed_evidence(events) == [
+        "test predictions with the training μ, σ are the raw model's"
+    ]
+
+
+def test_the_rate_check_is_not_vacuous_when_the_cap_is_hit() -> None:
+    assert checks(max_steps=1000)["gradient descent keeps to the condition-number rate"]
+    # A trace slower than (1 − 1/κ)^(2t) is caught, capped or not.
+    kappa = 100.0
+    on_rate = [(t, (1 - 1 / kappa) ** (2 * t)) for t in range(0, 1000, 50)]
+    assert demo.rate_excess(on_rate, kappa) < 1e-9
+    slow = [(t, (1 - 0.5 / kappa) ** (2 * t)) for t in range(0, 1000, 50)]
+    assert demo.rate_excess(slow, kappa) > 1.0
+
+
+def test_small_scale_gaps_are_reported_as_expected_not_failed() -> None:
+    events = run(scale=3.0)
+    assert events[-1]["ok"] is True
+    assert "unscaled features need many times more steps" not in checks(scale=3.0)
+    assert any(e["type"] == "log" and "as expected" in e["text"] for e in events)
+    assert checks(scale=0.1)["unscaled features need many times more steps"]
+
+
+def test_a_step_below_1_over_l_breaks_the_rate_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Mutation: η = 0.5/L converges, but slower than (1 − 1/κ)^(2t) promises for η = 1/L.
+    descend = demo.gradient_descent
+
+    def timid(h: Any, g: Any, eta: float, *rest: Any) -> Any:
+        return descend(h, g, 0.5 * eta, *rest)
+
+    monkeypatch.setattr(demo, "gradient_descent", timid)
+    events = list(execute(demo, resolve(demo.PARAMS, {})))
+    assert "gradient descent keeps to the condition-number rate" in failed_evidence(events)
