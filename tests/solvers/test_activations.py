@@ -104,3 +104,14 @@ def test_with_tiny_weights_the_sigmoid_nets_factor_is_a_quarter_of_the_identity_
 
     ratio = factor(nn.sigmoid, nn.sigmoid_grad) / factor(activations.identity, activations.ones)
     assert ratio == pytest.approx(0.25, rel=1e-6)
+
+
+def test_a_jacobian_without_the_outer_product_fails_its_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(activations, "softmax_jacobian", lambda z: np.diag(nn.softmax(z)))
+    events, done = run()
+    assert not done["ok"]
+    assert not checks(events)["softmax Jacobian diag(p) − ppᵀ matches central differences"][
+        "passed"
+    ]

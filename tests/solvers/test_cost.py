@@ -116,3 +116,15 @@ def test_at_zero_the_gap_is_only_four() -> None:
     m = run(z=0.0)[1]["metrics"]
     assert m["mse_grad"] == pytest.approx(-0.125) and m["ce_grad"] == pytest.approx(-0.5)
     assert m["ratio"] == pytest.approx(4.0)
+
+
+def test_a_wrong_binary_cross_entropy_fails_the_two_class_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Summed instead of averaged: no longer the two-class softmax cross-entropy.
+    right = nn.binary_cross_entropy
+    monkeypatch.setattr(nn, "binary_cross_entropy", lambda z, y: right(z, y) * np.size(z))
+    events, done = run()
+    assert not done["ok"]
+    failed = [e["name"] for e in events if e["type"] == "check" and not e["passed"]]
+    assert "binary cross-entropy is softmax cross-entropy with logits (0, z)" in failed

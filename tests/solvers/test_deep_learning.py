@@ -133,3 +133,19 @@ def test_bce_is_the_binary_cross_entropy() -> None:
     # −log σ(z) = log(1 + e^(−z)) and −log(1 − σ(z)) = log(1 + e^z), written stably.
     expected = np.mean(y * np.logaddexp(0.0, -z) + (1 - y) * np.logaddexp(0.0, z))
     assert abs(nn.binary_cross_entropy(z, y) - expected) < 1e-12
+
+
+def test_a_linearly_separable_dataset_fails_the_near_chance_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The claim rests on the circles not being linearly separable: label by the side of a
+    # line instead and the linear model is no longer near chance.
+    circles = demo.two_circles
+
+    def halves(n: int, rng: np.random.Generator) -> tuple[nn.Array, nn.Array]:
+        x, _ = circles(n, rng)
+        return x, (x[:, 0] > 0.0).astype(np.float64)
+
+    monkeypatch.setattr(demo, "two_circles", halves)
+    events = list(execute(demo, resolve(demo.PARAMS, {})))
+    assert "a linear model is near chance on the circles" in failed_evidence(events)

@@ -6,10 +6,12 @@ from typing import Any
 
 import numpy as np
 import pytest
-from demo_runs import demo_events, demo_metrics
+from demo_runs import demo_events, demo_metrics, failed_evidence
 
 from solvers import mlp as demo
 from solvers import nn
+from solvers.cli import execute
+from solvers.params import resolve
 
 AND = np.array([0.0, 0.0, 0.0, 1.0])
 
@@ -148,3 +150,17 @@ def test_backprop_matches_central_differences() -> None:
         numeric = nn.numerical_gradient(loss, p[i])
         rel = np.linalg.norm(g - numeric) / (np.linalg.norm(g) + np.linalg.norm(numeric))
         assert rel < 1e-7, (i, rel)
+
+
+@pytest.mark.parametrize("hidden", [4, 1])
+def test_a_separable_labelling_fails_the_line_and_one_unit_checks(
+    monkeypatch: pytest.MonkeyPatch, hidden: int
+) -> None:
+    # With AND in place of XOR a line gets 4/4, and so do random one-unit nets: the checks
+    # that rest on XOR not being separable must fail.
+    monkeypatch.setattr(demo, "Y", AND)
+    events = list(execute(demo, resolve(demo.PARAMS, {"hidden": str(hidden)})))
+    failed = failed_evidence(events)
+    assert "no linear classifier gets more than 3 of 4" in failed
+    if hidden == 1:
+        assert "one hidden unit is still a line: no weights get 4/4" in failed
