@@ -290,7 +290,8 @@ def run(
     undecided = bool(np.max(np.abs(z)) < UNDECIDED)
     prob = nn.sigmoid(z)
     yield table(
-        f"MLP 2 → {hidden} tanh → 1 after {epochs} steps (lr = {lr:g})",
+        f"MLP 2 → {hidden} {'identity (break)' if removed == 'linear-hidden' else 'tanh'} → 1"
+        f" after {epochs} steps (lr = {lr:g})",
         ["x₁", "x₂", "XOR", "z", "σ(z)", "predicted"],
         [
             [int(xi[0]), int(xi[1]), int(yi), float(zi), float(pi), int(zi > 0.0)]
