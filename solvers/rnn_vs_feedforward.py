@@ -35,8 +35,9 @@ fixed window of the last k bits (``window``): for k < L it scores exactly 0.5 (x
 outside the window and independent of it), for k ≥ L it scores 1.0 like the RNN. The
 difference shows at another length (``test_length``): the RNN runs the same weights for as
 many steps as there are, and still answers; the window net's weights are tied to the
-position x₁ had in training. The negative control trains the same RNN with ``W = 0``
-(no recurrence): ``h_L`` is then a function of x_L alone and must stay at 0.5.
+position x₁ had in training (a negative control: it must fail there). The other control
+trains the same RNN with ``W = 0`` (no recurrence): ``h_L`` is then a function of x_L
+alone and must stay at 0.5.
 
 With 2 hidden units and long sequences the gradient reaching step 1 can vanish and some
 seeds stay near chance: that is the vanishing-gradient problem LSTMs were made for, and
@@ -474,7 +475,13 @@ def run(
             f"prediction: {why}, as expected: accuracy {acc:.4f} after {trained} steps"
             " (not a failure of the theory)"
         )
-    if acc < 1.0:
+    if test_length <= length:
+        yield log(
+            f"test_length = {test_length} ≤ length = {length}: the RNN was trained on sequences"
+            f" that long (accuracy {far_acc:.4f}); set test_length above {length} to run it at"
+            " a length it never saw"
+        )
+    elif acc < 1.0:
         yield log(
             f"not tried at {test_length} bits as a claim: the RNN has not learnt length {length}"
             f" (accuracy there {far_acc:.4f})"
@@ -485,13 +492,21 @@ def run(
             far_acc >= FAR_ACCURACY,
             f"accuracy {far_acc:.4f} on {far_label} sequences of {test_length} bits (needed"
             f" ≥ {FAR_ACCURACY:g}): the same weights run for as many steps as the sequence"
-            f" has, the state carries x₁; the window-{window} MLP there: {far_mlp:.4f}"
+            " has, and the state carries x₁",
+            kind="empirical",
+        )
+        yield check(
+            f"control: the window-{window} MLP, a fixed context, does not recall x₁ at"
+            f" {test_length}",
+            far_mlp < FAR_ACCURACY,
+            f"accuracy {far_mlp:.4f} on the same sequences (vs {mlp_acc:.4f} at {length} bits)"
             + (
-                ", as x₁ falls outside its window"
+                f": x₁ falls outside its {window} bits"
                 if window < test_length
-                else ", its weights tied to where x₁ was at training length"
+                else ": its weights are tied to the position x₁ had at training length"
             ),
             kind="empirical",
+            control=True,
         )
     else:
         yield log(

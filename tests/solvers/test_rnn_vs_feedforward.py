@@ -43,7 +43,8 @@ def test_defaults_memoryless_half_rnn_all() -> None:
     checks = [e for e in events if e["type"] == "check"]
     assert all(c["passed"] for c in checks)
     assert [c["name"] for c in checks if c["control"]] == [
-        "control: without the recurrence (W = 0) the same training stays at 0.5"
+        "control: the window-6 MLP, a fixed context, does not recall x₁ at 12",
+        "control: without the recurrence (W = 0) the same training stays at 0.5",
     ]
 
 
@@ -180,3 +181,29 @@ def test_a_window_mlp_that_drops_x1_fails_its_check(monkeypatch: pytest.MonkeyPa
     events, done = run()
     assert not done["ok"]
     assert failed(events) == ["a feed-forward net with a window of 6 ≥ 6 bits recalls x₁ too"]
+
+
+def test_a_window_that_always_holds_x1_fails_the_fixed_context_control(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Not a fixed context any more: the net is handed x₁ at every length, so it recalls it
+    # at 12 bits too, and the control that says a fixed window cannot must fail.
+    right = rnn.window_inputs
+
+    def with_x1(bits: np.ndarray, window: int) -> np.ndarray:
+        x = right(bits, window)
+        x[:, 0] = 2.0 * bits[:, 0] - 1.0
+        return x
+
+    monkeypatch.setattr(rnn, "window_inputs", with_x1)
+    events, done = run()
+    assert not done["ok"]
+    [control] = [e for e in events if e["type"] == "check" and "fixed context" in e["name"]]
+    assert not control["passed"]
+
+
+def test_at_a_trained_length_there_is_nothing_new_to_claim() -> None:
+    events, done = run(test_length=4)
+    assert done["ok"], done.get("error")
+    assert not any(e["type"] == "check" and "still recalls" in e["name"] for e in events)
+    assert any(e["type"] == "log" and "set test_length above 6" in e["text"] for e in events)
