@@ -21,6 +21,15 @@ Back-propagation multiplies one activation derivative per layer:
 layers shrink the gradient by at least ``¼^layers`` (about 10⁻⁶ for 10 layers) unless the
 weights grow to compensate. tanh's factor is at most 1 and ReLU's is exactly 1 for every
 active unit, which is why deep networks use ReLU.
+
+Those products are identities (shown, not counted as evidence). The experiment is a real
+deep net, ``layers`` layers of 64 units with weights ``N(0, 1/64)``, through which a
+gradient is back-propagated: with the sigmoid it shrinks by about 0.23 per layer. The
+control has the same weights and inputs with the identity for the sigmoid, and keeps its
+gradient (about 1 per layer): what vanishes is ``σ'``, not the weights.
+``--set break=identity-activation`` makes the main net that control, and
+``--set break=sigmoid-grad-without-1-minus`` uses ``σ`` for ``σ'`` (a common slip), which
+the gradient check catches.
 """
 
 from __future__ import annotations
@@ -31,8 +40,8 @@ from typing import Any
 import numpy as np
 
 from solvers import nn
-from solvers.events import Event, check, point, table
-from solvers.params import Param
+from solvers.events import Event, check, log, point, table
+from solvers.params import Param, break_param, broken
 
 TITLE = "Activations and their derivatives, gradient-checked; sigmoid's ¼ per layer vanishes"
 
@@ -45,10 +54,23 @@ PARAMS = (
         low=1,
         high=300,
     ),
+    Param("seed", "int", 0, "random seed for the deep net's weights", low=0, high=2**32 - 1),
+    break_param(
+        {
+            "identity-activation": "the vanishing check fails: with the identity for the"
+            " sigmoid the deep net's gradient keeps its size (about 1 per layer)",
+            "sigmoid-grad-without-1-minus": "the sigmoid' gradient check fails: σ(x) is not"
+            " σ(x)(1 − σ(x))",
+        }
+    ),
 )
 
 EPS = 1e-5  # central-difference step
 TOL = 1e-7  # largest relative error accepted for a smooth function
+
+WIDTH = 64  # units per layer of the deep net
+BATCH = 16  # inputs pushed through it
+VANISHES = 0.3  # per-layer gradient factor at or below which the gradient vanishes
 
 Activation = Callable[[np.ndarray], np.ndarray]
 
@@ -89,15 +111,59 @@ def depth_factor(grad: Activation, z: float, layers: int) -> float:
     return float(np.prod(grad(np.full(layers, z))))
 
 
+def gradient_factor(
+    f: Activation, grad: Activation, layers: int, weight_var: float, rng: np.random.Generator
+) -> float:
+    """The geometric-mean factor by which back-propagation scales the gradient per layer
+    in a deep net ``h_l = f(h_{l−1} W_l)``, ``W_l ~ N(0, weight_var / WIDTH)``:
+    ``(‖∂L/∂h_0‖ / ‖∂L/∂h_L‖)^(1/layers)``, averaged over ``BATCH`` inputs in log space.
+
+    Backward, ``∂L/∂h_{l−1} = (∂L/∂h_l ⊙ f'(a_l)) W_lᵀ``; the gradient is renormalised after
+    each layer and the log norms summed, so 300 sigmoid layers (≈ 10⁻¹⁹⁰) do not underflow.
+    """
+    weights = [
+        rng.standard_normal((WIDTH, WIDTH)) * np.sqrt(weight_var / WIDTH) for _ in range(layers)
+    ]
+    h = rng.standard_normal((BATCH, WIDTH))
+    pre = []
+    for w in weights:
+        pre.append(h @ w)
+        h = f(pre[-1])
+    g = rng.standard_normal((BATCH, WIDTH))
+    g /= np.linalg.norm(g, axis=1, keepdims=True)
+    log_gain = np.zeros(BATCH)
+    for w, a in zip(reversed(weights), reversed(pre), strict=True):
+        g = (g * grad(a)) @ w.T
+        norm = np.linalg.norm(g, axis=1)
+        log_gain += np.log(norm)
+        g /= norm[:, None]
+    return float(np.exp(np.mean(log_gain) / layers))
+
+
+def identity(x: np.ndarray) -> np.ndarray:
+    """``f(x) = x``: no activation (the control)."""
+    return x
+
+
+def ones(x: np.ndarray) -> np.ndarray:
+    """``f'(x) = 1``: the identity's derivative."""
+    return np.ones_like(x)
+
+
 def _layers(n: int) -> str:
     return f"{n} layer" if n == 1 else f"{n} layers"
 
 
-def run(layers: int) -> Generator[Event, None, dict[str, Any]]:
-    """Tabulates the units, gradient-checks them, and multiplies their slopes over depth."""
+def run(layers: int, seed: int, **rest: str) -> Generator[Event, None, dict[str, Any]]:
+    """Tabulates the units, gradient-checks them, multiplies their slopes over depth, and
+    back-propagates through a deep sigmoid net and its control (the identity instead)."""
+    removed = broken(rest)
+    units = UNITS
+    if removed == "sigmoid-grad-without-1-minus":
+        units = tuple((n, f, nn.sigmoid if n == "sigmoid" else g) for n, f, g in UNITS)
     grid = np.array([-3.0, -1.0, -0.5, 0.5, 1.0, 3.0])
     rows = []
-    for name, f, g in UNITS:
+    for name, f, g in units:
         rows.append([name, *(float(v) for v in f(grid))])
         rows.append([f"{name}'", *(float(v) for v in g(grid))])
     yield table("values and derivatives", ["unit", *(f"x={x:g}" for x in grid)], rows)
@@ -106,7 +172,7 @@ def run(layers: int) -> Generator[Event, None, dict[str, Any]]:
     x = np.array([-4.0, -2.5, -1.3, -0.7, -0.2, 0.15, 0.6, 1.1, 2.2, 3.7])
     worst = 0.0
     errors: dict[str, float] = {}
-    for name, f, g in UNITS:
+    for name, f, g in units:
         analytic, numeric = g(x), elementwise_numerical(f, x)
         err = nn.relative_error(analytic, numeric)
         errors[name] = err
@@ -145,7 +211,7 @@ def run(layers: int) -> Generator[Event, None, dict[str, Any]]:
     )
 
     dense = np.linspace(-20.0, 20.0, 4001)
-    sig = nn.sigmoid_grad(dense)
+    sig = {n: g for n, _, g in units}.get("sigmoid", nn.sigmoid_grad)(dense)
     tanh = nn.tanh_grad(dense)
     at = float(dense[int(np.argmax(sig))])
     yield check(
@@ -188,6 +254,53 @@ def run(layers: int) -> Generator[Event, None, dict[str, Any]]:
         f"Π ReLU'(z > 0) = {relu_active:g} over {_layers(layers)}",
         kind="identity",
     )
+
+    # The experiment: a real deep net, back-propagated. The control has the same weights
+    # and inputs with the identity for the sigmoid, so only the activation's slope differs.
+    plain = removed == "identity-activation"
+    sig_f, sig_g = (identity, ones) if plain else (nn.sigmoid, nn.sigmoid_grad)
+    measured = {
+        "sigmoid": gradient_factor(sig_f, sig_g, layers, 1.0, np.random.default_rng(seed)),
+        "control": gradient_factor(identity, ones, layers, 1.0, np.random.default_rng(seed)),
+        "tanh": gradient_factor(nn.tanh, nn.tanh_grad, layers, 1.0, np.random.default_rng(seed)),
+        "ReLU": gradient_factor(nn.relu, nn.relu_grad, layers, 2.0, np.random.default_rng(seed)),
+    }
+    yield log(
+        f"A deep net of {_layers(layers)}, {WIDTH} units each, W ~ N(0, 1/{WIDTH}) (ReLU:"
+        f" N(0, 2/{WIDTH}), He), {BATCH} random inputs; a unit gradient back-propagated from"
+        " the top: its size per layer, as a geometric mean."
+        + (" The sigmoid is the identity (break=identity-activation)." if plain else "")
+    )
+    yield table(
+        f"back-propagated gradient through {_layers(layers)}",
+        ["net", "factor per layer", f"over {_layers(layers)}"],
+        [
+            [
+                "sigmoid" + (" (identity: break)" if plain else ""),
+                measured["sigmoid"],
+                measured["sigmoid"] ** layers,
+            ],
+            ["control: identity, same weights", measured["control"], measured["control"] ** layers],
+            ["tanh", measured["tanh"], measured["tanh"] ** layers],
+            ["ReLU, He init", measured["ReLU"], measured["ReLU"] ** layers],
+        ],
+    )
+    yield check(
+        "back-propagated through a deep sigmoid net, the gradient vanishes",
+        measured["sigmoid"] <= VANISHES,
+        f"factor {measured['sigmoid']:.3f} per layer (needed ≤ {VANISHES:g}; σ' ≤ ¼ times"
+        f" weights of gain ≈ 1), {measured['sigmoid'] ** layers:.3g} over {_layers(layers)}",
+        kind="empirical",
+    )
+    yield check(
+        "control: the same net without the sigmoid's slope keeps its gradient",
+        measured["control"] > VANISHES,
+        f"identity activation, same weights and inputs: factor {measured['control']:.3f} per"
+        f" layer ({measured['control'] ** layers:.3g} over {_layers(layers)}): what vanishes"
+        " is σ', not the weights",
+        kind="empirical",
+        control=True,
+    )
     return {
         "layers": layers,
         "sigmoid_grad_max": float(sig.max()),
@@ -195,4 +308,8 @@ def run(layers: int) -> Generator[Event, None, dict[str, Any]]:
         "tanh_product_at_1": tanh_typical,
         "relu_product": relu_active,
         "max_relative_error": worst,
+        "sigmoid_net_factor": measured["sigmoid"],
+        "control_net_factor": measured["control"],
+        "tanh_net_factor": measured["tanh"],
+        "relu_net_factor": measured["ReLU"],
     }

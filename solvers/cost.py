@@ -19,6 +19,14 @@ So a sigmoid output that is confidently wrong (target 1, pre-activation z = −6
 the largest possible push from cross-entropy (gradient ≈ −1). Gradient descent on z shows
 it: cross-entropy moves z by about the learning rate per step and crosses to the right
 side in a few steps; squared error moves it by ``lr · e^z`` and needs about ``e^|z| / lr``.
+
+The control runs the same descent on squared error with the factor ``σ'(z)`` left out of
+its gradient: it then crosses as fast as cross-entropy, so the slow-down is that factor and
+nothing else (``--set break=no-sigmoid-slope`` makes that mistake in the main run, and the
+gradient check catches it). The ratio of the two gradients and the saturation at
+``z ≤ −3`` follow from the formulas: they are shown as identities, not counted as
+evidence. For ``z > −3`` (down to ``z = 0``, where the gap is only 4, and beyond, where
+the output is already right) the demo says what to expect instead of failing.
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ import numpy as np
 
 from solvers import nn
 from solvers.events import Event, check, log, point, table
-from solvers.params import Param
+from solvers.params import Param, break_param, broken
 
 TITLE = "Squared error vs cross-entropy: gradients checked; MSE behind a sigmoid saturates"
 
@@ -40,17 +48,25 @@ PARAMS = (
         "z",
         "float",
         -6.0,
-        "pre-activation of a sigmoid output whose target is 1 (≤ −3: confidently wrong)",
+        "pre-activation of a sigmoid output whose target is 1 (≤ −3: confidently wrong;"
+        " 0: undecided; > 0: right)",
         low=-30.0,
-        high=-3.0,
+        high=30.0,
     ),
     Param("lr", "float", 1.0, "learning rate of the descent on z", low=0.01, high=2.0),
     Param("steps", "int", 20, "gradient-descent steps to plot", low=1, high=300),
     Param("seed", "int", 0, "random seed for the gradient-check data", low=0, high=2**32 - 1),
+    break_param(
+        {
+            "no-sigmoid-slope": "the gradient check of squared error of σ(z) fails and MSE"
+            " no longer crawls: without the factor σ'(z) its gradient is cross-entropy's",
+        }
+    ),
 )
 
 TOL = 1e-7  # largest relative error accepted by a gradient check
 SLOWER = 5  # MSE must still be on the wrong side after this many times CE's steps
+SATURATED = -3.0  # z at or below which σ(z) < 0.05: the output is confidently wrong
 
 Loss = Callable[[np.ndarray], float]
 
@@ -85,6 +101,13 @@ def sigmoid_mse_grad(z: np.ndarray, y: np.ndarray) -> np.ndarray:
     return grad
 
 
+def sigmoid_mse_grad_without_slope(z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``(σ(z) − y) / n``: squared error's gradient with the chain rule's ``σ'(z)`` left out
+    (the control, and the ``no-sigmoid-slope`` break; it is cross-entropy's gradient)."""
+    grad: np.ndarray = (nn.sigmoid(z) - y) / z.size
+    return grad
+
+
 def descend(grad: Callable[[np.ndarray], np.ndarray], z0: float, lr: float, n: int) -> np.ndarray:
     """``z_{k+1} = z_k − lr · ∂L/∂z(z_k)`` for n steps; returns ``z_0 … z_n``."""
     path = np.empty(n + 1)
@@ -102,8 +125,18 @@ def first_right_step(path: np.ndarray) -> int | None:
     return int(right[0]) if right.size else None
 
 
-def run(z: float, lr: float, steps: int, seed: int) -> Generator[Event, None, dict[str, Any]]:
-    """Gradient-checks both costs, then compares them on a confidently wrong sigmoid."""
+def _steps(k: int | None) -> str:
+    return "never" if k is None else f"{k} step" if k == 1 else f"{k} steps"
+
+
+def run(
+    z: float, lr: float, steps: int, seed: int, **rest: str
+) -> Generator[Event, None, dict[str, Any]]:
+    """Gradient-checks both costs, then compares them on a sigmoid output with target 1,
+    with a control whose squared error has lost its factor σ'(z)."""
+    mse_grad_of = (
+        sigmoid_mse_grad_without_slope if broken(rest) == "no-sigmoid-slope" else sigmoid_mse_grad
+    )
     rng = np.random.default_rng(seed)
     pred, target = rng.standard_normal(6), rng.standard_normal(6)
     logits, labels = 2.0 * rng.standard_normal((5, 3)), rng.integers(0, 3, 5)
@@ -136,7 +169,7 @@ def run(z: float, lr: float, steps: int, seed: int) -> Generator[Event, None, di
             "(σ(z) − y)σ'(z)/n",
             lambda v: sigmoid_mse(v, ys),
             zs,
-            sigmoid_mse_grad(zs, ys),
+            mse_grad_of(zs, ys),
         ),
     ]
     rows = []
@@ -168,7 +201,7 @@ def run(z: float, lr: float, steps: int, seed: int) -> Generator[Event, None, di
 
     zz, one = np.array([z]), np.array([1.0])
     s = float(nn.sigmoid(z))
-    g_mse = float(sigmoid_mse_grad(zz, one)[0])
+    g_mse = float(mse_grad_of(zz, one)[0])
     g_ce = float(binary_cross_entropy_grad(zz, one)[0])
     slope = float(nn.sigmoid_grad(z))
     ratio = g_ce / g_mse
@@ -187,24 +220,37 @@ def run(z: float, lr: float, steps: int, seed: int) -> Generator[Event, None, di
     yield check(
         "MSE's gradient is σ'(z) ≤ ¼ times cross-entropy's",
         abs(g_mse - slope * g_ce) <= 1e-12 * abs(g_mse) and slope <= 0.25,
-        f"∂CE/∂z ÷ ∂MSE/∂z = {ratio:.4g} = 1/σ'(z) = {1.0 / slope:.4g}",
-        kind="numerical",
+        f"∂CE/∂z ÷ ∂MSE/∂z = {ratio:.4g} = 1/σ'(z) = {1.0 / slope:.4g}"
+        " (the two formulas differ by that factor: shown, the gradient check is the evidence)",
+        kind="identity",
     )
-    yield check(
-        "confidently wrong: MSE saturates, cross-entropy does not",
-        abs(g_mse) < 0.05 and abs(g_ce) > 0.95,
-        f"∂MSE/∂z = {g_mse:.3g}, ∂CE/∂z = {g_ce:.4f} (≈ −1) at z = {z:g} "
-        f"(holds for z ≤ −3, where σ(z) < 0.05)",
-        kind="numerical",
-    )
+    confident = z <= SATURATED
+    if confident:
+        yield check(
+            "confidently wrong: MSE saturates, cross-entropy does not",
+            abs(g_mse) < 0.05 and abs(g_ce) > 0.95,
+            f"∂MSE/∂z = {g_mse:.3g}, ∂CE/∂z = {g_ce:.4f} (≈ −1) at z = {z:g}"
+            f" (z ≤ {SATURATED:g}, where σ(z) < 0.05)",
+            kind="identity",
+        )
+    else:
+        state = "undecided (σ = ½)" if z == 0.0 else "right" if z > 0.0 else "not saturated"
+        yield log(
+            f"prediction: at z = {z:g} the output is {state}, so neither gradient is"
+            f" extreme: MSE's is {slope:.3g} × cross-entropy's ({g_mse:.3g} vs {g_ce:.3g}),"
+            f" at most ¼ (at z = 0); the saturation gap needs z ≤ {SATURATED:g}, as expected"
+        )
 
     # Enough CE steps to cross: |∂CE/∂z| ≥ ½ while z < 0.
-    ce_cap = math.ceil(2.0 * abs(z) / lr) + 1
+    ce_cap = math.ceil(2.0 * abs(min(z, 0.0)) / lr) + 1
     ce_path = descend(lambda v: binary_cross_entropy_grad(v, one), z, lr, max(steps, ce_cap))
     ce_k = first_right_step(ce_path)
     limit = SLOWER * (ce_k or ce_cap)
-    mse_path = descend(lambda v: sigmoid_mse_grad(v, one), z, lr, max(steps, limit))
+    mse_path = descend(lambda v: mse_grad_of(v, one), z, lr, max(steps, limit))
     mse_k = first_right_step(mse_path)
+    # The control: squared error's descent with the factor σ'(z) removed from its gradient.
+    bare_path = descend(lambda v: sigmoid_mse_grad_without_slope(v, one), z, lr, limit)
+    bare_k = first_right_step(bare_path)
     for k in range(steps + 1):
         # The output σ(z) each step, per loss: how fast each one fixes the mistake.
         yield point("σ(z) under MSE", k, float(nn.sigmoid(mse_path[k])))
@@ -213,14 +259,37 @@ def run(z: float, lr: float, steps: int, seed: int) -> Generator[Event, None, di
         f"σ(z) after {steps} steps of lr = {lr:g}: MSE {float(nn.sigmoid(mse_path[steps])):.4g}, "
         f"cross-entropy {float(nn.sigmoid(ce_path[steps])):.4g}"
     )
-    crawls = ce_k is not None and (mse_k is None or mse_k > limit)
+
+    def crawls(fast: int | None, slow: int | None) -> bool:
+        return fast is not None and (slow is None or slow > limit)
+
+    if confident:
+        yield check(
+            "gradient descent: cross-entropy escapes quickly, MSE crawls",
+            crawls(ce_k, mse_k),
+            f"cross-entropy reaches σ(z) > ½ in {ce_k} steps; after {limit} steps "
+            f"({SLOWER}×) MSE is at σ(z) = {float(nn.sigmoid(mse_path[limit])):.4g}, "
+            f"z = {float(mse_path[limit]):.4g} (holds for z ≤ {SATURATED:g}, lr ≤ 2)",
+            kind="empirical",
+        )
+    else:
+        yield log(
+            f"prediction: starting at z = {z:g}, on the right side already (σ(z) > ½), there"
+            " is nothing to escape"
+            if z > 0.0
+            else f"prediction: starting at z = {z:g}, not saturated, MSE is not expected to"
+            f" crawl: σ(z) > ½ after {_steps(ce_k)} of cross-entropy and {_steps(mse_k)} of"
+            f" MSE (a crawl is more than {SLOWER}×; here 1/σ'(z) = {1.0 / slope:.3g})"
+        )
+    mse_steps = f"more than {limit}" if mse_k is None or mse_k > limit else str(mse_k)
     yield check(
-        "gradient descent: cross-entropy escapes quickly, MSE crawls",
-        crawls,
-        f"cross-entropy reaches σ(z) > ½ in {ce_k} steps; after {limit} steps "
-        f"({SLOWER}×) MSE is at σ(z) = {float(nn.sigmoid(mse_path[limit])):.4g}, "
-        f"z = {float(mse_path[limit]):.4g} (holds for z ≤ −3, lr ≤ 2)",
+        "control: without the factor σ'(z), squared error's descent no longer crawls",
+        not crawls(ce_k, bare_k),
+        f"gradient (σ(z) − 1) instead of (σ(z) − 1)σ'(z): σ(z) > ½ after {_steps(bare_k)},"
+        f" like cross-entropy's {ce_k} (MSE: {mse_steps}):"
+        " the slow-down is σ'(z) and nothing else",
         kind="empirical",
+        control=True,
     )
     return {
         "z": z,
@@ -230,6 +299,7 @@ def run(z: float, lr: float, steps: int, seed: int) -> Generator[Event, None, di
         "ratio": ratio,
         "ce_steps_to_cross": ce_k,
         "mse_steps_to_cross": mse_k,
+        "control_steps_to_cross": bare_k,
         "mse_sigmoid_after": float(nn.sigmoid(mse_path[steps])),
         "ce_sigmoid_after": float(nn.sigmoid(ce_path[steps])),
         "max_relative_error": worst,

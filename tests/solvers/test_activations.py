@@ -28,7 +28,7 @@ def checks(events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 def test_defaults_pass_every_check_with_the_right_numbers() -> None:
     events, done = run()
     assert done["ok"], done.get("error")
-    assert len(checks(events)) == 9
+    assert len(checks(events)) == 11
     m = done["metrics"]
     assert m["sigmoid_grad_max"] == 0.25
     assert m["sigmoid_product"] == pytest.approx(0.25**10, rel=1e-12)
@@ -82,3 +82,36 @@ def test_the_kinks_have_no_derivative() -> None:
     kink = checks(events)["at the kink x = 0 there is no derivative"]
     assert kink["passed"]
     assert "= 0.5" in kink["detail"] and "50000" in kink["detail"]
+
+
+@pytest.mark.parametrize("layers", [1, 10, 300])
+def test_a_deep_sigmoid_net_vanishes_and_its_identity_control_does_not(layers: int) -> None:
+    events, done = run(layers=layers)
+    assert done["ok"], done.get("error")
+    m = done["metrics"]
+    assert 0.18 < m["sigmoid_net_factor"] <= 0.25  # σ' ≤ ¼, weights of gain ≈ 1
+    assert 0.9 < m["control_net_factor"] < 1.1
+    assert m["relu_net_factor"] > 0.9  # He init keeps it
+    [control] = [c for c in checks(events).values() if c["control"]]
+    assert control["passed"]
+
+
+def test_with_tiny_weights_the_sigmoid_nets_factor_is_a_quarter_of_the_identity_nets() -> None:
+    # Tiny weights keep every pre-activation near 0, where σ' = ¼: the same weights and
+    # inputs (same seed) with the identity differ by exactly that factor per layer.
+    def factor(f: activations.Activation, g: activations.Activation) -> float:
+        return activations.gradient_factor(f, g, 6, 1e-8, np.random.default_rng(3))
+
+    ratio = factor(nn.sigmoid, nn.sigmoid_grad) / factor(activations.identity, activations.ones)
+    assert ratio == pytest.approx(0.25, rel=1e-6)
+
+
+def test_a_jacobian_without_the_outer_product_fails_its_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(activations, "softmax_jacobian", lambda z: np.diag(nn.softmax(z)))
+    events, done = run()
+    assert not done["ok"]
+    assert not checks(events)["softmax Jacobian diag(p) − ppᵀ matches central differences"][
+        "passed"
+    ]

@@ -81,3 +81,50 @@ def test_a_wrong_gradient_fails_the_check(monkeypatch: pytest.MonkeyPatch) -> No
     assert not done["ok"]
     failed = [e["name"] for e in events if e["type"] == "check" and not e["passed"]]
     assert "every analytic gradient matches central differences" in failed
+
+
+def test_the_controls_descent_without_the_slope_does_not_crawl() -> None:
+    events, done = run()
+    m = done["metrics"]
+    assert m["control_steps_to_cross"] == m["ce_steps_to_cross"] == 7
+    assert m["mse_steps_to_cross"] is None or m["mse_steps_to_cross"] > 35
+    [control] = [e for e in events if e["type"] == "check" and e["control"]]
+    assert control["passed"] and control["kind"] == "empirical"
+    kinds = {e["name"]: e["kind"] for e in events if e["type"] == "check"}
+    assert kinds["MSE's gradient is σ'(z) ≤ ¼ times cross-entropy's"] == "identity"
+
+
+@pytest.mark.parametrize(
+    ("z", "says"),
+    [
+        (0.0, "undecided (σ = ½)"),
+        (-1.0, "not saturated"),
+        (3.0, "nothing to escape"),
+    ],
+)
+def test_outside_saturation_the_demo_predicts_instead_of_failing(z: float, says: str) -> None:
+    events, done = run(z=z)
+    assert done["ok"], done.get("error")
+    logs = " ".join(e["text"] for e in events if e["type"] == "log")
+    assert says in logs and "prediction:" in logs
+    names = [e["name"] for e in events if e["type"] == "check"]
+    assert "confidently wrong: MSE saturates, cross-entropy does not" not in names
+    assert "gradient descent: cross-entropy escapes quickly, MSE crawls" not in names
+
+
+def test_at_zero_the_gap_is_only_four() -> None:
+    m = run(z=0.0)[1]["metrics"]
+    assert m["mse_grad"] == pytest.approx(-0.125) and m["ce_grad"] == pytest.approx(-0.5)
+    assert m["ratio"] == pytest.approx(4.0)
+
+
+def test_a_wrong_binary_cross_entropy_fails_the_two_class_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Summed instead of averaged: no longer the two-class softmax cross-entropy.
+    right = nn.binary_cross_entropy
+    monkeypatch.setattr(nn, "binary_cross_entropy", lambda z, y: right(z, y) * np.size(z))
+    events, done = run()
+    assert not done["ok"]
+    failed = [e["name"] for e in events if e["type"] == "check" and not e["passed"]]
+    assert "binary cross-entropy is softmax cross-entropy with logits (0, z)" in failed

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from demo_runs import demo_events, demo_metrics
+import pytest
+from demo_runs import demo_events, demo_metrics, failed_evidence
 
 from solvers import deep_learning as demo
 from solvers import nn
+from solvers.cli import execute
+from solvers.params import resolve
 
 
 def run(**values: Any) -> list[dict[str, Any]]:
@@ -25,9 +28,48 @@ def checks(**values: Any) -> dict[str, dict[str, Any]]:
 
 def test_defaults_pass_every_check() -> None:
     found = checks()
-    assert len(found) == 3
+    assert len(found) == 6
     assert all(c["passed"] for c in found.values()), found
+    assert [name for name, c in found.items() if c["control"]] == [
+        "control: with tanh replaced by the identity, the MLP is one line again",
+        "control: one hidden unit (5 parameters) cannot memorise the random labels",
+    ]
     assert run()[-1]["ok"]
+
+
+def test_the_controls_fail_the_claims_they_control() -> None:
+    m = metrics()
+    # tanh → identity: the MLP is as good as logistic regression, no better.
+    assert m["control_linear_hidden_test_accuracy"] <= 0.70 < 0.95 <= m["mlp_test_accuracy"]
+    # One unit cannot memorise what 16 units do.
+    assert m["control_one_unit_random_train_accuracy"] < 0.9 <= m["random_train_accuracy"]
+
+
+def test_a_broken_logistic_trainer_is_caught_by_the_r2_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A trainer that never moves leaves logistic regression at chance: "a linear model is
+    # near chance" still passes, but the same trainer cannot learn the circles from r².
+    def frozen(p: demo.Params, x: nn.Array, y: nn.Array) -> tuple[nn.Array, demo.Params]:
+        return demo.linear_logits(p, x), [np.zeros_like(q) for q in p]
+
+    monkeypatch.setattr(demo, "linear_grads", frozen)
+    events = list(execute(demo, resolve(demo.PARAMS, {})))
+    assert not events[-1]["ok"]
+    assert failed_evidence(events) == ["the same trainer, given the feature r², learns the circles"]
+
+
+@pytest.mark.parametrize(
+    ("values", "because"),
+    [({"hidden": 2}, "too few to memorise 40"), ({"epochs": 200}, "200 epochs (< 1000)")],
+)
+def test_regimes_the_theory_explains_are_predictions_not_failures(
+    values: dict[str, int], because: str
+) -> None:
+    events = run(**values)
+    assert events[-1]["ok"], events[-1].get("error")
+    assert any(e["type"] == "log" and because in e["text"] for e in events)
+    assert "the same net memorises random labels and learns nothing" not in checks(**values)
 
 
 def test_mlp_beats_the_linear_model_on_circles() -> None:
@@ -91,3 +133,19 @@ def test_bce_is_the_binary_cross_entropy() -> None:
     # −log σ(z) = log(1 + e^(−z)) and −log(1 − σ(z)) = log(1 + e^z), written stably.
     expected = np.mean(y * np.logaddexp(0.0, -z) + (1 - y) * np.logaddexp(0.0, z))
     assert abs(nn.binary_cross_entropy(z, y) - expected) < 1e-12
+
+
+def test_a_linearly_separable_dataset_fails_the_near_chance_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The claim rests on the circles not being linearly separable: label by the side of a
+    # line instead and the linear model is no longer near chance.
+    circles = demo.two_circles
+
+    def halves(n: int, rng: np.random.Generator) -> tuple[nn.Array, nn.Array]:
+        x, _ = circles(n, rng)
+        return x, (x[:, 0] > 0.0).astype(np.float64)
+
+    monkeypatch.setattr(demo, "two_circles", halves)
+    events = list(execute(demo, resolve(demo.PARAMS, {})))
+    assert "a linear model is near chance on the circles" in failed_evidence(events)
