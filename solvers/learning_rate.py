@@ -231,6 +231,57 @@ def run(
         finite = np.isfinite(gaps) & (np.abs(gaps) < 1e300)
         return gaps if finite.all() else gaps[: int(np.argmin(finite))]
 
+    # The user's run first, with the rate they gave directly or as a multiple of the
+    # threshold: it is what they came to see, and the first line of the plot's legend.
+    user_rate = lr_factor * threshold if lr_factor > 0 else lr
+    user_losses, user_stopped = gradient_descent(x, y, user_rate, steps)
+    user_gaps = normalised(user_losses)
+    true_threshold = 2.0 / big_l
+    yield log(
+        f"Your run: η = {user_rate:.6g} ({user_rate / true_threshold:.6g} × the threshold 2/L"
+        + (f", set by lr_factor = {lr_factor:g}" if lr_factor > 0 else "")
+        + f"), {steps} steps; per step the sharpest direction is multiplied by"
+        f" 1 − ηL = {1 - user_rate * big_l:.4g}."
+    )
+    for t, value in enumerate(user_losses):
+        yield point("loss", t, value)
+    went_off = diverged(user_losses, user_stopped)
+    if user_stopped is not None:
+        yield log(
+            f"Diverged at step {user_stopped}: loss {user_losses[-1]:.4g} > 10⁶ × the start "
+            f"({j0:.4f}); stopped there."
+        )
+    elif went_off:
+        yield log(
+            f"Diverging: the loss is still rising at step {steps} ({user_losses[-1]:.4g}, "
+            f"start {j0:.4f}); at η > 2/L it grows without bound."
+        )
+    else:
+        gap = float(user_gaps[-1])
+        state = "Converged" if gap < 1e-3 else "Converging, slowly"
+        yield log(
+            f"{state}: loss {user_losses[-1]:.6f} after {steps} steps "
+            f"(minimum {j_star:.6f}, {max(gap, 0.0):.1e} of the initial gap left)."
+        )
+    above_threshold = user_rate > true_threshold
+    if went_off == above_threshold:
+        verdict = " — as the theory says."
+    elif above_threshold:
+        takes = steps_until_rising(theory(user_rate, HORIZON))
+        verdict = (
+            f" yet: the sharpest direction grows by (1 − ηL)² = {(1 - user_rate * big_l) ** 2:.6g}"
+            f" per step, but the formula says the loss turns up for good only after step {takes}"
+            " (raise steps to see it)."
+            if takes is not None
+            else "."
+        )
+    else:
+        verdict = "."
+    yield log(
+        f"η is {'above' if above_threshold else 'below'} 2/L, and the run"
+        f" {'diverged' if went_off else 'did not diverge'}{verdict}"
+    )
+
     regimes = (
         ("0.01/L", 0.01 / used_l),
         ("1/L", 1.0 / used_l),
@@ -267,11 +318,7 @@ def run(
         ],
     )
 
-    # The user's run, with the rate they gave directly or as a multiple of the threshold.
-    rate = lr_factor * threshold if lr_factor > 0 else lr
-    losses, stopped = gradient_descent(x, y, rate, steps)
-    user_gaps = normalised(losses)
-    predicted = theory(rate, len(losses) - 1)
+    predicted = theory(user_rate, len(user_losses) - 1)
     error = np.abs(user_gaps - predicted) / np.maximum(np.abs(predicted), 1.0)
     worst_prediction = max(worst_prediction, float(np.max(error)))
     yield check(
@@ -368,60 +415,15 @@ def run(
         control=True,
     )
 
-    true_threshold = 2.0 / big_l
-    yield log(
-        f"Your run: η = {rate:.6g} ({rate / true_threshold:.6g} × the threshold 2/L"
-        + (f", set by lr_factor = {lr_factor:g}" if lr_factor > 0 else "")
-        + f"), {steps} steps; per step the sharpest direction is multiplied by"
-        f" 1 − ηL = {1 - rate * big_l:.4g}."
-    )
-    for t, value in enumerate(losses):
-        yield point("loss", t, value)
-    went_off = diverged(losses, stopped)
-    if stopped is not None:
-        yield log(
-            f"Diverged at step {stopped}: loss {losses[-1]:.4g} > 10⁶ × the start "
-            f"({j0:.4f}); stopped there."
-        )
-    elif went_off:
-        yield log(
-            f"Diverging: the loss is still rising at step {steps} ({losses[-1]:.4g}, "
-            f"start {j0:.4f}); at η > 2/L it grows without bound."
-        )
-    else:
-        gap = float(user_gaps[-1])
-        state = "Converged" if gap < 1e-3 else "Converging, slowly"
-        yield log(
-            f"{state}: loss {losses[-1]:.6f} after {steps} steps "
-            f"(minimum {j_star:.6f}, {max(gap, 0.0):.1e} of the initial gap left)."
-        )
-    above_threshold = rate > true_threshold
-    if went_off == above_threshold:
-        verdict = " — as the theory says."
-    elif above_threshold:
-        takes = steps_until_rising(theory(rate, HORIZON))
-        verdict = (
-            f" yet: the sharpest direction grows by (1 − ηL)² = {(1 - rate * big_l) ** 2:.6g}"
-            f" per step, but the formula says the loss turns up for good only after step {takes}"
-            " (raise steps to see it)."
-            if takes is not None
-            else "."
-        )
-    else:
-        verdict = "."
-    yield log(
-        f"η is {'above' if above_threshold else 'below'} 2/L, and the run"
-        f" {'diverged' if went_off else 'did not diverge'}{verdict}"
-    )
     return {
         "threshold": threshold,
         "diverged": went_off,
-        "lr": rate,
-        "lr_factor": rate / threshold,
+        "lr": user_rate,
+        "lr_factor": user_rate / threshold,
         "L": big_l,
-        "final_loss": losses[-1],
-        "min_loss": min(losses),
+        "final_loss": user_losses[-1],
+        "min_loss": min(user_losses),
         "optimum_loss": j_star,
-        "steps_run": len(losses) - 1,
+        "steps_run": len(user_losses) - 1,
         "control_diverged": control_diverged,
     }
