@@ -131,3 +131,4 @@ def test_running_statistics_from_the_wrong_population_fail_the_inference_check(
     events = list(execute(demo, resolve(demo.PARAMS, {})))
     failed = failed_evidence(events)
     assert "inference normalises with the population statistics, one example at a time" in failed
+    assert "running averages estimate the population statistics" in failed

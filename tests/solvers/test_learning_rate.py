@@ -192,3 +192,27 @@ def test_a_wrong_formula_fails_the_prediction_check(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(demo, "predicted_gaps", per_step_not_squared)
     events = list(execute(demo, resolve(demo.PARAMS, {})))
     assert "the eigen-formula ½ Σ λᵢcᵢ²(1 − ηλᵢ)^2t predicts every loss" in failed_evidence(events)
+
+
+def _with_rate(change: Any) -> Any:
+    """``gradient_descent`` with its rate changed by ``change(lr, L)``: a mutation."""
+    original = demo.gradient_descent
+    big_l = float(np.linalg.eigvalsh(demo.hessian(demo.make_data(0)[0]))[-1])
+
+    def mutated(x: np.ndarray, y: np.ndarray, lr: float, steps: int) -> Any:
+        return original(x, y, change(lr, big_l), steps)
+
+    return mutated
+
+
+def test_a_rate_never_below_1_over_l_fails_the_crawl(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(demo, "gradient_descent", _with_rate(lambda lr, big_l: max(lr, 1 / big_l)))
+    failed = failed_evidence(list(execute(demo, resolve(demo.PARAMS, {}))))
+    assert "η = 0.01/L is safe but crawls" in failed
+
+
+def test_a_rate_capped_below_2_over_l_fails_the_divergence(monkeypatch: pytest.MonkeyPatch) -> None:
+    cap = _with_rate(lambda lr, big_l: min(lr, 1.9 / big_l))
+    monkeypatch.setattr(demo, "gradient_descent", cap)
+    failed = failed_evidence(list(execute(demo, resolve(demo.PARAMS, {}))))
+    assert "just above 2/L it diverges" in failed

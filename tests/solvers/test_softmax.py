@@ -11,6 +11,7 @@ from demo_runs import broken_events, demo_events, demo_metrics, failed_evidence
 from scipy.special import log_softmax as scipy_log_softmax
 from scipy.special import softmax as scipy_softmax
 
+from solvers import nn
 from solvers import softmax as demo
 from solvers.cli import execute
 from solvers.params import resolve
@@ -113,6 +114,12 @@ def test_each_break_fails_its_own_check(choice: str, claim: str) -> None:
 
 def test_a_wrong_softmax_fails_the_reference_check(monkeypatch: pytest.MonkeyPatch) -> None:
     # A softmax that forgets to normalise: the reference comparison must notice.
-    monkeypatch.setattr(demo.nn, "softmax", lambda z, axis=-1: np.exp(z - np.max(z)))
+    monkeypatch.setattr(nn, "softmax", lambda z, axis=-1: np.exp(z - np.max(z)))
     events = list(execute(demo, resolve(demo.PARAMS, {})))
     assert "softmax matches pᵢ = 1 / Σⱼ e^(zⱼ − zᵢ) on your logits" in failed_evidence(events)
+
+
+def test_a_wrong_sigmoid_fails_the_two_class_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(nn, "sigmoid", lambda v: 1.0 / (1.0 + np.exp(v)))  # σ(−v)
+    events = list(execute(demo, resolve(demo.PARAMS, {})))
+    assert failed_evidence(events) == ["two classes: softmax is the sigmoid of the difference"]
