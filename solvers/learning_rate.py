@@ -181,6 +181,7 @@ def run(
     """Computes the threshold 2/L from the data, streams the four regimes and their
     control, then the user's run."""
     mean_curvature = broken(rest) == "mean-curvature"
+    count = f"{steps} step" + ("s" if steps != 1 else "")
     x, y = make_data(seed)
     h = hessian(x)
     eigenvalues = np.linalg.eigvalsh(h)
@@ -240,7 +241,7 @@ def run(
     yield log(
         f"Your run: η = {user_rate:.6g} ({user_rate / true_threshold:.6g} × the threshold 2/L"
         + (f", set by lr_factor = {lr_factor:g}" if lr_factor > 0 else "")
-        + f"), {steps} steps; per step the sharpest direction is multiplied by"
+        + f"), {count}; per step the sharpest direction is multiplied by"
         f" 1 − ηL = {1 - user_rate * big_l:.4g}."
     )
     for t, value in enumerate(user_losses):
@@ -260,7 +261,7 @@ def run(
         gap = float(user_gaps[-1])
         state = "Converged" if gap < 1e-3 else "Converging, slowly"
         yield log(
-            f"{state}: loss {user_losses[-1]:.6f} after {steps} steps "
+            f"{state}: loss {user_losses[-1]:.6f} after {count} "
             f"(minimum {j_star:.6f}, {max(gap, 0.0):.1e} of the initial gap left)."
         )
     above_threshold = user_rate > true_threshold
@@ -300,7 +301,7 @@ def run(
         worst_prediction = max(worst_prediction, float(np.max(error)))
         results[name] = (losses, stopped, gaps)
     yield table(
-        f"Gradient descent for {steps} steps at rates set by "
+        f"Gradient descent for {count} at rates set by "
         + (f"L̄ = {mean_l:.4f} (break)" if mean_curvature else f"L = {big_l:.4f}"),
         ["η", "value", "ηL", "(1−ηL)² per step", "steps run", "final loss", "gap left", "outcome"],
         [
@@ -334,7 +335,7 @@ def run(
     yield check(
         "η = 0.01/L is safe but crawls",
         crawl[2][-1] > 0.03 and not rose(crawl[0]),
-        f"after {steps} steps {crawl[2][-1]:.1%} of the initial gap J₀ − J* is still left"
+        f"after {count} {crawl[2][-1]:.1%} of the initial gap J₀ − J* is still left"
         f" (formula: {ahead:.1%}); the loss fell at every step",
         kind="empirical",
     )
@@ -357,7 +358,7 @@ def run(
     yield check(
         "η = 1/L is fast",
         fast_ok and not rose(fast[0]),
-        f"after {steps} steps: {fast_note}; the sharpest direction is solved in one step,"
+        f"after {count}: {fast_note}; the sharpest direction is solved in one step,"
         f" the flattest shrinks by 1 − λ_min/L = {1 - small / big_l:.3f} per step",
         kind="empirical",
     )
