@@ -23,6 +23,19 @@ whose variance is comparable to ε), and y has mean β and standard deviation
 
 and at inference uses them instead of the batch's statistics: y = γ(x − μ_run)/√(σ²_run + ε) + β.
 In training an example's output depends on its batch-mates; at inference it does not.
+Served one example at a time, fresh test examples then come out with mean ≈ β and standard
+deviation ≈ γ·√(σ²/(σ² + ε)), within the sampling error of the test set and of the running
+averages (an EMA of B-example estimates has √(m/(2 − m)) times their spread).
+
+Two negative controls, each the experiment with the mechanism removed, must fail:
+
+- dropout without the 1/(1 − p) rescale: the mean over the masks is (1 − p)x, many
+  standard errors from x (at p = 0 nothing is dropped and the control cannot differ);
+- batch norm kept in training mode at inference, serving one example at a time: each
+  example is its own batch, x − μ_B = 0, and every output is β whatever the input.
+
+``--set break=no-rescale`` and ``--set break=train-mode-inference`` remove the same
+mechanisms from the main run, and the claim they support fails.
 """
 
 from __future__ import annotations
@@ -34,7 +47,7 @@ import numpy as np
 
 from solvers import nn
 from solvers.events import Event, check, log, table
-from solvers.params import Param
+from solvers.params import Param, break_param, broken
 
 TITLE = "Dropout and batch norm: expectation kept, identity at inference, running statistics"
 
@@ -51,6 +64,14 @@ PARAMS = (
         low=1e-12,
         high=1.0,
     ),
+    break_param(
+        {
+            "no-rescale": "dropout without the 1/(1 − p) rescale: the mean over the masks is "
+            "(1 − p)x, many standard errors from x",
+            "train-mode-inference": "batch norm keeps using batch statistics at inference: "
+            "served one at a time every output is β, with no spread",
+        }
+    ),
 )
 
 MASKS = 20_000  # dropout masks averaged
@@ -63,6 +84,7 @@ FEATURE_STDS = np.array([3.0, 0.5, 0.005])  # the last one's variance (2.5e-5) i
 GAMMA = np.array([2.0, 0.5, 3.0])
 BETA = np.array([1.0, -1.0, 0.5])
 SE_LIMIT = 5.0  # standard errors allowed for a Monte Carlo estimate
+N_TEST = 2000  # fresh examples served one at a time at inference
 
 
 def dropout_standard_error(x: np.ndarray, rate: float, samples: int) -> np.ndarray:
@@ -75,6 +97,28 @@ def sample_batch(rng: np.random.Generator, size: int) -> np.ndarray:
     """``size`` examples whose features are normal with FEATURE_MEANS and FEATURE_STDS."""
     result: np.ndarray = FEATURE_MEANS + FEATURE_STDS * rng.standard_normal((size, 3))
     return result
+
+
+def plain_dropout(x: np.ndarray, rate: float, rng: np.random.Generator) -> np.ndarray:
+    """Dropout without the rescale (the control): ``m ⊙ x``, so ``E[y] = (1 − p) x``."""
+    keep = rng.random(x.shape) >= rate
+    result: np.ndarray = np.where(keep, x, 0.0)
+    return result
+
+
+def serve_one_at_a_time(
+    x: np.ndarray,
+    gamma: np.ndarray,
+    beta: np.ndarray,
+    running: tuple[np.ndarray, np.ndarray],
+    eps: float,
+    train_mode: bool,
+) -> np.ndarray:
+    """Each row normalised alone, as online inference sees it: with the running
+    statistics, or (the control) in training mode, where a row is its own batch."""
+    if train_mode:
+        return np.vstack([nn.batch_norm(row[None], gamma, beta, eps) for row in x])
+    return batch_norm_inference(x, gamma, beta, running[0], running[1], eps)
 
 
 def update_running(running: np.ndarray, batch_stat: np.ndarray, momentum: float) -> np.ndarray:
@@ -96,16 +140,32 @@ def batch_norm_inference(
     return result
 
 
-def run(seed: int, rate: float, eps: float) -> Generator[Event, None, dict[str, Any]]:
-    """Checks inverted dropout's expectation, then batch norm in both modes."""
+def within_standard_errors(
+    mean: np.ndarray, x: np.ndarray, se: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``|mean − x|`` in standard errors, and whether each is within ``SE_LIMIT`` (a zero
+    standard error, at p = 0, allows only rounding)."""
+    z = np.abs(mean - x) / np.maximum(se, 1e-300)
+    ok = np.abs(mean - x) <= np.maximum(SE_LIMIT * se, 1e-12 * np.abs(x))
+    return z, ok
+
+
+def run(seed: int, rate: float, eps: float, **rest: str) -> Generator[Event, None, dict[str, Any]]:
+    """Checks inverted dropout's expectation, then batch norm in both modes, each claim
+    with its negative control."""
+    removed = broken(rest)
     rng = np.random.default_rng(seed)
 
     x = rng.uniform(0.5, 2.0, UNITS) * rng.choice([-1.0, 1.0], UNITS)
-    outputs = nn.dropout(np.broadcast_to(x, (MASKS, UNITS)), rate, rng)
+    inputs = np.broadcast_to(x, (MASKS, UNITS))
+    if removed == "no-rescale":
+        yield log("break=no-rescale: the survivors keep their value x, not x/(1 − p).")
+        outputs = plain_dropout(inputs, rate, rng)
+    else:
+        outputs = nn.dropout(inputs, rate, rng)
     mean = outputs.mean(axis=0)
     se = dropout_standard_error(x, rate, MASKS)
-    z = np.abs(mean - x) / np.maximum(se, 1e-300)
-    within = np.abs(mean - x) <= np.maximum(SE_LIMIT * se, 1e-12 * np.abs(x))
+    z, within = within_standard_errors(mean, x, se)
     dropped = float(np.mean(outputs == 0.0))
     yield table(
         f"Inverted dropout, p = {rate:g}: mean over {MASKS} masks",
@@ -129,13 +189,33 @@ def run(seed: int, rate: float, eps: float) -> Generator[Event, None, dict[str, 
         "the fraction dropped is the rate, survivors are scaled by 1/(1 − p)",
         abs(dropped - rate) <= max(SE_LIMIT * fraction_se, 1e-12) and survivors_scaled,
         f"dropped {dropped:.4f} of {outputs.size} units (p = {rate:g}, standard error "
-        f"{fraction_se:.1e}); every survivor equals x/(1 − p) = x × {1 / (1 - rate):.4g}",
+        f"{fraction_se:.1e}); "
+        + (
+            f"every survivor equals x/(1 − p) = x × {1 / (1 - rate):.4g}"
+            if survivors_scaled
+            else f"the survivors are not x/(1 − p) = x × {1 / (1 - rate):.4g}"
+        ),
         kind="statistical",
     )
-    yield log(
-        f"Without the 1/(1 − p) scaling the training-time mean would be (1 − p)x = "
-        f"{1 - rate:g}·x, so the test-time network would see larger activations than in "
-        f"training unless it multiplied by (1 − p)."
+    plain = plain_dropout(inputs, rate, np.random.default_rng([seed, 1])).mean(axis=0)
+    # The control's own standard error: a kept unit is x, not x/(1 − p).
+    plain_se = np.abs(x) * np.sqrt(rate * (1.0 - rate) / MASKS)
+    plain_z, plain_within = within_standard_errors(plain, x, plain_se)
+    yield check(
+        "control: without the 1/(1 − p) rescale the mean is not x",
+        rate == 0.0 or not bool(np.all(plain_within)),
+        (
+            "p = 0: nothing is dropped and the rescale is 1, so the control cannot differ,"
+            " as expected"
+            if rate == 0.0
+            else f"mean of m ⊙ x over {MASKS} masks: up to {float(np.max(plain_z)):.0f}"
+            f" standard errors from x, at (1 − p)x = {1 - rate:g}·x (largest"
+            f" |mean/x − (1 − p)| = {float(np.max(np.abs(plain / x - (1 - rate)))):.1e});"
+            " the test-time network would see larger activations than in training unless"
+            " it multiplied by (1 − p)"
+        ),
+        kind="statistical",
+        control=True,
     )
     at_inference = nn.dropout(x, rate, rng, training=False)
     yield check(
@@ -210,6 +290,62 @@ def run(seed: int, rate: float, eps: float) -> Generator[Event, None, dict[str, 
         kind="statistical",
     )
 
+    # Online inference: fresh examples served one at a time.
+    test = sample_batch(np.random.default_rng([seed, 2]), N_TEST)
+    running = (running_mean, running_var)
+    served = serve_one_at_a_time(
+        test, GAMMA, BETA, running, eps, train_mode=removed == "train-mode-inference"
+    )
+    control = serve_one_at_a_time(test, GAMMA, BETA, running, eps, train_mode=True)
+    shrink = FEATURE_STDS**2 / (FEATURE_STDS**2 + eps)  # σ²/(σ² + ε)
+    target_std = GAMMA * np.sqrt(shrink)
+    # In units of the target std: the test set's own sampling error, and the error the
+    # running averages carry (their spread √(m/(2 − m)) × that of one batch's estimate).
+    mean_se = np.sqrt(1.0 / N_TEST + ema**2 / BATCH)
+    std_se = np.sqrt(1.0 / (2 * N_TEST) + 0.25 * ema**2 * (2.0 / (BATCH - 1)) * shrink**2)
+
+    def serving_z(out: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return (
+            np.abs(out.mean(axis=0) - BETA) / target_std / mean_se,
+            np.abs(out.std(axis=0) / target_std - 1.0) / std_se,
+        )
+
+    served_mean_z, served_std_z = serving_z(served)
+    control_mean_z, control_std_z = serving_z(control)
+    yield table(
+        f"Inference on {N_TEST} fresh examples served one at a time",
+        ["feature", "target mean β", "mean", "target std γ√(σ²/(σ²+ε))", "std", "train-mode std"],
+        [
+            [
+                j,
+                BETA[j],
+                served[:, j].mean(),
+                target_std[j],
+                served[:, j].std(),
+                control[:, j].std(),
+            ]
+            for j in range(3)
+        ],
+    )
+    yield check(
+        "inference normalises with the population statistics, one example at a time",
+        bool(np.all(served_mean_z < SE_LIMIT) and np.all(served_std_z < SE_LIMIT)),
+        f"means within {float(served_mean_z.max()):.2f} and stds within"
+        f" {float(served_std_z.max()):.2f} standard errors of β and γ·√(σ²/(σ²+ε))"
+        f" (allowed {SE_LIMIT:g}; the error counts the {N_TEST} test examples and the"
+        " running averages' own spread)",
+        kind="statistical",
+    )
+    yield check(
+        "control: batch norm kept in training mode at inference erases every input",
+        not bool(np.all(control_mean_z < SE_LIMIT) and np.all(control_std_z < SE_LIMIT)),
+        f"each example is its own batch, so x − μ_B = 0: every output is β, stds"
+        f" {np.round(control.std(axis=0), 12).tolist()}, {float(control_std_z.max()):.0f}"
+        " standard errors from γ·√(σ²/(σ²+ε))",
+        kind="statistical",
+        control=True,
+    )
+
     example = sample_batch(rng, 1)
     batch_a = np.vstack([example, sample_batch(rng, BATCH - 1)])
     batch_b = np.vstack([example, sample_batch(rng, BATCH - 1)])
@@ -251,4 +387,6 @@ def run(seed: int, rate: float, eps: float) -> Generator[Event, None, dict[str, 
         "running_mean": running_mean.tolist(),
         "running_var": running_var.tolist(),
         "train_output_gap": train_gap,
+        "served_std": served.std(axis=0).tolist(),
+        "control_dropout_mean_ratio": (plain / x).tolist(),
     }

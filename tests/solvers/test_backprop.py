@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from demo_runs import broken_events, failed_evidence
 
 from solvers import backprop as bp
 from solvers import nn
@@ -76,7 +77,7 @@ def test_output_gradient_sums_to_zero_per_example() -> None:
 
 
 def test_a_missing_tanh_derivative_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
-    def wrong_backward(p: bp.Params, cache: dict[str, np.ndarray]) -> bp.Params:
+    def wrong_backward(p: bp.Params, cache: dict[str, np.ndarray], *_: bool) -> bp.Params:
         x, y, h, z2 = cache["x"], cache["y"], cache["h"], cache["z2"]
         dz2 = (nn.softmax(z2) - np.eye(2)[y]) / x.shape[0]
         dz1 = dz2 @ p["W2"].T  # forgot ⊙ (1 − h²)
@@ -87,3 +88,37 @@ def test_a_missing_tanh_derivative_is_caught(monkeypatch: pytest.MonkeyPatch) ->
     assert not done["ok"]
     failed = [e["name"] for e in events if e["type"] == "check" and not e["passed"]]
     assert failed == ["backprop gradients match central differences"]
+
+
+def test_the_control_without_tanh_derivative_fails_where_the_tanh_is() -> None:
+    events, done = run()
+    control = next(e for e in events if e["type"] == "check" and e["control"])
+    assert control["passed"]
+    wrong = done["metrics"]["control_relative_errors"]
+    assert wrong["W1"] > 1e-2 and wrong["b1"] > 1e-2  # through the tanh: caught
+    assert wrong["W2"] < 1e-7 and wrong["b2"] < 1e-7  # above it: unaffected
+
+
+@pytest.mark.parametrize("choice", ["no-tanh-derivative", "no-batch-mean"])
+def test_each_break_fails_the_gradient_check(choice: str) -> None:
+    events = broken_events(bp, choice)
+    assert failed_evidence(events) == ["backprop gradients match central differences"]
+    assert events[-1]["ok"] is True
+
+
+def test_without_the_batch_mean_every_gradient_is_n_times_too_large() -> None:
+    rng = np.random.default_rng(5)
+    p = bp.init(rng, 4)
+    x, y = rng.standard_normal((6, 3)), rng.integers(0, 2, 6)
+    right = bp.backprop_grads(p, x, y)
+    summed = bp.backprop_grads(p, x, y, mean=False)
+    for name in bp.NAMES:
+        assert np.allclose(summed[name], 6 * right[name], rtol=1e-12, atol=0)
+
+
+def test_the_cost_count_is_an_identity_and_the_timing_is_an_experiment() -> None:
+    def kind(events: list[dict[str, Any]]) -> str:
+        return str(next(e["kind"] for e in events if e.get("name") == "backprop is much cheaper"))
+
+    assert kind(run()[0]) == "identity"
+    assert kind(run(timing="true")[0]) == "empirical"

@@ -6,10 +6,12 @@ from typing import Any
 
 import numpy as np
 import pytest
-from demo_runs import demo_events
+from demo_runs import broken_events, demo_events, failed_evidence
 
 from solvers import dropout_batchnorm as demo
 from solvers import nn
+from solvers.cli import execute
+from solvers.params import resolve
 
 
 def run(**values: Any) -> list[dict[str, Any]]:
@@ -22,8 +24,9 @@ def run(**values: Any) -> list[dict[str, Any]]:
 def test_every_check_passes(values: dict[str, Any]) -> None:
     events = run(**values)
     checks = [e for e in events if e["type"] == "check"]
-    assert len(checks) == 8
+    assert len(checks) == 11
     assert all(c["passed"] for c in checks), [c for c in checks if not c["passed"]]
+    assert sum(c["control"] for c in checks) == 2
     assert events[-1]["ok"] is True
 
 
@@ -73,3 +76,59 @@ def test_running_average_converges_to_a_constant_statistic() -> None:
 
 def test_training_output_depends_on_the_batch() -> None:
     assert run()[-1]["metrics"]["train_output_gap"] > 0.01
+
+
+def test_without_the_rescale_the_mean_is_one_minus_p_times_x() -> None:
+    ratios = run(rate=0.2)[-1]["metrics"]["control_dropout_mean_ratio"]
+    assert ratios == pytest.approx([0.8] * demo.UNITS, abs=0.02)
+
+
+def test_at_rate_zero_the_dropout_control_is_expected_to_match() -> None:
+    events = run(rate=0.0)
+    control = next(e for e in events if e["type"] == "check" and "rescale" in e["name"])
+    assert control["passed"] and "cannot differ, as expected" in control["detail"]
+
+
+def test_served_one_at_a_time_inference_keeps_the_spread_and_train_mode_erases_it() -> None:
+    m = run()[-1]["metrics"]
+    target = demo.GAMMA * np.sqrt(demo.FEATURE_STDS**2 / (demo.FEATURE_STDS**2 + 1e-5))
+    assert m["served_std"] == pytest.approx(target.tolist(), rel=0.1)
+    rng = np.random.default_rng(0)
+    rows = demo.sample_batch(rng, 5)
+    running = (demo.FEATURE_MEANS, demo.FEATURE_STDS**2)
+    erased = demo.serve_one_at_a_time(rows, demo.GAMMA, demo.BETA, running, 1e-5, train_mode=True)
+    assert np.allclose(erased, demo.BETA, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("choice", "claims"),
+    [
+        (
+            "no-rescale",
+            [
+                "inverted dropout keeps the expected activation",
+                "the fraction dropped is the rate, survivors are scaled by 1/(1 − p)",
+            ],
+        ),
+        (
+            "train-mode-inference",
+            ["inference normalises with the population statistics, one example at a time"],
+        ),
+    ],
+)
+def test_each_break_fails_the_claim_it_supports(choice: str, claims: list[str]) -> None:
+    events = broken_events(demo, choice)
+    assert failed_evidence(events) == claims
+    assert events[-1]["ok"] is True
+
+
+def test_running_statistics_from_the_wrong_population_fail_the_inference_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Mutation: the EMA forgets its batches (momentum 0 keeps the start 0 and 1), so the
+    # running statistics are not the population's and the served outputs are off.
+    monkeypatch.setattr(demo, "MOMENTUM", 1e-9)
+    events = list(execute(demo, resolve(demo.PARAMS, {})))
+    failed = failed_evidence(events)
+    assert "inference normalises with the population statistics, one example at a time" in failed
+    assert "running averages estimate the population statistics" in failed

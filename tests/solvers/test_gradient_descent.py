@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from demo_runs import broken_events, failed_evidence
 from scipy.optimize import minimize_scalar
 
 from solvers import gradient_descent as gd
@@ -95,3 +96,62 @@ def test_a_wrong_update_rule_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(gd, "quadratic_grad", lambda x, a: 2 * a * x)
     _, done = run()
     assert not done["ok"]
+
+
+def checks(events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {e["name"]: e for e in events if e["type"] == "check"}
+
+
+def test_both_controls_fail_as_predicted() -> None:
+    events, done = run()
+    controls = [c for c in checks(events).values() if c["control"]]
+    assert len(controls) == 2 and all(c["passed"] for c in controls)
+    assert done["metrics"]["evidence"] == {"checks": 3, "identities": 0, "controls": 2}
+
+
+def test_sign_steps_do_not_diverge_above_two_over_a() -> None:
+    # The control's mechanism-free step: |x| stays within max(|x0|, lr), whatever lr.
+    xs, stopped = gd.descend_quadratic(4.0, np.array([0.75, 5.0]), np.ones(2), 50, sign=True)
+    assert np.all(stopped == 51)
+    assert np.max(np.abs(xs)) <= 5.0
+
+
+def test_the_control_differs_even_where_one_sign_step_is_a_gradient_step() -> None:
+    # |x0|·a = 1: one sign step equals one gradient step, so the control runs 50.
+    events, done = run(a=0.01, x0=-100, steps=1)
+    assert done["ok"], done.get("error")
+    control = next(c for c in checks(events).values() if "sign(f')" in c["name"])
+    assert control["passed"] and "50 steps" in control["detail"]
+
+
+@pytest.mark.parametrize(
+    ("choice", "claims"),
+    [
+        (
+            "sign-gradient",
+            {"converges exactly when lr < 2/a", "your lr = 0.4: x_k = (1 − lr·a)^k x0"},
+        ),
+        ("convex", {"different starts reach different local minima"}),
+    ],
+)
+def test_each_break_fails_the_claim_it_supports(choice: str, claims: set[str]) -> None:
+    events = broken_events(gd, choice)
+    assert set(failed_evidence(events)) == claims
+    assert events[-1]["ok"] is True
+
+
+def test_the_convex_control_has_one_minimum() -> None:
+    ends, _ = gd.descend_polynomial(gd.CONVEX, np.array(gd.NONCONVEX_STARTS))
+    assert ends == pytest.approx([-(0.25 ** (1 / 3))] * 2, abs=1e-9)
+    assert gd.local_minima(gd.CONVEX) == pytest.approx([-(0.25 ** (1 / 3))])
+    assert len(gd.local_minima(gd.NONCONVEX)) == 2
+
+
+def test_the_closed_form_does_not_overflow_on_a_tiny_start() -> None:
+    with np.errstate(over="raise", invalid="raise", divide="raise"):  # f = x²/2 underflows
+        _, done = run(a=100.0, lr=10.0, steps=300, x0=1e-300)
+    assert done["ok"], done.get("error")
+    assert done["metrics"]["diverged"]
+    closed = gd.closed_form(-999.0, 1e-300, 103)
+    assert closed[103] == pytest.approx(-np.exp(103 * np.log(999.0) - 300 * np.log(10)), rel=1e-12)
+    assert closed[:3] == pytest.approx([1e-300, -999e-300, 999.0**2 * 1e-300], rel=1e-12)
