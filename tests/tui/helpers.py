@@ -91,9 +91,10 @@ def finish_yesterday_and_before(session: Session) -> None:
 
 
 def grade_everything_today(session: Session) -> None:
-    """Every card graded today straight in the store, with fixed answer times."""
+    """Every topic's core card graded today straight in the store, with fixed answer
+    times (a first day's work)."""
     grades = [5, 4, 4, 3, 5, 2, 5, 4, 5, 1, 4, 5, 3, 4, 5]
-    for card, grade in zip(session.deck, grades, strict=True):
+    for card, grade in zip(session.deck.topics, grades, strict=True):
         session.store.record(card.id, grade, "review", day=session.today, ts_ms=0, answer_ms=20_000)
         if grade < 4:
             session.store.record(card.id, 4, "drill", day=session.today, ts_ms=0, answer_ms=10_000)
@@ -129,10 +130,12 @@ async def until(pilot: Pilot[Any], condition: Callable[[], bool], tries: int = 2
     raise AssertionError("the app never reached the state the test waits for")
 
 
-def plotted_series(screen: DemoScreen) -> dict[str, int]:
-    """Points per plotted line of a demo screen, by its legend label."""
+def plotted_series(screen: DemoScreen, only: str | None = None) -> dict[str, int]:
+    """Points per line of a demo screen's runs, by its legend label (``only``: the
+    series of that name, e.g. a run's main "loss" beside its comparison lines)."""
     return {
         f"{name} · {run.label}": len(xs)
         for run in screen.runs
         for name, (xs, _) in run.series.items()
+        if only is None or name == only
     }

@@ -94,11 +94,11 @@ async def test_learning_rate_converges_below_the_threshold_and_diverges_above(
         metrics = screen.last_done["metrics"]
         threshold = metrics["threshold"]
         assert metrics["diverged"] is False
-        assert screen.checks and all(ok for ok, _, _ in screen.checks)
+        assert screen.checks and all(check["passed"] for check in screen.checks)
         assert "✓" in static_text(screen, "#demo-checks")
         # The label names the values a run used, defaults included (lr and steps
         # are the first parameters the learning-rate demo declares, after its seed).
-        assert plotted_series(screen) == {"loss · lr=0.5, steps=50 (defaults)": 51}
+        assert plotted_series(screen, "loss") == {"loss · lr=0.5, steps=50 (defaults)": 51}
 
         above = f"{round(1.02 * threshold, 3):g}"
         screen.query_one("#param-lr", Input).value = above
@@ -107,7 +107,7 @@ async def test_learning_rate_converges_below_the_threshold_and_diverges_above(
         await pilot.press("r")
         await finish(app)
         assert screen.last_done is not None and screen.last_done["metrics"]["diverged"] is True
-        series = plotted_series(screen)
+        series = plotted_series(screen, "loss")
         assert set(series) == {"loss · lr=0.5, steps=50 (defaults)", f"loss · lr={above}"}
         assert "diverged=True" in static_text(screen, "#demo-status")
 
@@ -359,7 +359,7 @@ async def test_escape_cancels_a_fast_streaming_run_started_from_a_field(
         screen = await open_demo(app, "learning-rate", command=python(streaming(pid_file)))
         await pilot.press("tab", "enter")  # into the lr field, and run from there
         pid = await wait_for_file(pid_file)
-        await until(pilot, lambda: bool(plotted_series(screen)), "points arrived")
+        await until(pilot, lambda: bool(plotted_series(screen, "loss")), "points arrived")
         assert screen.running and isinstance(screen.focused, Input)
 
         await pilot.press("escape")  # the first escape cancels, whatever has focus
@@ -474,7 +474,7 @@ async def test_a_runs_label_says_its_parameter_values(session: Session) -> None:
         # Typed back to the default value: the same run as the first, shown once.
         await pilot.press(*"0.50", "enter")
         await until(pilot, lambda: not screen.running, "the third run ended")
-        assert set(plotted_series(screen)) == {f"loss · {defaults}", "loss · lr=0.7"}
+        assert set(plotted_series(screen, "loss")) == {f"loss · {defaults}", "loss · lr=0.7"}
 
 
 # -- the footer and the help --------------------------------------------------------------
@@ -586,7 +586,7 @@ async def test_leaving_during_a_run_and_coming_back(session: Session, tmp_path: 
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_demo(app, "learning-rate", command=python(streaming(tmp_path / "p")))
         await pilot.press("r")
-        await until(pilot, lambda: bool(plotted_series(screen)), "points arrived")
+        await until(pilot, lambda: bool(plotted_series(screen, "loss")), "points arrived")
         await pilot.press("escape", "escape")  # cancel, then back at once
         await until(pilot, lambda: isinstance(app.screen, ReviewScreen), "back on the card")
         # Out of the answer box (it had the keys when the demo was opened), then the
@@ -622,7 +622,7 @@ async def test_ten_runs_in_a_row(session: Session) -> None:
         await pilot.pause()
         assert still_running(app) and app.screen is screen
         # Ten runs at the same values are one line on the legend, not ten.
-        assert plotted_series(screen) == {"loss · lr=0.5, steps=50 (defaults)": 51}
+        assert plotted_series(screen, "loss") == {"loss · lr=0.5, steps=50 (defaults)": 51}
         assert screen_text(app).count("loss · lr=0.5, steps=50 (defaults)") == 1
 
 
@@ -649,7 +649,7 @@ async def test_a_tiny_terminal_during_a_run_and_back(session: Session, tmp_path:
         command = python(streaming(tmp_path / "p", burst=5))
         screen = await open_demo(app, "learning-rate", command=command)
         await pilot.press("r")
-        await until(pilot, lambda: bool(plotted_series(screen)), "points arrived")
+        await until(pilot, lambda: bool(plotted_series(screen, "loss")), "points arrived")
         for size in [(20, 10), (10, 4), (200, 60), (80, 24)]:
             await pilot.resize_terminal(*size)
             await pilot.pause()

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from conftest import Clock
 from textual.pilot import Pilot
 
+from quiz.deck import Deck
 from quiz.session import Session
+from quiz.store import Store
 
 from .helpers import (
     finish_yesterday_and_before,
@@ -54,15 +57,15 @@ def test_revealed_answer(snap_compare: Any, session: Session) -> None:
 
 
 def test_answer_scrolled_to_its_end(snap_compare: Any, session: Session) -> None:
-    """The same card scrolled to its end with End: the last sections of the answer and
-    the references, with the grade bar still in view under them."""
+    """The same card scrolled to its end with End: the last of the references (each
+    with a link a reader can open), with the grade bar still in view under them."""
 
     async def to_the_end(pilot: Pilot[Any]) -> None:
         await settle(pilot)
         await pilot.press("enter", "end")
         await settle(pilot)
         shown = screen_text(pilot.app)
-        for text in ("References", "linear regions", "5 perfect"):
+        for text in ("linear regions", "arXiv:1402.1869", "5 perfect"):
             assert text in shown, text
 
     assert snap_compare(make_app(session), run_before=to_the_end)
@@ -82,17 +85,23 @@ def test_nothing_due(snap_compare: Any, session: Session) -> None:
     assert snap_compare(make_app(session), run_before=look)
 
 
-def test_browse(snap_compare: Any, session: Session) -> None:
-    """Browse: a table of the fifteen topics with state, next review and ease."""
-    finish_yesterday_and_before(session)
+def test_browse(snap_compare: Any, store: Store, full_deck: Deck, clock: Clock) -> None:
+    """Browse on the whole deck after a first day: each topic in bold with its figures
+    over all its cards ("Deep learning · 1/7 seen", learning, tomorrow, its ease), and
+    under it each follow-up card with its kind ("derive: ..."), still new. At 80
+    columns a long title is cut with "…", so the state, next review and ease stay in
+    view."""
+    session = Session(store, full_deck, now=clock)
+    grade_everything_today(session)
 
     async def browse(pilot: Pilot[Any]) -> None:
         await settle(pilot)
         await pilot.press("b")
         await settle(pilot)
         shown = screen_text(pilot.app)
-        for text in ("All topics", "Deep learning", "learning", "in 4d", "Ease"):
+        for text in ("All topics", "Deep learning · 1/", "tomorrow", "Ease", "new", "…"):
             assert text in shown, text
+        assert any(f"{kind}: " in shown for kind in ("derive", "explain", "trap", "debug"))
 
     assert snap_compare(make_app(session), run_before=browse)
 
@@ -114,12 +123,14 @@ def test_summary(snap_compare: Any, session: Session) -> None:
 def test_demo_after_a_learning_rate_run(snap_compare: Any, session: Session) -> None:
     """A run at the default lr, then one just above the threshold 2/L ≈ 0.83.
 
-    On the picture: the form (lr 0.9, steps 50, seed 0) and its command line; the
-    plot on a log axis with two loss curves, one falling and one blowing up, told
-    apart by the legend ("loss · lr=0.5, steps=50 (defaults)" and "loss · lr=0.9");
-    the status line "✓ done with lr=0.9: 6 of 6 checks passed · ..., diverged=True";
-    and a footer that fits 80 columns: r Run, esc Back, f2-f5 Tabs, s Stats, ? Help,
-    q Quit.
+    On the picture: the form (lr 0.9, steps 50, seed 0, lr_factor, break) and its
+    command line; the plot on a log axis: the first run's loss and every line of the
+    second (its loss blowing up, the four regimes and the control that must fail),
+    told apart by the legend ("loss · lr=0.5, steps=50 (defaults)", "loss · lr=0.9",
+    "loss at η = 1/L · lr=0.9"...); the status line counting evidence apart from the
+    control ("✓ done with lr=0.9: 6 of 6 checks passed, 1 of 1 controls failed as
+    predicted · ..., diverged=True"); and a footer that fits 80 columns: r Run, esc
+    Back, f2-f5 Tabs, s Stats, ? Help, q Quit.
     """
 
     async def run_demo(pilot: Pilot[Any]) -> None:
@@ -136,5 +147,13 @@ def test_demo_after_a_learning_rate_run(snap_compare: Any, session: Session) -> 
         await pilot.press("escape")  # out of the field: no cursor on the picture
         screen.redraw()
         await pilot.pause()
+        shown = screen_text(pilot.app)
+        for text in (
+            "loss · lr=0.5, steps=50 (defaults)",
+            "loss · lr=0.9",
+            "1 of 1 controls failed as predicted",
+            "diverged=True",
+        ):
+            assert text in shown, text
 
     assert snap_compare(make_app(session), run_before=run_demo)

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
@@ -60,8 +61,8 @@ class BrowseScreen(Screen[None]):
 
     @on(messages.InterviewChanged)
     def fill(self) -> None:
-        """One row per topic (its figures over all its cards), then a row per card of
-        it: the core card's question first, its follow-ups after."""
+        """One row per topic (its figures over all its cards; it opens the topic's
+        question), then a row per follow-up card of it, with its kind."""
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
@@ -71,20 +72,26 @@ class BrowseScreen(Screen[None]):
         for card_row in card_rows(session):
             by_topic.setdefault(card_row.card.topic_id, []).append(card_row)
         for topic in topics(session):
+            # The topic's row stands for its core card (enter opens its question); its
+            # figures are the topic's, over all its cards.
             table.add_row(
-                Content.styled(str(topic.number), "bold"),
-                Content.styled(f"{printable(topic.title)} · {topic.seen}/{topic.cards}", "bold"),
+                str(topic.number),
+                Text(
+                    _clipped(f"{printable(topic.title)} · {topic.seen}/{topic.cards} seen"),
+                    style="bold",
+                ),
                 topic.state,
                 due_text(topic.due, today) if topic.due else "—",
                 f"{topic.easiness:.2f}" if topic.easiness is not None else "—",
-                key=f"topic:{topic.card_id}",
+                key=topic.card_id,
             )
             for card_row in by_topic.get(topic.card_id, []):
                 card = card_row.card
-                label = "question" if card.is_core else card.kind
+                if card.is_core:
+                    continue
                 table.add_row(
                     "",
-                    literal_cell(f"  {label}: {card.title}"),
+                    literal_cell(_clipped(f"  {card.kind}: {card.title}")),
                     card_row.state,
                     due_text(card_row.due, today) if card_row.due else "—",
                     f"{card_row.easiness:.2f}" if card_row.easiness is not None else "—",
@@ -96,8 +103,7 @@ class BrowseScreen(Screen[None]):
         table = self.query_one(DataTable)
         if table.row_count == 0:
             return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
-        return key.removeprefix("topic:")  # a topic's row stands for its core card
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
     @on(DataTable.RowSelected)
     def action_open(self) -> None:
@@ -114,3 +120,15 @@ class BrowseScreen(Screen[None]):
         card = self.session.deck.get(self.selected() or "")
         if card is not None:
             self.post_message(messages.OpenDemo(card))
+
+
+TITLE_CELLS = 44  # the topic column's width: at 80 columns the figures stay in view
+
+
+def _clipped(text: str) -> str:
+    """``text`` cut to :data:`TITLE_CELLS` cells, with "…" where it was cut."""
+    if cell_len(text) <= TITLE_CELLS:
+        return text
+    while cell_len(text) > TITLE_CELLS - 1:
+        text = text[:-1]
+    return text.rstrip() + "…"

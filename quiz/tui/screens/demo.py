@@ -51,6 +51,9 @@ def demo_timeout() -> float:
     return value if value > 0 else DEFAULT_TIMEOUT
 
 
+MAX_LINES = 7  # lines on the plot at once (the legend needs the room)
+
+
 @dataclass
 class Run:
     """One run's plotted series, labelled by the parameters that made it."""
@@ -331,6 +334,16 @@ class DemoScreen(Screen[None]):
         ys.append(float(y))
         self._dirty = True
 
+    def _order(self, label: str) -> int:
+        """Plot order: oldest run first, each run's series in their order."""
+        index = 0
+        for run in self.runs:
+            for name in run.series:
+                if f"{name} · {run.label}" == label:
+                    return index
+                index += 1
+        return index
+
     def redraw_if_dirty(self) -> None:
         """Redraws the plot at most ten times a second, however fast points come."""
         if self._dirty:
@@ -338,12 +351,17 @@ class DemoScreen(Screen[None]):
             self.redraw()
 
     def redraw(self) -> None:
-        lines = [
-            Line(f"{name} · {run.label}", tuple(xs), tuple(ys))
-            for run in self.runs
-            for name, (xs, ys) in run.series.items()
-            if xs
-        ]
+        """The latest run's every series, and the main (first) series of the runs
+        before it, newest first, up to :data:`MAX_LINES` lines in all: a demo that
+        streams several series (learning-rate's four regimes) would otherwise crowd
+        the legend off the plot after a few runs."""
+        chosen: list[Line] = []
+        for age, run in enumerate(reversed(self.runs)):
+            series = list(run.series.items())
+            for name, (xs, ys) in series if age == 0 else series[:1]:
+                if xs and len(chosen) < MAX_LINES:
+                    chosen.append(Line(f"{name} · {run.label}", tuple(xs), tuple(ys)))
+        lines = sorted(chosen, key=lambda line: self._order(line.label))
         self.query_one(SeriesPlot).show(lines, xlabel="step" if lines else "")
 
     def show_checks(self) -> None:
