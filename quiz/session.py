@@ -150,24 +150,6 @@ class Queue(Protocol):
         ...
 
 
-def points_mentioned(card: Card, answer: str) -> list[bool]:
-    """For each key point of ``card``, whether the typed ``answer`` makes it (by
-    :func:`quiz.checker.check_answer`: a point a stated misconception contradicts is not)."""
-    from quiz.checker import check_answer  # compiled per card on first use
-
-    return check_answer(card, answer).made
-
-
-def suggest_grade(card: Card, answer: str) -> int | None:
-    """The grade :func:`quiz.checker.check_answer` suggests for a typed answer.
-
-    None when nothing was typed: then only the user can judge their recall.
-    """
-    from quiz.checker import check_answer
-
-    return check_answer(card, answer).suggested_grade
-
-
 @dataclass(frozen=True)
 class _Today:
     """One reading of today's queue, in its parts."""

@@ -34,7 +34,7 @@ from textual.widgets import Static
 
 from quiz import startup
 from quiz.deck import Card
-from quiz.session import Graded, Item, Progress, Queue, Session, StaleGrade, suggest_grade
+from quiz.session import Graded, Item, Progress, Queue, Session, StaleGrade
 from quiz.sm2 import GRADE_WORDS
 from quiz.text import plural
 from quiz.tui import messages
@@ -130,6 +130,14 @@ class ReviewScreen(Screen[None]):
             id="accept",
             tooltip="Grade with the suggested grade",
         ),
+        Binding(
+            "t",
+            "ticks",
+            "Ticks",
+            id="ticks",
+            tooltip="Go to the key points: ↑ ↓ choose, space flips a tick or dismisses a "
+            "wrong claim, and the suggested grade follows",
+        ),
         UNDO,
         DEMO,
         Binding(
@@ -161,7 +169,11 @@ class ReviewScreen(Screen[None]):
         "ticked and a grade is suggested), ctrl+j starts a new line, and a paste keeps "
         "all its lines. escape leaves the box; then the keys below are commands. After "
         "the reveal, the card scrolls with ↑ ↓ PageUp PageDown Home End, j k and the "
-        "mouse wheel; grade with 0-5, or enter for the suggested grade."
+        "mouse wheel; grade with 0-5, or enter for the suggested grade. Each ✓ shows the "
+        "words of your answer that made the point, and a wrong claim you made is shown "
+        "with its correction (it caps the suggestion at 2). t goes to the ticks: ↑ ↓ "
+        "choose, space (or a click) flips a tick or dismisses a wrong claim, and the "
+        "suggestion follows; escape comes back."
     )
 
     # Focus is placed by show_card (the answer box), not by Textual's auto focus.
@@ -266,6 +278,8 @@ class ReviewScreen(Screen[None]):
         if action == "grade":
             return self.revealed
         if action == "accept":
+            return self.revealed and self.suggested is not None
+        if action == "ticks":
             return self.revealed and self.suggested is not None
         if action == "leave":
             return self.typing
@@ -437,12 +451,13 @@ class ReviewScreen(Screen[None]):
         typed = self.query_one("#typed", Static)
         typed.display = bool(self.answer.strip())
         typed.update(Content.assemble(("Your answer", "bold"), "\n", literal(self.answer.strip())))
-        self.query_one(KeyPoints).show(self.card, self.answer)
+        points = self.query_one(KeyPoints)
+        points.show(self.card, self.answer)
         self.render_answer(self.card)
         self.query_one("#reveal").display = True
         grades = self.grade_bar()
         grades.display = True
-        self.suggested = suggest_grade(self.card, self.answer)
+        self.suggested = points.suggested
         grades.suggest(self.suggested)
         # Out of the box: the screen's keys (arrows, PageUp/PageDown, Home/End) scroll
         # the card.
@@ -494,6 +509,17 @@ class ReviewScreen(Screen[None]):
             self.action_reveal()  # enter outside the box, before a reveal: reveal
         else:
             self.show_hint("Nothing was typed, so no grade is suggested: grade it with 0-5")
+
+    def action_ticks(self) -> None:
+        self.query_one(KeyPoints).focus_first()
+
+    @on(KeyPoints.Changed)
+    def _ticks_changed(self, message: KeyPoints.Changed) -> None:
+        """The person flipped a tick: the suggestion follows what the ticks support."""
+        self.suggested = message.suggested
+        self.grade_bar().suggest(self.suggested)
+        self.show_hint()
+        self.refresh_bindings()
 
     def action_accept(self) -> None:
         if self.suggested is not None:
