@@ -35,6 +35,7 @@ from quiz.store import Store
 from quiz.text import printable
 from quiz.tui.app import QuizApp
 from quiz.tui.screens.browse import BrowseScreen
+from quiz.tui.screens.browse import _clipped as browse_clipped
 from quiz.tui.screens.card import CardScreen
 from quiz.tui.screens.demo import DemoScreen
 from quiz.tui.screens.export import ExportScreen
@@ -158,7 +159,11 @@ async def test_browse_and_every_card_screen_show_the_cards_as_written(
         await pilot.press("escape", "b")
         await until(pilot, lambda: isinstance(app.screen, BrowseScreen))
         await pilot.pause()
-        assert table_titles(app, "#topics", 1) == [printable(c.title) for c in deck]
+        # Each topic's title as written, with its count of cards seen (clipped to the
+        # column, as every title is, with "…").
+        assert table_titles(app, "#topics", 1) == [
+            browse_clipped(f"{printable(c.title)} · 0/1 seen") for c in deck
+        ]
         assert PRICE in screen_text(app)
         assert_clean_terminal(app)
         for index, card in enumerate(deck):
