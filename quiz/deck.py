@@ -37,6 +37,7 @@ FIELDS = (
     "references",
     "key_points",
     "misconceptions",
+    "predict",
 )
 KINDS = ("explain", "derive", "compute", "debug", "trap", "predict")
 TAG_PATTERN = ID_PATTERN
@@ -53,6 +54,30 @@ class KeyPoint:
     text: str
     keywords: tuple[str, ...]
     phrases: tuple[str, ...] = ()
+
+
+Condition = bool | str | tuple[str, float, float]  # a value, or (test, low, high)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer a ``predict`` card offers, and when the demo's result makes it right.
+
+    ``when`` is compared with the demo's ``done`` metric: a bool or a text must be equal;
+    ``("below", x, 0)``, ``("above", x, 0)`` and ``("between", low, high)`` bound a number.
+    """
+
+    text: str
+    when: Condition
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What a ``predict`` card asks: which choice the demo (run with the card's
+    ``demo_params``) bears out, read from the metric ``metric`` of its ``done`` event."""
+
+    metric: str
+    choices: tuple[Choice, ...]
 
 
 @dataclass(frozen=True)
@@ -91,6 +116,7 @@ class Card:
     tags: tuple[str, ...] = ()
     demo_params: tuple[tuple[str, Any], ...] = ()
     misconceptions: tuple[Misconception, ...] = ()
+    predict: Prediction | None = None
 
     @property
     def is_core(self) -> bool:
@@ -443,6 +469,7 @@ def _validate(
             )
     points = tuple(_key_points(f, data["key_points"]))
     misconceptions = tuple(_misconceptions(f, data.get("misconceptions", []), len(points)))
+    prediction = _prediction(f, data.get("predict"), kind, demo)
     if not body:
         raise QuizError(f"{path}: the card has no answer after the front matter")
     return Card(
@@ -462,6 +489,58 @@ def _validate(
             (str(k), tuple(v) if isinstance(v, list) else v) for k, v in params.items()
         ),
         misconceptions=misconceptions,
+        predict=prediction,
+    )
+
+
+def _prediction(f: _Fields, raw: Any, kind: str, demo: str) -> Prediction | None:
+    """The ``[predict]`` table of a ``predict`` card (and of no other kind)."""
+    if kind != "predict":
+        if raw is not None:
+            raise f.error("predict", "belongs to a card of kind 'predict'")
+        return None
+    if raw is None:
+        raise f.error("predict", "is missing (a predict card says which metric decides)")
+    if not demo:
+        raise f.error("demo", "is missing (a predict card runs a demo to decide)")
+    if not isinstance(raw, dict) or set(raw) - {"metric", "choices"}:
+        raise f.error("predict", "must be a table with 'metric' and [[predict.choices]]")
+    metric = f.text(raw.get("metric"), "predict.metric")
+    raw_choices = raw.get("choices")
+    if not isinstance(raw_choices, list) or len(raw_choices) < 2:
+        raise f.error("predict.choices", "needs at least two [[predict.choices]]")
+    choices = []
+    for i, item in enumerate(raw_choices):
+        field = f"predict.choices[{i}]"
+        if not isinstance(item, dict) or set(item) != {"text", "when"}:
+            raise f.error(field, "must have 'text' and 'when'")
+        choices.append(
+            Choice(f.text(item["text"], f"{field}.text"), _condition(f, item["when"], field))
+        )
+    return Prediction(metric, tuple(choices))
+
+
+def _condition(f: _Fields, raw: Any, field: str) -> Condition:
+    if isinstance(raw, bool | str):
+        return raw
+    if isinstance(raw, dict) and len(raw) == 1:
+        ((test, bound),) = raw.items()
+        if (
+            test in ("below", "above")
+            and isinstance(bound, int | float)
+            and not isinstance(bound, bool)
+        ):
+            return (test, float(bound), 0.0)
+        if (
+            test == "between"
+            and isinstance(bound, list)
+            and len(bound) == 2
+            and all(isinstance(b, int | float) and not isinstance(b, bool) for b in bound)
+        ):
+            return ("between", float(bound[0]), float(bound[1]))
+    raise f.error(
+        f"{field}.when",
+        "must be true/false, a text, or { below = x }, { above = x }, { between = [a, b] }",
     )
 
 

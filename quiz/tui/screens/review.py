@@ -21,6 +21,7 @@ schedule. It reports up with :mod:`quiz.tui.messages`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 
 from textual import on, work
@@ -34,6 +35,7 @@ from textual.widgets import Static
 
 from quiz import startup
 from quiz.deck import Card
+from quiz.predict import choice_of, choices_text, letter, right_choice
 from quiz.session import Graded, Item, Progress, Queue, Session, StaleGrade
 from quiz.sm2 import GRADE_WORDS
 from quiz.text import plural
@@ -211,6 +213,7 @@ class ReviewScreen(Screen[None]):
             )
             with RevealedPart(id="reveal"):
                 yield Static(id="typed")
+                yield Static(id="prediction")
                 yield KeyPoints(id="points")
         yield Static(id="hint")
 
@@ -280,7 +283,7 @@ class ReviewScreen(Screen[None]):
         if action == "accept":
             return self.revealed and self.suggested is not None
         if action == "ticks":
-            return self.revealed and self.suggested is not None
+            return self.revealed and self.query_one(KeyPoints).result is not None
         if action == "leave":
             return self.typing
         if action == "back":
@@ -338,7 +341,16 @@ class ReviewScreen(Screen[None]):
             f"{progress.done_today + progress.left} · not scheduled",
         }[item.mode]
         self.query_one("#mode", Static).update(literal(f"{label} · {card.title}"))
-        self.query_one("#question", Static).update(literal(card.question))
+        question = literal(card.question)
+        if card.predict is not None:  # the choices, and how to pick one
+            question = Content.assemble(
+                question,
+                "\n\n",
+                literal(choices_text(card)),
+                "\n\n",
+                ("Type the letter of your prediction; enter runs the demo to see.", "dim"),
+            )
+        self.query_one("#question", Static).update(question)
         box = self.box
         box.text = keep[1] if keep is not None and keep[0] == card.id else ""
         box.read_only = False
@@ -452,8 +464,14 @@ class ReviewScreen(Screen[None]):
         typed.display = bool(self.answer.strip())
         typed.update(Content.assemble(("Your answer", "bold"), "\n", literal(self.answer.strip())))
         points = self.query_one(KeyPoints)
-        points.show(self.card, self.answer)
-        self.render_answer(self.card)
+        card = self.card
+        # A predict card's answer is a letter: its key points are the reasoning to
+        # compare with, and the demo's own result decides the grade (_predicted).
+        points.show(card, "" if card.predict else self.answer)
+        self.query_one("#prediction", Static).display = card.predict is not None
+        if card.predict is not None:
+            self._predict(card, choice_of(card, self.answer))
+        self.render_answer(card)
         self.query_one("#reveal").display = True
         grades = self.grade_bar()
         grades.display = True
@@ -467,6 +485,72 @@ class ReviewScreen(Screen[None]):
         # starts on screen.
         self.query_one("#reveal", RevealedPart).scroll_into_view_when_laid_out()
         self.status = ""  # it was about the card before this one
+        self.show_hint()
+        self.refresh_bindings()
+
+    def _predict(self, card: Card, choice: int | None) -> None:
+        """Says what was predicted and runs the card's demo with its preset, whose own
+        result decides which choice was right (:mod:`quiz.predict`)."""
+        assert card.predict is not None
+        picked = (
+            f"{letter(choice)}) {card.predict.choices[choice].text}"
+            if choice is not None
+            else "none of the choices (type its letter: a, b...)"
+        )
+        settings = " ".join(card.demo_settings()) or "its defaults"
+        self.query_one("#prediction", Static).update(
+            Content.assemble(
+                ("Your prediction: ", "bold"),
+                literal(picked),
+                "\n",
+                ("The demo: ", "bold"),
+                literal(f"running {card.demo} with {settings}…"),
+            )
+        )
+        self._run_prediction(card, choice, picked)
+
+    @work(group="predict", exclusive=True, exit_on_error=False)
+    async def _run_prediction(self, card: Card, choice: int | None, picked: str) -> None:
+        from quiz.runner import demo_command, run_demo
+
+        settings = dict(s.split("=", 1) for s in card.demo_settings())
+        last: dict[str, object] = {}
+        async with contextlib.aclosing(run_demo(demo_command(card.demo, settings))) as events:
+            async for event in events:
+                if event.get("type") == "done":
+                    last = event
+        if self.card is not card or not self.revealed or not self.is_attached:
+            return  # graded or left meanwhile
+        metrics = last.get("metrics")
+        right = (
+            right_choice(card, metrics) if last.get("ok") and isinstance(metrics, dict) else None
+        )
+        if right is None:
+            outcome = literal(
+                f"could not decide ({last.get('error') or 'no choice matches its result'}); "
+                "grade it yourself"
+            )
+            self.suggested = None
+        else:
+            assert card.predict is not None
+            value = metrics[card.predict.metric] if isinstance(metrics, dict) else None
+            verdict = "✓ right" if choice == right else "✗ not what happened"
+            outcome = Content.assemble(
+                literal(f"{card.predict.metric} = {value} → "),
+                (f"{letter(right)}) {card.predict.choices[right].text}", "bold"),
+                literal(f"  · your prediction: {verdict}"),
+            )
+            self.suggested = 5 if choice == right else 1
+        self.query_one("#prediction", Static).update(
+            Content.assemble(
+                ("Your prediction: ", "bold"),
+                literal(picked),
+                "\n",
+                ("The demo: ", "bold"),
+                outcome,
+            )
+        )
+        self.grade_bar().suggest(self.suggested)
         self.show_hint()
         self.refresh_bindings()
 
