@@ -149,7 +149,7 @@ async def test_a_failing_demo_shows_an_error_and_the_app_goes_on(
         await pilot.press("escape")
         assert isinstance(app.screen, ReviewScreen)
         await pilot.press("escape", "space")  # out of the answer box, then reveal
-        assert app.screen.revealed  # type: ignore[attr-defined]
+        assert app.screen.revealed
 
 
 async def test_escape_cancels_a_running_demo_and_kills_it(session: Session, tmp_path: Path) -> None:

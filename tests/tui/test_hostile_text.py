@@ -108,7 +108,11 @@ async def test_every_card_is_shown_as_written_and_typed_answers_too(
             await pilot.pause()
             assert_clean_terminal(app)  # the answer box, as it is being typed
             await pilot.press("enter")  # checks the answer: reveal
-            await until(pilot, lambda s=screen: s.revealed)
+
+            def revealed(s: ReviewScreen = screen) -> bool:
+                return s.revealed
+
+            await until(pilot, revealed)
             assert_literal_card(app, hostile.deck, card.id)
             typed = text_of(app, "#typed")
             assert typed == "Your answer\n" + shown(screen.answer.strip())
@@ -178,7 +182,11 @@ async def test_browse_and_every_card_screen_show_the_cards_as_written(
             if card.id == "price":
                 # The references, at the end of the answer, are plain text too.
                 markdown = screen.query_one("#model-answer", Markdown)
-                await until(pilot, lambda m=markdown: bool(m.children))
+
+                def rendered(m: Markdown = markdown) -> bool:
+                    return bool(m.children)
+
+                await until(pilot, rendered)
                 await pilot.press("end")
                 await pilot.pause()
                 text = screen_text(app)
