@@ -29,6 +29,7 @@ DEMOS: dict[str, str] = {
     "learning-rate": "learning_rate",
     "dropout-batchnorm": "dropout_batchnorm",
     "init-gradients": "init_gradients",
+    "batch-noise": "batch_noise",
 }
 
 
