@@ -250,7 +250,7 @@ def run(
         yield log(
             f"prediction: η = {lr:g} is beyond SGD's stability limit for {', '.join(bad)}"
             " (the smaller the batch, the lower the limit): the loss diverges, as expected;"
-            " the floor needs η well below 2/λ_max"
+            " the floor needs η well below that limit"
         )
         return {**metrics, "diverged": True}
     metrics["diverged"] = False
