@@ -30,6 +30,7 @@ DEMOS: dict[str, str] = {
     "dropout-batchnorm": "dropout_batchnorm",
     "init-gradients": "init_gradients",
     "batch-noise": "batch_noise",
+    "momentum-adam": "momentum_adam",
 }
 
 
