@@ -31,6 +31,7 @@ DEMOS: dict[str, str] = {
     "init-gradients": "init_gradients",
     "batch-noise": "batch_noise",
     "momentum-adam": "momentum_adam",
+    "cd-bias": "cd_bias",
 }
 
 
