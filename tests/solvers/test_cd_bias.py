@@ -46,7 +46,7 @@ def test_cd1_is_biased_but_points_uphill_and_cd_k_converges() -> None:
     assert m["bias_cd1"] > 0.2 and m["cosine_cd1"] > 0.9
     assert m["bias_cd10"] < 1e-4
     assert m["z_bias"] > 20 and m["z_control"] < demo.Z
-    assert m["decay_rate"] == pytest.approx(m["lambda2"], rel=0.01)
+    assert m["contraction"] == pytest.approx(m["lambda2"], rel=1e-3)  # the bound is tight
 
 
 def test_transition_is_a_gibbs_kernel_with_the_model_as_stationary_distribution() -> None:
