@@ -32,6 +32,7 @@ DEMOS: dict[str, str] = {
     "batch-noise": "batch_noise",
     "momentum-adam": "momentum_adam",
     "cd-bias": "cd_bias",
+    "attention-scaling": "attention_scaling",
 }
 
 
