@@ -86,3 +86,14 @@ def test_scale_by_d_flattens_towards_uniform() -> None:
     events = broken_events(demo, "scale-by-d")
     m = events[-1]["metrics"]
     assert m["entropy_scaled"] > m["unit_entropy"] + 0.3  # log 32 = 3.47 against H₁ ≈ 3.0
+
+
+def test_variance_check_notices_components_of_the_wrong_variance() -> None:
+    # The z-test behind "Var(q·k) = d_k" fails when its premise (unit-variance components)
+    # is broken: variance 1.1 per component gives Var(q·k) = 1.21 d_k.
+    rng = np.random.default_rng(2)
+    d, rows, cols = 64, 256, 32
+    q = np.sqrt(1.1) * rng.standard_normal((rows, d))
+    k = np.sqrt(1.1) * rng.standard_normal((cols, d))
+    z = (np.mean((q @ k.T) ** 2) - d) / demo.square_mean_se(d, rows, cols)
+    assert z > demo.Z

@@ -95,3 +95,15 @@ def test_the_controls_fail_as_predicted_with_numbers() -> None:
     assert m["constant_start_loss"] > demo.LEARNS * m["mean_loss"]
     assert m["random_start_loss"] < demo.LEARNS * m["mean_loss"]
     assert m["constant_start_spread"] == 0.0
+
+
+def test_identical_units_check_notices_a_broken_symmetry() -> None:
+    # The same training from a start whose units differ by 1e-3 ends with units far apart:
+    # the "units stay identical" check (spread ≤ 1e-9) would fail.
+    x, y = demo.symmetry_data(np.random.default_rng([0, 1]))
+    rng = np.random.default_rng(5)
+    w1 = np.full((2, demo.SYM_HIDDEN), demo.SYM_CONST) + 1e-3 * rng.standard_normal(
+        (2, demo.SYM_HIDDEN)
+    )
+    _, spread, _ = demo.train_small_net(x, y, w1, np.full(demo.SYM_HIDDEN, demo.SYM_CONST))
+    assert spread > 1e-3
