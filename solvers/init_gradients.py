@@ -160,6 +160,13 @@ def tolerance(depth: int, width: int) -> float:
     return 0.3 + 5.0 * depth / width
 
 
+def recursion_tolerance(depth: int, width: int) -> float:
+    """:func:`tolerance` plus 0.02 nats a layer: a saturated tanh or sigmoid passes its
+    gradient through the few units in their linear range, so its backward pass fluctuates
+    like a much narrower layer, and the recursion's independence assumption is rougher."""
+    return tolerance(depth, width) + 0.02 * depth
+
+
 def gains(forward: nn.Array, back: nn.Array) -> tuple[float, float]:
     """How much the scale changed across the stack: last/first forward, first/last backward."""
     return float(forward[-1] / forward[0]), float(back[0] / back[-1])
@@ -211,10 +218,11 @@ def run(
     second = removed != "variance-not-second-moment"
     rng = np.random.default_rng(seed)
     tol = tolerance(depth, width)
+    rtol = recursion_tolerance(depth, width)
     yield log(
         f"{depth} layers of {width} units, batch {BATCH} of unit-variance inputs, a"
-        f" unit-variance gradient at the top. Recursion vs measurement allowed ±{tol:.2f} nats"
-        f" (0.3 + 5·depth/width: finite width)."
+        f" unit-variance gradient at the top. Recursion vs measurement allowed ±{rtol:.2f} nats"
+        f" (0.3 + 5·depth/width + 0.02·depth: finite width); the stable band ±{tol:.2f}."
         + (" He uses Var(w) = 1/n (break=no-factor-2)." if not factor_two else "")
         + (" The recursion uses Var(φ) (break=variance-not-second-moment)." if not second else "")
     )
@@ -255,17 +263,17 @@ def run(
     worst = max(errors, key=lambda k: errors[k])
     yield check(
         "the variance recursion (with E[φ²]) predicts every stack's per-layer scale",
-        errors[worst] <= tol,
+        errors[worst] <= rtol,
         f"largest |ln(measured/predicted)| over 9 stacks × {depth} layers × 2 directions:"
-        f" {errors[worst]:.2f} nats ({worst[0]}, {INIT_LABELS[worst[1]]}), allowed {tol:.2f}",
+        f" {errors[worst]:.2f} nats ({worst[0]}, {INIT_LABELS[worst[1]]}), allowed {rtol:.2f}",
         kind="empirical",
     )
     c_worst = max(control_errors, key=lambda k: control_errors[k])
     yield check(
         "control: the recursion with Var(φ) in place of E[φ²] mispredicts",
-        control_errors[c_worst] > tol,
+        control_errors[c_worst] > rtol,
         f"largest error {control_errors[c_worst]:.3g} nats ({c_worst[0]},"
-        f" {INIT_LABELS[c_worst[1]]}), allowed {tol:.2f}: a ReLU or sigmoid output's mean"
+        f" {INIT_LABELS[c_worst[1]]}), allowed {rtol:.2f}: a ReLU or sigmoid output's mean"
         " carries scale that its variance misses",
         kind="empirical",
         control=True,
@@ -351,6 +359,7 @@ def run(
         "prediction_error": errors[worst],
         "control_prediction_error": control_errors[c_worst],
         "tolerance": tol,
+        "recursion_tolerance": rtol,
         "constant_start_spread": const_spread,
         "constant_start_loss": const_loss,
         "random_start_loss": rand_loss,
