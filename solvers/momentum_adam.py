@@ -17,6 +17,17 @@ started from ``(1, 1)`` in the eigenvectors; a run ends when ``‖x_t‖ ≤ tol
   the step count does not depend on κ at all. That is a diagonal preconditioner, and it only
   helps when the ill-conditioning is aligned with the coordinates.
 
+**Weight decay: L2 against AdamW.** On ``½ Σ h_i (x_i − 1)²`` with ``h = (1, κ)`` an L2 term
+adds ``λx`` to the gradient. Under SGD, ``x − η(g + λx) = (1 − ηλ)x − ηg``: L2 and decoupled
+decay are one update. Under Adam the L2 term goes through ``m̂/√v̂`` like the rest of the
+gradient; Adam's fixed point is then ``g + λx = 0``, the ridge solution, whose shrink
+``λ/(h_i + λ)`` is large for the flat weight and tiny for the steep one (its large gradients
+drown the penalty). AdamW (Loshchilov & Hutter) decays outside the normalisation,
+``x ← (1 − αλ)x − α m̂/√v̂``, and because Adam's normalised step ignores each coordinate's
+scale, every weight shrinks by the same fraction (in this noise-free problem a fraction that
+fades as ``v̂`` forgets the early gradients). The control runs both decays with plain SGD,
+where they coincide.
+
 The demo runs the three methods for ``κ = 10, 30, 100, 300, 1000`` (and the user's κ) and fits
 the slope of ``log steps`` against ``log κ``: about 1 for GD, ½ for momentum, 0 for Adam.
 Negative controls: momentum removed (``β = 0`` with GD's best rate, i.e. plain GD) must lose
@@ -36,21 +47,36 @@ from solvers import nn
 from solvers.events import Event, check, log, point, table
 from solvers.params import Param, break_param, broken
 
-TITLE = "Momentum and Adam on an ill-conditioned quadratic: steps to a tolerance against κ"
+TITLE = "Momentum, Adam and AdamW on an ill-conditioned quadratic: steps against κ, weight decay"
 
 PARAMS = (
     Param("kappa", "float", 100.0, "condition number κ = L/μ of your run", low=1.0, high=1e4),
     Param("tol", "float", 1e-6, "stop when ‖x‖ ≤ tol · ‖x₀‖", low=1e-10, high=1e-2),
     Param("adam_lr", "float", 0.1, "Adam's step size α (β₁ = 0.9, β₂ = 0.999)", low=1e-3, high=1.0),
+    Param(
+        "weight_decay",
+        "float",
+        0.1,
+        "λ for Adam + L2 against AdamW (0: no decay, nothing to compare)",
+        low=0.0,
+        high=1.0,
+    ),
     break_param(
         {
             "no-momentum": "β = 0 with GD's best rate: momentum's steps grow as κ, not √κ",
             "rotated": "Adam runs on the quadratic rotated by 45°: its steps now grow with κ",
+            "no-adaptive-scaling": "the L2 and decoupled-decay runs use plain SGD: the two"
+            " coincide, so decoupled decay no longer shrinks every weight evenly",
         }
     ),
 )
 
 LADDER = (10.0, 30.0, 100.0, 300.0, 1000.0)
+DECAY_STEPS = 3000
+EVEN = 0.01  # shrink fractions within 1 % of each other: "the same relative rate"
+UNEVEN = 2.0  # L2 under Adam: the flat weight shrinks at least this many times more
+SETTLE = 30.0  # α × DECAY_STEPS needed for Adam + L2 to reach its fixed point
+HOVER = 0.3  # above this α, Adam's constant steps keep it from settling precisely
 MAX_STEPS = 100_000
 ROTATION = np.array([[1.0, -1.0], [1.0, 1.0]]) / math.sqrt(2.0)  # 45°
 
@@ -142,6 +168,36 @@ def adam(
     return steps, traces
 
 
+def decay_runs(
+    kappa: float, lr: float, decay: float, adaptive: bool = True
+) -> tuple[nn.Array, nn.Array]:
+    """Minimises ``½ Σ h_i (x_i − 1)²`` with ``h = (1, κ)`` from 0 for DECAY_STEPS steps, with
+    weight decay ``λ`` added two ways: as an L2 term in the gradient (``g + λx``) and
+    decoupled (``x ← (1 − αλ) x`` before the step). ``adaptive``: Adam (the L2 term goes
+    through ``m̂/√v̂``: AdamW is the decoupled one); else plain SGD at ``η = 1/(κ + λ)``, where
+    the two are the same update. Returns both end points."""
+    h = np.array([1.0, kappa])
+    target = np.ones(2)
+    x = np.zeros((2, 2))  # row 0: L2, row 1: decoupled
+    m, v = np.zeros_like(x), np.zeros_like(x)
+    step = lr if adaptive else 1.0 / (kappa + decay)
+    for t in range(1, DECAY_STEPS + 1):
+        g = h * (x - target)
+        g[0] += decay * x[0]
+        x[1] *= 1.0 - step * decay
+        if adaptive:
+            nn.adam_step(x, g, m, v, t, lr)
+        else:
+            x -= step * g
+    return x[0], x[1]
+
+
+def shrink(x: nn.Array) -> nn.Array:
+    """How far each weight fell short of its unregularised optimum 1: ``1 − x_i``."""
+    out: nn.Array = 1.0 - x
+    return out
+
+
 def slope(kappas: list[float], steps: list[int | None]) -> float:
     """Least-squares slope of ``log steps`` against ``log κ`` (nan if a run never arrived)."""
     if any(s is None for s in steps):
@@ -151,7 +207,7 @@ def slope(kappas: list[float], steps: list[int | None]) -> float:
 
 
 def run(
-    kappa: float, tol: float, adam_lr: float, **rest: str
+    kappa: float, tol: float, adam_lr: float, weight_decay: float, **rest: str
 ) -> Generator[Event, None, dict[str, Any]]:
     """Counts steps to ``tol`` for GD, heavy ball and Adam at each κ, fits the slopes
     against κ, and runs the two controls."""
@@ -266,6 +322,9 @@ def run(
         kind="empirical",
         control=True,
     )
+    decay_metrics = yield from weight_decay_section(
+        kappa, adam_lr, weight_decay, removed != "no-adaptive-scaling"
+    )
     mine = {"gd": gd_steps[-1], "momentum": hb_steps[-1], "adam": adam_steps[-1]}
     arrived = {k: s for k, s in mine.items() if s is not None}
     return {
@@ -282,4 +341,96 @@ def run(
         "momentum_slope": hb_slope,
         "adam_slope": adam_slope,
         "adam_rotated_slope": control_slope,
+        **decay_metrics,
     }
+
+
+def weight_decay_section(
+    kappa: float, lr: float, decay: float, adaptive: bool
+) -> Generator[Event, None, dict[str, Any]]:
+    """Adam + L2 against AdamW (and, as the control, SGD + L2 against SGD with decoupled
+    decay) on ``h = (1, κ)``; yields the table and checks, returns metrics."""
+    if decay == 0.0:
+        yield log("prediction: weight_decay = 0: L2 and decoupled decay are both absent (as set)")
+        return {}
+    ridge = shrink(np.array([1.0, kappa]) / (np.array([1.0, kappa]) + decay))
+    l2, decoupled = decay_runs(kappa, lr, decay, adaptive)
+    sgd_l2, sgd_decoupled = decay_runs(kappa, lr, decay, adaptive=False)
+    rows = [
+        ["Adam + L2 (λx in the gradient)" if adaptive else "SGD + L2 (break)", *shrink(l2)],
+        ["AdamW (decoupled)" if adaptive else "SGD, decoupled (break)", *shrink(decoupled)],
+        ["control: SGD + L2", *shrink(sgd_l2)],
+        ["control: SGD, decoupled", *shrink(sgd_decoupled)],
+        ["ridge solution λ/(h_i + λ)", *ridge],
+    ]
+    yield table(
+        f"Weight decay λ = {decay:g} on ½Σ h_i (x_i − 1)², h = (1, {kappa:g}), after"
+        f" {DECAY_STEPS} steps: shrink 1 − x_i",
+        ["update", "flat weight (h = 1)", f"steep weight (h = {kappa:g})"],
+        rows,
+    )
+    metrics: dict[str, Any] = {
+        "l2_shrink": shrink(l2).tolist(),
+        "adamw_shrink": shrink(decoupled).tolist(),
+    }
+    l2_err = float(np.max(np.abs(shrink(l2) - ridge) / ridge))
+    if adaptive and lr > HOVER:
+        yield log(
+            f"prediction: α = {lr:g} is large next to the distance to the optimum (1): Adam"
+            f" keeps hovering around its fixed point (Adam + L2 is {l2_err:.1e} from the ridge"
+            " solution), so the two decays are not compared; lower adam_lr"
+        )
+        return metrics
+    if adaptive and lr * DECAY_STEPS < SETTLE:
+        # Adam moves a coordinate by at most about α a step: too few steps to settle.
+        yield log(
+            f"prediction: α = {lr:g} for {DECAY_STEPS} steps (α·steps = {lr * DECAY_STEPS:g},"
+            f" below {SETTLE:g}) is too little for Adam + L2 to settle (relative distance from"
+            f" the ridge solution {l2_err:.1e}); raise adam_lr"
+        )
+    elif adaptive:
+        yield check(
+            "Adam + L2 converges to the ridge solution: the penalty is just part of the loss",
+            l2_err <= 1e-6,
+            f"shrink {shrink(l2)[0]:.5f}, {shrink(l2)[1]:.2e} against λ/(h_i + λ) ="
+            f" {ridge[0]:.5f}, {ridge[1]:.2e} (largest relative gap {l2_err:.1e}, allowed"
+            " 1e-6): the steep weight, with the large gradients, is barely regularised",
+            kind="numerical",
+        )
+
+    def even_and_uneven(pair_l2: nn.Array, pair_decoupled: nn.Array) -> tuple[bool, float, float]:
+        s_l2, s_dec = shrink(pair_l2), shrink(pair_decoupled)
+        spread = float(abs(s_dec[0] / s_dec[1] - 1.0)) if s_dec[1] > 0 else math.inf
+        ratio = float(s_l2[0] / s_l2[1]) if s_l2[1] > 0 else math.inf
+        return spread <= EVEN and ratio >= UNEVEN, spread, ratio
+
+    if (kappa + decay) / (1.0 + decay) < 1.5 * UNEVEN:  # L2's predicted ratio, with room
+        yield log(
+            f"prediction: at κ = {kappa:g} both weights have nearly the same curvature, so L2"
+            " shrinks them almost evenly too: nothing to tell apart (raise kappa)"
+        )
+        return metrics
+    ok, spread, ratio = even_and_uneven(l2, decoupled)
+    metrics["adamw_even"] = spread <= EVEN
+    metrics["l2_shrink_ratio"] = ratio
+    yield check(
+        "AdamW shrinks every weight by the same fraction; Adam + L2 does not",
+        ok,
+        f"decoupled: {shrink(decoupled)[0]:.5f} and {shrink(decoupled)[1]:.5f} (differ by"
+        f" {spread:.1%}, allowed {EVEN:.0%}); L2: the flat weight shrinks {ratio:.3g}× more"
+        f" than the steep one (at least {UNEVEN:g}× predicted)"
+        + ("" if adaptive else "; here both are plain SGD"),
+        kind="empirical",
+    )
+    c_ok, c_spread, _ = even_and_uneven(sgd_l2, sgd_decoupled)
+    same = float(np.max(np.abs(sgd_l2 - sgd_decoupled)))
+    yield check(
+        "control: without Adam's per-coordinate scaling (plain SGD) the two are one update",
+        not c_ok,
+        f"SGD + L2 and SGD with decoupled decay end {same:.1e} apart, and the decoupled run"
+        f" shrinks the flat weight {1.0 + c_spread:.3g}× more than the steep one, not evenly:"
+        " (1 − ηλ)x − ηg is x − η(g + λx)",
+        kind="empirical",
+        control=True,
+    )
+    return metrics

@@ -17,12 +17,12 @@ def run(**values: Any) -> list[dict[str, Any]]:
     return demo_events(demo, **values)
 
 
-def test_defaults_pass_every_check_with_two_controls() -> None:
+def test_defaults_pass_every_check_with_three_controls() -> None:
     events = run()
     found = [e for e in events if e["type"] == "check"]
-    assert len(found) == 5
+    assert len(found) == 8
     assert all(c["passed"] for c in found), found
-    assert sum(c["control"] for c in found) == 2
+    assert sum(c["control"] for c in found) == 3
     assert events[-1]["ok"] is True
 
 
@@ -77,9 +77,44 @@ def test_other_settings_pass(values: dict[str, Any]) -> None:
     [
         ("no-momentum", "momentum's steps grow as √κ: slope of log steps against log κ is ½"),
         ("rotated", "Adam on an axis-aligned quadratic: the steps do not depend on κ"),
+        (
+            "no-adaptive-scaling",
+            "AdamW shrinks every weight by the same fraction; Adam + L2 does not",
+        ),
     ],
 )
 def test_each_break_fails_its_claim(choice: str, claim: str) -> None:
     events = broken_events(demo, choice)
     assert failed_evidence(events) == [claim]
     assert events[-1]["ok"] is True and events[-1]["metrics"]["break"]["as_predicted"]
+
+
+def test_adam_l2_is_ridge_and_adamw_shrinks_evenly() -> None:
+    m = demo_metrics(demo)
+    kappa, decay = 100.0, 0.1
+    assert m["l2_shrink"] == pytest.approx([decay / (1 + decay), decay / (kappa + decay)])
+    flat, steep = m["adamw_shrink"]
+    assert flat == pytest.approx(steep, rel=1e-3) and flat > 0
+    assert m["adamw_even"] is True and m["l2_shrink_ratio"] == pytest.approx(91, rel=1e-3)
+
+
+def test_sgd_l2_and_decoupled_decay_are_the_same_update() -> None:
+    l2, decoupled = demo.decay_runs(100.0, 0.1, 0.1, adaptive=False)
+    np.testing.assert_allclose(l2, decoupled, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("values", "words"),
+    [
+        ({"weight_decay": 0.0}, "weight_decay = 0"),
+        ({"kappa": 2.0}, "nearly the same curvature"),
+        ({"adam_lr": 0.001}, "too little for Adam + L2 to settle"),
+        ({"adam_lr": 1.0}, "keeps hovering"),
+    ],
+)
+def test_decay_regimes_outside_the_checks_are_predictions(
+    values: dict[str, Any], words: str
+) -> None:
+    events = run(**values)
+    assert events[-1]["ok"] is True
+    assert any(e["type"] == "log" and words in e["text"] for e in events)
