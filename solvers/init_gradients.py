@@ -80,7 +80,7 @@ ACTIVATIONS: dict[str, tuple[Callable[[nn.Array], nn.Array], Callable[[nn.Array]
 }
 INITS = ("normal", "xavier", "he")
 INIT_LABELS = {"normal": "N(0,1)", "xavier": "Xavier 1/n", "he": "He 2/n"}
-BATCH = 64
+BATCH = 32  # below 64 rows OpenBLAS stays on one thread: 6× faster on a busy machine
 GRID = np.linspace(-10.0, 10.0, 4000)  # standard-normal quadrature grid (even: no node at 0)
 WEIGHTS = np.exp(-0.5 * GRID**2) / np.sqrt(2.0 * np.pi) * (GRID[1] - GRID[0])
 STABLE = 10.0  # a stack whose scale changes by less than this factor is called stable
