@@ -28,6 +28,7 @@ DEMOS: dict[str, str] = {
     "hyperparameters": "hyperparameters",
     "learning-rate": "learning_rate",
     "dropout-batchnorm": "dropout_batchnorm",
+    "lstm-gradients": "lstm_gradients",
 }
 
 
