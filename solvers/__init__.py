@@ -29,6 +29,7 @@ DEMOS: dict[str, str] = {
     "learning-rate": "learning_rate",
     "dropout-batchnorm": "dropout_batchnorm",
     "lstm-gradients": "lstm_gradients",
+    "bn-eval": "bn_eval",
 }
 
 
