@@ -30,6 +30,7 @@ DEMOS: dict[str, str] = {
     "dropout-batchnorm": "dropout_batchnorm",
     "lstm-gradients": "lstm_gradients",
     "bn-eval": "bn_eval",
+    "layernorm-batchnorm": "layernorm_batchnorm",
 }
 
 
