@@ -31,6 +31,7 @@ DEMOS: dict[str, str] = {
     "lstm-gradients": "lstm_gradients",
     "bn-eval": "bn_eval",
     "layernorm-batchnorm": "layernorm_batchnorm",
+    "dropout-curve": "dropout_curve",
 }
 
 

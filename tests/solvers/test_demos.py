@@ -411,7 +411,7 @@ def test_list_prints_every_demo_with_its_title() -> None:
     assert [line.split()[0] for line in lines] == NAMES
     for line, name in zip(lines, NAMES, strict=True):
         assert line.split(maxsplit=1)[1] == load(name).TITLE
-    assert len(NAMES) == 18
+    assert len(NAMES) == 19
 
 
 # Protocol contracts --------------------------------------------------------------------
