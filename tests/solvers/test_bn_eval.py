@@ -130,3 +130,11 @@ def test_same_seed_same_run() -> None:
     assert list(demo.run(seed=3, test_batch=4, momentum=0.1)) == list(
         demo.run(seed=3, test_batch=4, momentum=0.1)
     )
+
+
+def test_the_fold_check_notices_a_layer_that_differs(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Eval mode without ε is no longer the folded layer (which keeps √(σ² + ε)).
+    monkeypatch.setattr(demo, "normalise", lambda x, mean, var: (x - mean) / np.sqrt(var))
+    events = list(demo.run(seed=0, test_batch=2, momentum=0.1))
+    fold = next(e for e in events if e["type"] == "check" and e["name"].startswith("eval-mode BN"))
+    assert fold["passed"] is False
