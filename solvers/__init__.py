@@ -33,6 +33,10 @@ DEMOS: dict[str, str] = {
     "momentum-adam": "momentum_adam",
     "cd-bias": "cd_bias",
     "attention-scaling": "attention_scaling",
+    "lstm-gradients": "lstm_gradients",
+    "bn-eval": "bn_eval",
+    "layernorm-batchnorm": "layernorm_batchnorm",
+    "dropout-curve": "dropout_curve",
 }
 
 

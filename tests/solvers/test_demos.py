@@ -430,6 +430,7 @@ def test_list_prints_every_demo_with_its_title() -> None:
         assert line.split(maxsplit=1)[1] == load(name).TITLE
     # The fifteen topics' demos (DESIGN.md) come first; the follow-ups' demos after them.
     assert NAMES[: len(CORE_DEMOS)] == list(CORE_DEMOS)
+    assert len(NAMES) == len(CORE_DEMOS) + 9  # and nine behind the follow-up cards
 
 
 # Protocol contracts --------------------------------------------------------------------

@@ -43,8 +43,9 @@ def test_revealed_answer(snap_compare: Any, session: Session) -> None:
     """After a typed answer and enter: the typed answer ("Your answer"), the key points
     ticked ✓/✗ against it, each ✓ with the words that made it ("you wrote “many
     layers”"), the note on how to flip a tick, the grade bar with the suggested grade
-    starred, and the footer's grade keys and t Ticks. At 80×24 the key points fill the card pane: the answer and
-    its later sections are reached by scrolling (test_review.py checks they can be)."""
+    starred, and the footer's grade keys and t Ticks. At 80×24 the key points fill the
+    card pane: the answer and its later sections are reached by scrolling
+    (test_review.py checks they can be)."""
 
     async def reveal(pilot: Pilot[Any]) -> None:
         await settle(pilot)
