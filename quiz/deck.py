@@ -198,10 +198,19 @@ def load_deck(folder: Path | None = None, demos: Collection[str] | None = None) 
     paths = sorted(_card_paths(folder))
     if not paths:
         raise QuizError(f"no cards (*.md files) in {folder}")
+    from quiz import deckcache  # parsed once, kept until a card changes
+
+    digest = deckcache.key(folder, paths, demos)
+    cached = deckcache.read(digest) if digest else None
+    if cached is not None:
+        return cached
     cards = [parse_card(p, demos) for p in paths]
     _check_unique(cards, "id")
     _check_unique([c for c in cards if c.is_core], "number")
-    return Deck(tuple(_in_deck_order(cards)))
+    deck = Deck(tuple(_in_deck_order(cards)))
+    if digest:
+        deckcache.write(digest, deck)
+    return deck
 
 
 def _in_deck_order(cards: Sequence[Card]) -> list[Card]:

@@ -40,6 +40,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QUIZ_DB", str(tmp_path / "env.db"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("QUIZ_LOG_DIR", str(tmp_path / "logs"))
+    monkeypatch.setenv("QUIZ_CACHE", str(tmp_path / "cache"))
     monkeypatch.delenv("QUIZ_CONTENT", raising=False)
 
 

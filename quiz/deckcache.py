@@ -1,0 +1,117 @@
+"""A cache of the parsed deck, so that starting ``quiz`` does not parse every card.
+
+Parsing a card's TOML front matter (its key points, phrases, misconceptions,
+references) is most of the time the deck takes to load, and it grows with the deck:
+with the follow-up cards it became a visible part of the path to the first card
+(``tests/perf/bench_startup.py``). The parsed deck is kept in a private file, keyed by
+every card file's name, size, modification time and inode, by the demo names the cards
+were checked against, and by quiz's version: any change to any card parses the deck
+again. A cache that cannot be read, written or trusted is ignored (the deck is parsed
+as before); it never stops the app.
+
+The file is a pickle, read only when it sits in a folder of ours (0700, owned by this
+user) and is itself owned by this user and not writable by others: whoever can write
+there can already run code as this user.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import stat
+import tempfile
+from collections.abc import Collection, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from quiz import __version__
+
+if TYPE_CHECKING:
+    from quiz.deck import Deck
+
+FORMAT = 1  # bump when the Card/Deck classes change shape
+
+
+def cache_dir() -> Path | None:
+    """The private folder (``deck/``) in ``$QUIZ_CACHE``, else in the platform's user
+    cache folder for quiz; None when ``QUIZ_CACHE`` is set to an empty string (no
+    cache)."""
+    env = os.environ.get("QUIZ_CACHE")
+    if env is not None:
+        return Path(env).expanduser() / "deck" if env else None
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg:
+        return Path(xdg) / "quiz" / "deck"
+    if os.name == "posix" and os.uname().sysname == "Linux":
+        return Path.home() / ".cache" / "quiz" / "deck"
+    import platformdirs  # elsewhere: the platform's own place
+
+    return platformdirs.user_cache_path("quiz", appauthor=False) / "deck"
+
+
+def key(folder: Path, paths: Sequence[Path], demos: Collection[str]) -> str | None:
+    """What the deck parsed from ``paths`` depends on, as a hex digest; None when a
+    file cannot be looked at (then there is no caching)."""
+    digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0{folder.resolve()}\0".encode())
+    digest.update("\0".join(sorted(demos)).encode())
+    try:
+        for path in paths:
+            info = path.stat()
+            digest.update(
+                f"\0{path.name}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}".encode()
+            )
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def read(digest: str) -> Deck | None:
+    """The cached deck for ``digest``, or None (no cache, another key, or a file that
+    cannot be trusted or read)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    path = folder / "deck.pickle"
+    try:
+        if not _ours(folder) or not _ours(path):
+            return None
+        with path.open("rb") as f:
+            stored_key, deck = pickle.load(f)
+    except Exception:  # a damaged or foreign file: parse the deck instead
+        return None
+    from quiz.deck import Deck
+
+    return deck if stored_key == digest and isinstance(deck, Deck) else None
+
+
+def write(digest: str, deck: Deck) -> None:
+    """Keeps ``deck`` for the next start; any failure is ignored."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    with contextlib.suppress(Exception):
+        folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, exist_ok=True)
+        if not _ours(folder):
+            return
+        fd, temp = tempfile.mkstemp(prefix=".deck-", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump((digest, deck), f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, folder / "deck.pickle")
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+
+
+def _ours(path: Path) -> bool:
+    """Owned by this user and writable by no one else (a folder: private)."""
+    info = path.lstat()
+    if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return False
+    if stat.S_ISDIR(info.st_mode):
+        return not info.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
+    return stat.S_ISREG(info.st_mode)
