@@ -96,13 +96,17 @@ def build_parser() -> argparse.ArgumentParser:
     config = sub.add_parser(
         "config",
         parents=[common],
-        help="show or change settings (interview-date, new-per-day, rollover-hour, theme)",
+        help="show or change settings (interview-date, new-per-day, rollover-hour, theme, "
+        "cards-folder)",
         description="With no KEY, show every setting; 'quiz config KEY' shows one. "
         "'quiz config KEY VALUE' sets one; 'quiz config KEY --clear' returns it to its "
         "default.",
     )
     config.add_argument(
-        "key", nargs="?", metavar="KEY", help="interview-date, new-per-day, rollover-hour or theme"
+        "key",
+        nargs="?",
+        metavar="KEY",
+        help="interview-date, new-per-day, rollover-hour, theme or cards-folder",
     )
     config.add_argument("value", nargs="?", metavar="VALUE", help="the new value")
     config.add_argument("--clear", action="store_true", help="return KEY to its default")
@@ -275,10 +279,15 @@ def _session(args: argparse.Namespace, *, create: bool = False) -> tuple[Session
     from quiz.deck import load_deck
     from quiz.session import Session
     from quiz.store import Store
+    from quiz.userdeck import cards_folder, with_user_cards
 
     deck = load_deck()
-    store = Store.open(resolve_path(args.db), create=create)
+    path = resolve_path(args.db)
+    store = Store.open(path, create=create)
     settings = config.load(store)
+    deck = with_user_cards(deck, cards_folder(path, settings.cards_folder))
+    if args.command is not None:  # the app shows them itself
+        _warn_skipped(deck)
     session = Session(
         store,
         deck,
@@ -287,6 +296,14 @@ def _session(args: argparse.Namespace, *, create: bool = False) -> tuple[Session
         interview=settings.interview_date,
     )
     return session, deck
+
+
+def _warn_skipped(deck: Deck) -> None:
+    """One line on stderr per user card that was left out of the deck."""
+    from quiz.text import printable
+
+    for line in deck.skipped:
+        print(f"quiz: warning: {printable(line)} (card skipped)", file=sys.stderr)
 
 
 def _run_tui(args: argparse.Namespace) -> int:
@@ -525,6 +542,7 @@ def _show_config(args: argparse.Namespace, key: str | None) -> int:
         "rollover-hour": f"{current.rollover_hour} (a study day starts at "
         f"{current.rollover_hour}:00 local time)",
         "theme": current.theme or "not set (Textual's default)",
+        "cards-folder": current.cards_folder or "not set (cards/ beside the database)",
     }
     if key is not None:
         print(shown[key])
