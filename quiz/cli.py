@@ -111,6 +111,24 @@ def build_parser() -> argparse.ArgumentParser:
     config.add_argument("value", nargs="?", metavar="VALUE", help="the new value")
     config.add_argument("--clear", action="store_true", help="return KEY to its default")
     sub.add_parser(
+        "add",
+        parents=[common],
+        help="write a card of your own in $EDITOR (saved in your card folder)",
+    )
+    edit = sub.add_parser(
+        "edit",
+        parents=[common],
+        help="edit a card of yours in $EDITOR; a built-in card is copied as an override",
+    )
+    edit.add_argument("card", metavar="CARD_ID", help="the card's id")
+    imp = sub.add_parser(
+        "import",
+        parents=[common],
+        help="import an Anki deck (.apkg, .colpkg) or a CSV file (question,answer[,tags]) "
+        "as cards of your own",
+    )
+    imp.add_argument("file", metavar="FILE", help="the .apkg, .colpkg or .csv file")
+    sub.add_parser(
         "due", parents=[common], help="one short line: cards due now (for a prompt or status bar)"
     )
     sub.add_parser(
@@ -196,6 +214,9 @@ def _main(args: argparse.Namespace) -> int:
             "export": _export,
             "config": _config,
             "due": _due,
+            "add": _add,
+            "edit": _edit,
+            "import": _import,
         }[args.command]
         status = handler(args)
         # Output to a pipe is written when flushed: flush here, so that Ctrl-C (or a
@@ -560,6 +581,52 @@ def _check_theme(name: str) -> None:
 
     if name not in BUILTIN_THEMES:
         raise QuizError(f"there is no theme {name!r}; themes: {', '.join(sorted(BUILTIN_THEMES))}")
+
+
+def _user_deck(args: argparse.Namespace) -> Deck:
+    """The built-in deck and the user's cards, without creating a database: the
+    ``cards-folder`` setting is read only from a database that exists."""
+    from quiz import config
+    from quiz.dbfile import path_exists, resolve_path
+    from quiz.deck import load_deck
+    from quiz.store import Store
+    from quiz.userdeck import cards_folder, with_user_cards
+
+    deck = load_deck()
+    path = resolve_path(args.db)
+    setting = None
+    if not os.environ.get("QUIZ_CARDS") and path_exists(path):
+        with Store.open(path, create=False) as store:
+            setting = config.load(store).cards_folder
+    deck = with_user_cards(deck, cards_folder(path, setting))
+    _warn_skipped(deck)
+    return deck
+
+
+def _add(args: argparse.Namespace) -> int:
+    from quiz.text import printable
+    from quiz.usercards import add_card
+
+    print(printable(add_card(_user_deck(args)).message))
+    return 0
+
+
+def _edit(args: argparse.Namespace) -> int:
+    from quiz.text import printable
+    from quiz.usercards import edit_card
+
+    print(printable(edit_card(_user_deck(args), args.card).message))
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from quiz.importer import import_file
+    from quiz.text import printable
+
+    report = import_file(Path(args.file).expanduser(), _user_deck(args))
+    for line in report.lines:
+        print(printable(line))
+    return 0
 
 
 def _due(args: argparse.Namespace) -> int:

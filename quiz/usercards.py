@@ -127,7 +127,7 @@ def add_card(deck: Deck, editor: EditorRunner = run_editor) -> Outcome:
         QuizError: the folder is not writable, or the editor failed; the message names
             the draft when it holds text.
     """
-    folder = _folder(deck)
+    folder = card_folder(deck)
     text = _edit(TEMPLATE, "new-card", editor, lambda t: _check_new(t, deck, folder))
     if text is None:
         return Outcome(None, None, "cancelled: no card added")
@@ -148,7 +148,7 @@ def edit_card(deck: Deck, card_id: str, editor: EditorRunner = run_editor) -> Ou
     card = deck.get(card_id)
     if card is None:
         raise QuizError(f"no card {card_id!r}; 'quiz add' makes a new one")
-    folder = _folder(deck)
+    folder = card_folder(deck)
     original = read_card(card.path)
     if card.origin == "built-in":
         note = (
@@ -178,7 +178,7 @@ def edit_card(deck: Deck, card_id: str, editor: EditorRunner = run_editor) -> Ou
     return Outcome(card_id, target, f"saved card {card_id!r} in {target}")
 
 
-def _folder(deck: Deck) -> Path:
+def card_folder(deck: Deck) -> Path:
     """The user folder, made if missing, refused if it cannot be written (checked by
     writing: permission bits do not bind root, a read-only disk binds everyone)."""
     folder = deck.user_folder
