@@ -98,15 +98,17 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="show or change settings (interview-date, new-per-day, rollover-hour, theme, "
         "cards-folder)",
-        description="With no KEY, show every setting; 'quiz config KEY' shows one. "
-        "'quiz config KEY VALUE' sets one; 'quiz config KEY --clear' returns it to its "
+        description="With no KEY, show every setting; 'quiz config KEY' shows one.\n"
+        "'quiz config KEY VALUE' sets one; 'quiz config KEY --clear' returns it to its\n"
         "default.",
+        formatter_class=argparse.RawTextHelpFormatter,
     )
     config.add_argument(
         "key",
         nargs="?",
         metavar="KEY",
-        help="interview-date, new-per-day, rollover-hour, theme or cards-folder",
+        # Two lines: wrapped, "cards-folder" would be split at its hyphen.
+        help="interview-date, new-per-day, rollover-hour, theme,\nor cards-folder",
     )
     config.add_argument("value", nargs="?", metavar="VALUE", help="the new value")
     config.add_argument("--clear", action="store_true", help="return KEY to its default")
@@ -674,7 +676,7 @@ def _restore(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     if args.card is not None:
-        return _check_answer(args.card)
+        return _check_answer(args, args.card)
     from quiz.dbfile import inspect_existing, require_database, resolve_path
     from quiz.integrity import check
 
@@ -686,14 +688,13 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if healthy else EXIT_ERROR
 
 
-def _check_answer(card_id: str) -> int:
+def _check_answer(args: argparse.Namespace, card_id: str) -> int:
     """``quiz check CARD_ID``: the answer on stdin, what the checker finds as JSON."""
     import json
 
     from quiz.checker import check_answer
-    from quiz.deck import load_deck
 
-    card = load_deck().get(card_id)
+    card = _user_deck(args).get(card_id)
     if card is None:
         raise UsageError(f"no card {card_id!r}; quiz list shows the card ids")
     data = sys.stdin.buffer.read(MAX_ANSWER_BYTES + 1)
