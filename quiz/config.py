@@ -8,6 +8,7 @@ command line are kebab-case (``interview-date``).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -94,8 +95,12 @@ def parse(key: str, text: str, *, today: date | None = None) -> str:
             )
         return text
     if key == "cards-folder":
-        if not text or "\x00" in text:
-            raise QuizError("cards-folder must be a folder's path, e.g. ~/interview-cards")
+        # No control or format character (an escape, a bidi override): a path that
+        # shows as another one is not a folder anyone meant to type.
+        if not text or any(unicodedata.category(c) in ("Cc", "Cf") for c in text):
+            raise QuizError(
+                f"cards-folder must be a folder's path, e.g. ~/interview-cards, not {text!r}"
+            )
         # Stored absolute: a relative path would mean another folder in another shell.
         return str(Path(text).expanduser().absolute())
     low, high = (0, 100) if key == "new-per-day" else (0, 23)
@@ -126,6 +131,8 @@ def load(store: Store) -> Config:
             values[key] = parse(key, raw)
         except QuizError:
             continue
+        if key == "cards-folder" and not Path(raw).is_absolute():
+            del values[key]  # quiz stores it absolute: this was written by hand
     interview = values.get("interview-date")
     return Config(
         interview_date=date.fromisoformat(interview) if interview else None,

@@ -105,6 +105,20 @@ def with_user_cards(deck: Deck, folder: Path, demos: Collection[str] | None = No
     return Deck(tuple(_in_order(cards)), tuple(skipped), folder)
 
 
+def reloaded(deck: Deck) -> Deck:
+    """The deck read again from disk: the built-in cards (from ``content_dir()``) and
+    the user's, from the same folder as ``deck``; for the app after ``quiz add`` or
+    ``quiz edit`` (:mod:`quiz.usercards`) changed a card.
+
+    Raises:
+        QuizError: a built-in card is broken (a user card never raises).
+    """
+    from quiz.deck import load_deck
+
+    builtin = load_deck()
+    return builtin if deck.user_folder is None else with_user_cards(builtin, deck.user_folder)
+
+
 def _override(card: Card, original: Card | None) -> Card:
     """``card`` from ``overrides/``: a built-in card's replacement, in its place."""
     if original is None:

@@ -41,6 +41,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("QUIZ_LOG_DIR", str(tmp_path / "logs"))
     monkeypatch.delenv("QUIZ_CONTENT", raising=False)
+    monkeypatch.delenv("QUIZ_CARDS", raising=False)  # the cards beside the test's database
 
 
 @pytest.fixture

@@ -266,3 +266,12 @@ def test_quiz_add_runs_editor_and_says_where_the_card_is(tmp_path: Path) -> None
     missing = quiz("add", env={**env, "EDITOR": "no-such-editor"})
     assert missing.returncode == 1 and missing.stderr.count("\n") == 1
     assert missing.stderr.startswith("quiz: error: the editor 'no-such-editor' ($EDITOR)")
+
+
+def test_the_deck_is_read_again_with_the_new_card(full_deck: Deck, tmp_path: Path) -> None:
+    from quiz.userdeck import reloaded
+
+    deck = user_deck(full_deck, tmp_path / "cards")
+    add_card(deck, Editor(fill))
+    again = reloaded(deck)
+    assert again.get("bert-masking") is not None and again.user_folder == deck.user_folder
