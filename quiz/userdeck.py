@@ -19,6 +19,7 @@ The rules, which the README states:
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Collection
 from dataclasses import replace
@@ -76,13 +77,23 @@ def with_user_cards(deck: Deck, folder: Path, demos: Collection[str] | None = No
 
         demos = DEMOS
     paths, skipped = card_files(folder)
+    if not paths:
+        return replace(deck, skipped=tuple(skipped), user_folder=folder)
+    from quiz.cardcache import CardCache
+
+    cache = CardCache(folder, demos)
+    checked = demos
+
+    def parse(path: Path) -> Card:
+        return parse_card(path, checked, user=True)
+
     builtin = {c.id: c for c in deck}
     overrides: dict[str, Card] = {}
     mine: list[Card] = []
     seen: dict[str, Path] = {}
     for path in paths:
         try:
-            card = parse_card(path, demos, user=True)
+            card = cache.parse(path, parse)
             if path.parent.name == OVERRIDES and path.parent.parent == folder:
                 card = _override(card, builtin.get(card.id))
             else:
@@ -100,6 +111,7 @@ def with_user_cards(deck: Deck, folder: Path, demos: Collection[str] | None = No
             overrides[card.id] = card
         else:
             mine.append(card)
+    cache.save()
     cards = [overrides.get(c.id, c) for c in deck]
     cards += _placed(mine, {c.id: c for c in cards if c.is_core}, skipped)
     return Deck(tuple(_in_order(cards)), tuple(skipped), folder)
@@ -172,7 +184,7 @@ def _placed(mine: list[Card], core: dict[str, Card], skipped: list[str]) -> list
     for card in mine:
         if card.is_core:
             number += 1
-            card = replace(card, number=number, origin="user")
+            card = _placed_as(card, number)
             core[card.id] = card
             placed.append(card)
     for card in mine:
@@ -191,7 +203,16 @@ def _placed(mine: list[Card], core: dict[str, Card], skipped: list[str]) -> list
                 )
             )
             continue
-        placed.append(replace(card, number=home.number, origin="user"))
+        placed.append(_placed_as(card, home.number))
+    return placed
+
+
+def _placed_as(card: Card, number: int) -> Card:
+    """``replace(card, number=number, origin="user")``, without its cost: replace()
+    runs the whole constructor, 23 µs a card, a tenth of the start with 2,000 cards."""
+    placed = copy.copy(card)
+    object.__setattr__(placed, "number", number)  # a fresh copy: nothing else sees it
+    object.__setattr__(placed, "origin", "user")
     return placed
 
 

@@ -173,3 +173,38 @@ def test_a_user_cards_key_points_work_in_the_checker(full_deck: Deck, tmp_path: 
     card = with_user_cards(full_deck, tmp_path).get("heads")
     assert card is not None
     assert point_made(card.key_points[0], "Each head looks at a different subspace.")
+
+
+def test_a_second_start_reads_the_cards_from_the_cache_and_sees_changes(
+    full_deck: Deck, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import quiz.userdeck
+    from quiz.cardcache import cache_path
+
+    own(tmp_path, "a.md", "heads", 'tags = ["attention"]')
+    bad = own(tmp_path, "b.md", "bad", 'demo = "softmx"')
+    first = with_user_cards(full_deck, tmp_path)
+    assert cache_path(tmp_path).is_file()
+
+    def no_parsing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed again")
+
+    with monkeypatch.context() as m:
+        m.setattr(quiz.userdeck, "parse_card", no_parsing)
+        second = with_user_cards(full_deck, tmp_path)
+    assert second == first  # the same cards, and the same line for the broken one
+    bad.write_text(bad.read_text().replace("softmx", "softmax"))
+    third = with_user_cards(full_deck, tmp_path)
+    assert third.skipped == () and third.get("bad") is not None
+
+
+def test_a_damaged_cache_is_passed_over(full_deck: Deck, tmp_path: Path) -> None:
+    from quiz.cardcache import cache_path
+
+    own(tmp_path, "a.md", "heads")
+    with_user_cards(full_deck, tmp_path)
+    cache_path(tmp_path).write_text('{"stamp": 3, "cards": [')
+    assert with_user_cards(full_deck, tmp_path).get("heads") is not None
+    cache_path(tmp_path).unlink()
+    cache_path(tmp_path).mkdir()  # cannot be written either
+    assert with_user_cards(full_deck, tmp_path).get("heads") is not None
