@@ -253,3 +253,29 @@ def test_anki_notes_keep_their_guid_fields_and_tags(tmp_path: Path) -> None:
     assert basic.guid == "dropout-note" and basic.fields[0] == ("Front", "What is <b>dropout</b>?")
     assert basic.tags == ("DL::regularisation", "exam") and not basic.cloze
     assert cloze.cloze and cloze.fields[0][0] == "Text"
+
+
+def test_quiz_import_prints_the_counts_and_a_broken_file_is_one_line(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root), "QUIZ_CARDS": str(tmp_path / "cards")}
+
+    def quiz(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "quiz", "--db", str(tmp_path / "q.db"), *args]
+        return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+
+    deck = genanki_deck(tmp_path / "d.apkg")
+    done = quiz("import", str(deck))
+    assert (done.returncode, done.stdout, done.stderr) == (0, "3 added, 0 updated, 0 skipped\n", "")
+    assert quiz("import", str(deck)).stdout == "0 added, 0 updated, 3 skipped\n"
+    (tmp_path / "bad.apkg").write_bytes(b"PK\x03\x04 truncated")
+    bad = quiz("import", str(tmp_path / "bad.apkg"))
+    assert bad.returncode == 1 and bad.stdout == ""
+    assert (
+        bad.stderr
+        == f"quiz: error: {tmp_path / 'bad.apkg'} is not an Anki file (not a zip archive)\n"
+    )
+    assert not (tmp_path / "q.db").exists()
