@@ -96,7 +96,7 @@ def import_file(path: Path, deck: Deck) -> Report:
     else:
         raise QuizError(f"{path}: quiz imports .apkg, .colpkg and .csv files, not {suffix!r}")
     folder = card_folder(deck)
-    report = Report(problems=problems)
+    report = Report(skipped=len(problems), problems=problems)
     _write(cards, path.name, folder, deck, report)
     return report
 
@@ -113,7 +113,10 @@ def from_notes(notes: list[Note], name: str) -> tuple[list[Imported], list[str]]
     for i, note in enumerate(notes, 1):
         where = f"{name}: note {i}"
         tags = tuple(t for t in (_tag(t) for t in note.tags) if t)
-        values = [v for _, v in note.fields]
+        values = [v for _, v in note.fields] or [""]
+        if note.fields[:1] == (("Occlusion", values[0]),) or "image-occlusion:" in values[0]:
+            problems.append(f"{where}: skipped: an image occlusion note (images are not imported)")
+            continue
         if note.cloze or any(_CLOZE.search(v) for v in values[:1]):
             numbers = sorted({int(m.group(1)) for m in _CLOZE.finditer(values[0])})
             if not numbers:
@@ -135,7 +138,7 @@ def from_notes(notes: list[Note], name: str) -> tuple[list[Imported], list[str]]
         if len(values) < 2:
             problems.append(f"{where}: skipped: one field only, no answer")
             continue
-        question, answer = to_markdown(values[0]), to_markdown(values[1])
+        question, answer = to_markdown(values[0], marks=False), to_markdown(values[1])
         more = [f"**{label}:** {to_markdown(v)}" for label, v in note.fields[2:] if to_markdown(v)]
         if more:
             answer = "\n\n".join([answer, *more])
@@ -154,7 +157,7 @@ def _cloze(text: str, n: int) -> tuple[str, list[str]]:
         answers.append(to_markdown(m.group(2)))
         return f"[{m.group(3)}]" if m.group(3) else "[...]"
 
-    question = to_markdown(_CLOZE.sub(blank, text))
+    question = to_markdown(_CLOZE.sub(blank, text), marks=False)
     return question, list(dict.fromkeys(a for a in answers if a))
 
 
@@ -228,10 +231,15 @@ class _Markdown(HTMLParser):
 
     BLOCKS = frozenset({"div", "p", "br", "ul", "ol", "tr", "table", "h1", "h2", "h3", "pre"})
 
-    def __init__(self) -> None:
+    def __init__(self, marks: bool = True) -> None:
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
         self.skip = 0
+        self.marks = marks  # Markdown's emphasis marks; not in a question, shown as text
+
+    def mark(self, text: str) -> None:
+        if self.marks:
+            self.out.append(text)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
@@ -243,11 +251,11 @@ class _Markdown(HTMLParser):
         elif tag == "li":
             self.out.append("\n- ")
         elif tag in ("b", "strong"):
-            self.out.append("**")
+            self.mark("**")
         elif tag in ("i", "em"):
-            self.out.append("*")
+            self.mark("*")
         elif tag == "code":
-            self.out.append("`")
+            self.mark("`")
         elif tag == "img":
             src = dict(attrs).get("src") or "image"
             self.out.append(f"[image: {src}]")
@@ -258,21 +266,22 @@ class _Markdown(HTMLParser):
         elif tag in self.BLOCKS:
             self.out.append("\n")
         elif tag in ("b", "strong"):
-            self.out.append("**")
+            self.mark("**")
         elif tag in ("i", "em"):
-            self.out.append("*")
+            self.mark("*")
         elif tag == "code":
-            self.out.append("`")
+            self.mark("`")
 
     def handle_data(self, data: str) -> None:
         if not self.skip:
             self.out.append(data)
 
 
-def to_markdown(fragment: str) -> str:
-    """An Anki field's HTML as plain text with a little Markdown."""
+def to_markdown(fragment: str, marks: bool = True) -> str:
+    """An Anki field's HTML as plain text with a little Markdown (none when
+    ``marks`` is False: a question is shown as it is written)."""
     fragment = re.sub(r"\[sound:[^\]]*\]", "", fragment)
-    parser = _Markdown()
+    parser = _Markdown(marks)
     parser.feed(fragment)
     parser.close()
     text = html.unescape("".join(parser.out)).replace("\xa0", " ")

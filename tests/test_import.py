@@ -84,11 +84,11 @@ def check_the_two_notes(full_deck: Deck, folder: Path) -> None:
     deck = cards_of(full_deck, folder)
     mine = {c.question: c for c in deck if c.origin == "user"}
     assert set(mine) == {
-        "What is **dropout**?",
+        "What is dropout?",
         "The [...] turns logits into probabilities.",
         "The softmax turns logits into [what?].",
     }
-    dropout = mine["What is **dropout**?"]
+    dropout = mine["What is dropout?"]
     assert dropout.tags == ("dl-regularisation", "exam")
     assert dropout.body == "## Answer\n\nRandomly zeroing units during training.\n\nIt regularises."
     assert dropout.key_points[0].text == "Randomly zeroing units during training."
@@ -158,7 +158,7 @@ def test_a_csv_imports_with_or_without_a_header_and_tags(full_deck: Deck, tmp_pa
     report = import_file(csv, with_user_cards(full_deck, folder))
     assert report.lines == [
         "qa.csv: row 5: skipped: it needs a question and an answer",
-        "2 added, 0 updated, 1 skipped",
+        "2 added, 0 updated, 2 skipped",
     ]
     deck = cards_of(full_deck, folder)
     adam = next(c for c in deck if c.question.startswith("What does Adam"))
@@ -279,3 +279,19 @@ def test_quiz_import_prints_the_counts_and_a_broken_file_is_one_line(tmp_path: P
         == f"quiz: error: {tmp_path / 'bad.apkg'} is not an Anki file (not a zip archive)\n"
     )
     assert not (tmp_path / "q.db").exists()
+
+
+def test_an_image_occlusion_or_one_field_note_is_left_out_with_a_line(tmp_path: Path) -> None:
+    from quiz.ankifile import Note
+    from quiz.importer import from_notes
+
+    notes = [
+        Note("a", (("Occlusion", "{{c1::image-occlusion:rect:left=.1}}"),), (), True),
+        Note("b", (("Front", "Only a front"),), (), False),
+    ]
+    cards, problems = from_notes(notes, "d.apkg")
+    assert cards == []
+    assert problems == [
+        "d.apkg: note 1: skipped: an image occlusion note (images are not imported)",
+        "d.apkg: note 2: skipped: one field only, no answer",
+    ]
