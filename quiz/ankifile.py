@@ -57,6 +57,8 @@ def read_notes(path: Path) -> list[Note]:
                 return _notes(db)
     except zipfile.BadZipFile:
         raise QuizError(f"{path} is not an Anki file (not a zip archive)") from None
+    except (RuntimeError, NotImplementedError) as exc:  # encrypted, or an unknown method
+        raise QuizError(f"{path}: its collection cannot be unpacked ({exc})") from None
     except (OSError, EOFError) as exc:
         raise QuizError(f"cannot read {path}: {exc}") from None
     except sqlite3.Error as exc:

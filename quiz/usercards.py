@@ -219,12 +219,18 @@ def _edit(
     Returns:
         The card text to save (its comment block stripped), or None: cancelled.
     """
-    folder = Path(tempfile.mkdtemp(prefix="quiz-card-"))
+    try:
+        folder = Path(tempfile.mkdtemp(prefix="quiz-card-"))
+    except OSError as exc:
+        raise QuizError(f"cannot make a draft for the editor: {reason(exc)}") from None
     draft = folder / f"{name}.md"
     shown = start
     unchanged = _strip_comments(start)
     while True:
-        draft.write_text(shown, encoding="utf-8")
+        try:
+            draft.write_text(shown, encoding="utf-8")
+        except OSError as exc:
+            _give_up(folder, draft, unchanged, f"cannot write the draft {draft}: {reason(exc)}")
         try:
             editor(draft)
             saved = draft.read_text(encoding="utf-8")
@@ -249,7 +255,7 @@ def _give_up(folder: Path, draft: Path, unchanged: str, problem: str) -> NoRetur
     try:
         text = _strip_comments(draft.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
-        text = "?"  # keep what is there
+        text = ""  # no draft to point to
     if text.strip() and text != unchanged:
         raise QuizError(f"{problem}; your text is kept in {draft}")
     shutil.rmtree(folder, ignore_errors=True)
@@ -385,9 +391,11 @@ def _save(path: Path, text: str, draft: str) -> None:
     try:
         save_card(path, text)
     except OSError as exc:
-        fd, kept = tempfile.mkstemp(prefix="quiz-card-", suffix=".md")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(draft)
-        raise QuizError(
-            f"cannot save the card as {path}: {reason(exc)}; your text is kept in {kept}"
-        ) from None
+        problem = f"cannot save the card as {path}: {reason(exc)}"
+        try:
+            fd, kept = tempfile.mkstemp(prefix="quiz-card-", suffix=".md")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(draft)
+        except OSError:
+            raise QuizError(f"{problem}, nor kept as a draft") from None
+        raise QuizError(f"{problem}; your text is kept in {kept}") from None

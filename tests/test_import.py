@@ -295,3 +295,18 @@ def test_an_image_occlusion_or_one_field_note_is_left_out_with_a_line(tmp_path: 
         "d.apkg: note 1: skipped: an image occlusion note (images are not imported)",
         "d.apkg: note 2: skipped: one field only, no answer",
     ]
+
+
+def test_an_encrypted_zip_is_one_line(full_deck: Deck, tmp_path: Path) -> None:
+    path = tmp_path / "locked.apkg"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("collection.anki2", b"x")
+    data = bytearray(path.read_bytes())
+    # Set the "encrypted" flag in the local and central headers.
+    for signature in (b"PK\x03\x04", b"PK\x01\x02"):
+        at = data.index(signature)
+        flag = at + (6 if signature == b"PK\x03\x04" else 8)
+        data[flag] |= 1
+    path.write_bytes(bytes(data))
+    with pytest.raises(QuizError, match=r"locked\.apkg: its collection cannot be unpacked"):
+        import_file(path, with_user_cards(full_deck, tmp_path / "cards"))
