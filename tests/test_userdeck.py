@@ -208,3 +208,33 @@ def test_a_damaged_cache_is_passed_over(full_deck: Deck, tmp_path: Path) -> None
     cache_path(tmp_path).unlink()
     cache_path(tmp_path).mkdir()  # cannot be written either
     assert with_user_cards(full_deck, tmp_path).get("heads") is not None
+
+
+def test_quiz_list_shows_ones_own_topics_and_names_a_skipped_card(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    db = str(tmp_path / "q.db")
+
+    def quiz(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "quiz", "--db", db, *args],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(root), **env},
+            check=False,
+        )
+
+    own(tmp_path / "mine", "good.md", "heads")
+    bad = own(tmp_path / "mine", "bad.md", "bad", 'demo = "softmx"')
+    assert quiz("config", "cards-folder", str(tmp_path / "mine")).returncode == 0
+    listed = quiz("list")
+    assert listed.returncode == 0
+    assert listed.stdout.splitlines()[-1].split() == ["16", "Multi-head", "attention", "new", "—"]
+    [warning] = listed.stderr.splitlines()
+    assert warning.startswith(f"quiz: warning: {bad}:5: field 'demo' names unknown demo")
+    assert warning.endswith("(card skipped)")
+    # QUIZ_CARDS wins over the setting; cards/ beside the database is the default.
+    assert "Multi-head" not in quiz("list", QUIZ_CARDS=str(tmp_path / "none")).stdout
