@@ -5,7 +5,7 @@ One JSON file per card folder, in the user cache folder (on Linux
 ``~/.cache/quiz/cards/``): for each card file, its size, modification time and inode,
 and the card as parsed (or the one line that refused it). A file whose size, time or
 inode changed is parsed again; a cache written by another version of quiz, or for
-other demos, is ignored. The cache is only ever a copy: deleting it costs one slow
+other demos, or by a card loader changed since, is ignored. The cache is only ever a copy: deleting it costs one slow
 start, and one that cannot be read or written is passed over.
 """
 
@@ -39,7 +39,7 @@ class CardCache:
 
     def __init__(self, folder: Path, demos: Collection[str]) -> None:
         self.path = cache_path(folder)
-        self.stamp = f"{__version__}/{FORMAT}/" + ",".join(sorted(demos))
+        self.stamp = f"{__version__}/{FORMAT}/{_loader_stamp()}/" + ",".join(sorted(demos))
         self.entries: dict[str, list[Any]] = {}
         self.used: dict[str, list[Any]] = {}
         self.changed = False
@@ -95,6 +95,21 @@ class CardCache:
             os.replace(temp, self.path)
         except OSError:
             return
+
+
+def _loader_stamp() -> str:
+    """The card loader's own file, by size and time: a quiz whose rules for a card
+    changed (an upgrade, or a checkout being worked on) parses every card again."""
+    from quiz import deck, phrases
+
+    stamps = []
+    for module in (deck, phrases):
+        try:
+            st = os.stat(module.__file__ or "")
+            stamps.append(f"{st.st_size}.{st.st_mtime_ns}")
+        except OSError:
+            stamps.append("?")
+    return "+".join(stamps)
 
 
 def _json(card: Card) -> dict[str, Any]:
