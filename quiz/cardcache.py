@@ -4,9 +4,9 @@ TOML parsing at every start.
 One JSON file per card folder, in the user cache folder (on Linux
 ``~/.cache/quiz/cards/``): for each card file, its size, modification time and inode,
 and the card as parsed (or the one line that refused it). A file whose size, time or
-inode changed is parsed again; a cache written by another version of quiz, or for
-other demos, or by a card loader changed since, is ignored. The cache is only ever a copy: deleting it costs one slow
-start, and one that cannot be read or written is passed over.
+inode changed is parsed again; a cache written by another version of quiz, for other
+demos, or by a card loader changed since, is ignored. The cache is only ever a copy:
+deleting it costs one slow start, and one that cannot be read or written is passed over.
 """
 
 from __future__ import annotations
