@@ -30,6 +30,15 @@ FILLED = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _drafts_in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Drafts (kept on purpose when something fails) go to the test's folder."""
+    import tempfile
+
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+
+
 def fill(text: str, **more: str) -> str:
     for old, new in {**FILLED, **more}.items():
         text = text.replace(old, new)
@@ -256,7 +265,11 @@ def quiz(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 def test_quiz_add_runs_editor_and_says_where_the_card_is(tmp_path: Path) -> None:
     script = tmp_path / "ed.py"
     script.write_text(SCRIPT.format(edits=FILLED), encoding="utf-8")
-    env = {"EDITOR": f"{sys.executable} {script}", "QUIZ_CARDS": str(tmp_path / "cards")}
+    env = {
+        "EDITOR": f"{sys.executable} {script}",
+        "QUIZ_CARDS": str(tmp_path / "cards"),
+        "TMPDIR": str(tmp_path / "tmp"),
+    }
     result = quiz("--db", str(tmp_path / "q.db"), "add", env=env)
     assert result.returncode == 0, result.stderr
     assert (
