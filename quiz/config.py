@@ -1,15 +1,17 @@
 """User settings, kept in the database's ``settings`` table so they travel with it.
 
-Four settings: the interview date, new cards per day, the hour the study day rolls
-over, and the TUI's colour theme. Names on the command line are kebab-case
-(``interview-date``).
+Five settings: the interview date, new cards per day, the hour the study day rolls
+over, the TUI's colour theme, and the folder of the user's own cards. Names on the
+command line are kebab-case (``interview-date``).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from quiz.days import DEFAULT_ROLLOVER_HOUR
 from quiz.errors import QuizError
@@ -32,12 +34,15 @@ class Config:
         new_per_day: new cards introduced per study day.
         rollover_hour: the local hour at which a study day starts.
         theme: the name of the TUI's Textual theme, or None for Textual's default.
+        cards_folder: the folder of the user's own cards, or None for ``cards/``
+            beside the database (see :mod:`quiz.userdeck`).
     """
 
     interview_date: date | None = None
     new_per_day: int = DEFAULT_NEW_PER_DAY
     rollover_hour: int = DEFAULT_ROLLOVER_HOUR
     theme: str | None = None
+    cards_folder: str | None = None
 
 
 KEYS = {
@@ -45,6 +50,7 @@ KEYS = {
     "new-per-day": "new cards introduced per day (0-100)",
     "rollover-hour": "the local hour (0-23) at which a new study day starts",
     "theme": "the colour theme of the app (a Textual theme name, e.g. nord)",
+    "cards-folder": "the folder of your own cards (default: cards/ beside the database)",
 }
 
 
@@ -88,6 +94,15 @@ def parse(key: str, text: str, *, today: date | None = None) -> str:
                 f"and hyphens), not {text!r}"
             )
         return text
+    if key == "cards-folder":
+        # No control or format character (an escape, a bidi override): a path that
+        # shows as another one is not a folder anyone meant to type.
+        if not text or any(unicodedata.category(c) in ("Cc", "Cf") for c in text):
+            raise QuizError(
+                f"cards-folder must be a folder's path, e.g. ~/interview-cards, not {text!r}"
+            )
+        # Stored absolute: a relative path would mean another folder in another shell.
+        return str(Path(text).expanduser().absolute())
     low, high = (0, 100) if key == "new-per-day" else (0, 23)
     try:
         value = int(text)
@@ -116,12 +131,15 @@ def load(store: Store) -> Config:
             values[key] = parse(key, raw)
         except QuizError:
             continue
+        if key == "cards-folder" and not Path(raw).is_absolute():
+            del values[key]  # quiz stores it absolute: this was written by hand
     interview = values.get("interview-date")
     return Config(
         interview_date=date.fromisoformat(interview) if interview else None,
         new_per_day=int(values.get("new-per-day", DEFAULT_NEW_PER_DAY)),
         rollover_hour=int(values.get("rollover-hour", DEFAULT_ROLLOVER_HOUR)),
         theme=values.get("theme"),
+        cards_folder=values.get("cards-folder"),
     )
 
 
