@@ -209,7 +209,7 @@ def load_deck(folder: Path | None = None, demos: Collection[str] | None = None) 
 
     digest = deckcache.key(folder, paths, demos)
     cached = deckcache.read(digest) if digest else None
-    if cached is not None:
+    if isinstance(cached, Deck):
         return cached
     cards = [parse_card(p, demos) for p in paths]
     _check_unique(cards, "id")

@@ -24,12 +24,8 @@ import stat
 import tempfile
 from collections.abc import Collection, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from quiz import __version__
-
-if TYPE_CHECKING:
-    from quiz.deck import Deck
 
 FORMAT = 1  # bump when the Card/Deck classes change shape
 
@@ -67,9 +63,9 @@ def key(folder: Path, paths: Sequence[Path], demos: Collection[str]) -> str | No
     return digest.hexdigest()
 
 
-def read(digest: str) -> Deck | None:
-    """The cached deck for ``digest``, or None (no cache, another key, or a file that
-    cannot be trusted or read)."""
+def read(digest: str) -> object | None:
+    """What was cached for ``digest`` (the caller checks it is a deck), or None (no
+    cache, another key, or a file that cannot be trusted or read)."""
     folder = cache_dir()
     if folder is None:
         return None
@@ -81,12 +77,10 @@ def read(digest: str) -> Deck | None:
             stored_key, deck = pickle.load(f)
     except Exception:  # a damaged or foreign file: parse the deck instead
         return None
-    from quiz.deck import Deck
-
-    return deck if stored_key == digest and isinstance(deck, Deck) else None
+    return deck if stored_key == digest else None
 
 
-def write(digest: str, deck: Deck) -> None:
+def write(digest: str, deck: object) -> None:
     """Keeps ``deck`` for the next start; any failure is ignored."""
     folder = cache_dir()
     if folder is None:
