@@ -32,7 +32,9 @@ class Clock:
 
 
 @pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No test reads or writes the user's real database or settings, and nothing a
     test writes by a relative name (an export named in the app, a screenshot) lands
     in the checkout."""
@@ -41,7 +43,9 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.setenv("QUIZ_LOG_DIR", str(tmp_path / "logs"))
-    monkeypatch.setenv("QUIZ_CACHE", str(tmp_path / "cache"))
+    # The parsed-deck cache: the test's own, outside tmp_path (which some tests expect
+    # a command to leave untouched).
+    monkeypatch.setenv("QUIZ_CACHE", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("QUIZ_CONTENT", raising=False)
     monkeypatch.delenv("QUIZ_CARDS", raising=False)  # the cards beside the test's database
 
