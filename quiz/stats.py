@@ -76,7 +76,7 @@ def summary(session: Session, deck: Deck) -> Summary:
         due_today=progress.due + progress.drills,
         new_today=progress.new,
         reviewed_today=progress.done_today,
-        reviews=store.review_count(),
+        reviews=store.review_count(grades_only=True),
         streak=session.streak(),
         best_streak=best_streak(days),
     )
@@ -195,7 +195,7 @@ def activity(session: Session) -> Activity:
         studied=studied,
         streak=session.streak(),
         best=best_streak(studied),
-        reviews=store.review_count(),
+        reviews=store.review_count(grades_only=True),
     )
 
 

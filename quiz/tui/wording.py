@@ -31,4 +31,7 @@ def undone_text(review: Review, deck: Deck) -> str:
     """What an undo did: "↶ Undid grade 3 for “Backpropagation”"."""
     card = deck.get(review.card_id)
     title = card.title if card else review.card_id
+    if not review.is_grade:
+        what = {"bury": "burial", "unsuspend": "unsuspension"}.get(review.mode, "suspension")
+        return f"↶ Undid the {what} of “{title}”"
     return f"↶ Undid grade {review.grade} for “{title}”"
