@@ -1,8 +1,8 @@
 """User settings, kept in the database's ``settings`` table so they travel with it.
 
-Four settings: the interview date, new cards per day, the hour the study day rolls
-over, and the TUI's colour theme. Names on the command line are kebab-case
-(``interview-date``).
+Five settings: the interview date, new cards per day, the hour the study day rolls
+over, the TUI's colour theme, and the lapses that make a card a leech. Names on the
+command line are kebab-case (``interview-date``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from quiz.errors import QuizError
 from quiz.store import Store
 
 DEFAULT_NEW_PER_DAY = 15  # new cards a day, unless the config says otherwise
+DEFAULT_LEECH_LAPSES = 8  # lapses that make a card a leech (Anki's default)
 
 # Textual's theme names have this shape; which names exist is Textual's to say, and
 # this module does not import Textual (the command line checks the name against it).
@@ -32,12 +33,14 @@ class Config:
         new_per_day: new cards introduced per study day.
         rollover_hour: the local hour at which a study day starts.
         theme: the name of the TUI's Textual theme, or None for Textual's default.
+        leech_lapses: lapses after which a card is tagged leech and suspended (0: never).
     """
 
     interview_date: date | None = None
     new_per_day: int = DEFAULT_NEW_PER_DAY
     rollover_hour: int = DEFAULT_ROLLOVER_HOUR
     theme: str | None = None
+    leech_lapses: int = DEFAULT_LEECH_LAPSES
 
 
 KEYS = {
@@ -45,6 +48,8 @@ KEYS = {
     "new-per-day": "new cards introduced per day (0-100)",
     "rollover-hour": "the local hour (0-23) at which a new study day starts",
     "theme": "the colour theme of the app (a Textual theme name, e.g. nord)",
+    "leech-lapses": "lapses (grades below 3 after a card was learnt) that make it a leech:"
+    " tagged leech and suspended (0-100; 0: never)",
 }
 
 
@@ -88,7 +93,7 @@ def parse(key: str, text: str, *, today: date | None = None) -> str:
                 f"and hyphens), not {text!r}"
             )
         return text
-    low, high = (0, 100) if key == "new-per-day" else (0, 23)
+    low, high = (0, 100) if key in ("new-per-day", "leech-lapses") else (0, 23)
     try:
         value = int(text)
     except ValueError:
@@ -122,6 +127,7 @@ def load(store: Store) -> Config:
         new_per_day=int(values.get("new-per-day", DEFAULT_NEW_PER_DAY)),
         rollover_hour=int(values.get("rollover-hour", DEFAULT_ROLLOVER_HOUR)),
         theme=values.get("theme"),
+        leech_lapses=int(values.get("leech-lapses", DEFAULT_LEECH_LAPSES)),
     )
 
 

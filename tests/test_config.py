@@ -66,7 +66,8 @@ def test_an_unknown_setting_names_the_settings(store: Store) -> None:
     with pytest.raises(QuizError) as refused:
         config.set_value(store, "colour", "blue")
     assert str(refused.value) == (
-        "unknown setting 'colour'; settings: interview-date, new-per-day, rollover-hour, theme"
+        "unknown setting 'colour'; settings: interview-date, new-per-day, rollover-hour, theme,"
+        " leech-lapses"
     )
 
 
