@@ -1,5 +1,11 @@
-"""Browse: every topic, with its figures over all its cards, and under it each card
-(its question, then its follow-ups); open one to read or practise it."""
+"""Browse: every card, grouped by topic; searched as you type, filtered by state, tag
+and topic, sorted by any column; suspend, bury, open, practise.
+
+With no search, filter or sort, each topic is a bold row with its figures over all
+its cards, and its follow-up cards follow it. Anything else lists the cards it keeps
+flat. The rows are read once when the screen shows (:func:`quiz.browsing.entries`);
+a keystroke only filters them in memory.
+"""
 
 from __future__ import annotations
 
@@ -9,40 +15,100 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
+from quiz.browsing import SORT_NAMES, SORTS, STATES, Entry, entries, select
 from quiz.days import due_text
+from quiz.records import Action
 from quiz.session import Session
-from quiz.stats import CardRow, card_rows, topics
-from quiz.text import printable
+from quiz.stats import topics
+from quiz.text import plural, printable
 from quiz.tui import messages
-from quiz.tui.bindings import BACK
+from quiz.tui.saving import Failed, attempt
+from quiz.tui.screens.pick import PickScreen
 from quiz.tui.text import literal_cell
 from quiz.tui.widgets.footer import QuizFooter
+from quiz.tui.wording import mark_text, undone_text
+
+# Column index -> the sort a click on its header asks for.
+COLUMN_SORTS = ("number", "title", "state", "due", "ease", "lapses")
 
 
 class BrowseScreen(Screen[None]):
-    """A table of every topic: number, title, state, next review, easiness."""
+    """A table of every card: number, title, state, next review, ease, lapses."""
 
+    # The footer has room for the card's keys; the filter keys are named in the line
+    # above the table (and every key in help, ?).
     BINDINGS = [
         Binding("enter", "open", "Open", id="open", tooltip="Read the selected card"),
         Binding(
-            "p",
-            "practice",
-            "Practice",
-            id="practice",
-            tooltip="Practise the selected card; its schedule does not move",
+            "slash",
+            "search",
+            "Search",
+            key_display="/",
+            id="search",
+            tooltip="Search questions, answers and key points as you type",
         ),
-        Binding("d", "demo", "Demo", id="demo", tooltip="Run the selected card's demo"),
-        BACK,
+        Binding("f", "state", "State", id="state", show=False),
+        Binding("t", "tag", "Tag", id="tag", show=False),
+        Binding("g", "topic", "Topic", id="topic", show=False),
+        Binding("o", "sort", "Sort", id="sort", show=False),
+        Binding("x", "clear", "Clear filters", id="clear", show=False),
+        Binding(
+            "exclamation_mark",
+            "suspend",
+            "Suspend",
+            key_display="!",
+            id="suspend",
+            tooltip="Suspend the selected card, or unsuspend a suspended one; u undoes",
+        ),
+        Binding(
+            "minus",
+            "bury",
+            "Bury",
+            key_display="-",
+            id="bury",
+            tooltip="Bury the selected card until the next study day; u undoes",
+        ),
+        Binding("p", "practice", "Practice", id="practice", show=False),
+        Binding("d", "demo", "Demo", id="demo", show=False),
+        Binding("u", "undo", "Undo", id="undo", tooltip="Take back today's last action"),
+        Binding("j", "cursor('down')", "Down", show=False),
+        Binding("k", "cursor('up')", "Up", show=False),
+        Binding("escape", "leave", "Back", id="back", tooltip="Clear the search box, or go back"),
     ]
+
+    HELP = (
+        "Every card, grouped by topic: each topic in bold with its figures over all its "
+        "cards, then its follow-ups. / searches the questions, answers and key points as "
+        "you type (every word must appear); enter or ↓ goes to the list, escape clears "
+        "the search. f cycles the state filter (new, learning, due, suspended, leech), t "
+        "shows one tag, g one topic, o cycles the sort (title, state, next review, ease, "
+        "lapses; a click on a column's header sorts by it, a second click reverses), x "
+        "clears them all. ↑ ↓ (or j k) move, enter opens the card, p practises it, d runs "
+        "its demo. ! suspends the card (! again unsuspends it), - buries it until the "
+        "next study day, u takes back today's last action."
+    )
 
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        self.rows: list[Entry] = []
+        self.query_text = ""
+        self.state: str | None = None
+        self.tag: str | None = None
+        self.topic: str | None = None
+        self.sort: str | None = None
+        self.descending = False
 
     def compose(self) -> ComposeResult:
-        yield Static("[b]All topics[/b] · enter opens a card", id="browse-title")
+        yield Static("[b]All cards[/b]", id="browse-title")
+        yield Input(
+            placeholder="/ search questions, answers and key points",
+            id="browse-search",
+            select_on_focus=False,
+        )
+        yield Static("", id="browse-filters")
         yield DataTable(id="topics", cursor_type="row", zebra_stripes=True)
         yield QuizFooter(compact=True)
 
@@ -50,54 +116,117 @@ class BrowseScreen(Screen[None]):
         if not self.is_attached:
             return  # quit in the same burst of keys that opened it: nothing to set up
         table = self.query_one(DataTable)
-        table.add_columns("#", "Topic", "State", "Next review", "Ease")
+        table.add_columns("#", "Card", "State", "Next review", "Ease", "Lapses")
         table.focus()
 
     def on_screen_resume(self) -> None:
         if not self.is_attached:
             return  # the app is closing
-        # Also runs when the screen is first shown: the one place its figures are read.
-        self.fill()
+        # Also runs when the screen is first shown: the one place its rows are read.
+        self.load()
+
+    @property
+    def grouped(self) -> bool:
+        """No search, filter or sort: the topics with their cards under them."""
+        return not (self.query_text.strip() or self.state or self.tag or self.topic or self.sort)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.focused is self.query_one(Input):
+            # The search box has the keys: letters type; enter, ↓ and escape leave it.
+            return action in ("leave", "open")
+        return True
 
     @on(messages.InterviewChanged)
-    def fill(self) -> None:
+    def load(self, keep: str | None = None) -> None:
+        """Reads every card's standing again and shows the rows."""
+        self.rows = entries(self.session)
+        self.show(keep)
+
+    def show(self, keep: str | None = None) -> None:
+        """Fills the table with what the search, filters and sort keep; the cursor
+        stays on ``keep`` (default: the selected card) when it is still listed."""
+        table = self.query_one(DataTable)
+        keep = keep or self.selected()
+        table.clear()
+        today = self.session.today
+        if self.grouped:
+            self._fill_grouped(table)
+        else:
+            kept = select(
+                self.rows,
+                today,
+                query=self.query_text,
+                state=self.state,
+                tag=self.tag,
+                topic=self.topic,
+                sort=self.sort,
+                descending=self.descending,
+            )
+            for row in kept:
+                prefix = "" if row.card.is_core else f"{row.card.kind}: "
+                table.add_row(*self._cells(row, prefix), key=row.card.id)
+        self._describe(table.row_count)
+        if keep is not None and keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep))
+
+    def _cells(self, row: Entry, prefix: str = "") -> tuple[object, ...]:
+        today = self.session.today
+        return (
+            str(row.card.number),
+            literal_cell(_clipped(prefix + row.card.title)),
+            row.state(today),
+            due_text(row.due, today) if row.due else "—",
+            f"{row.easiness:.2f}" if row.easiness is not None else "—",
+            str(row.lapses) if row.lapses else "—",
+        )
+
+    def _fill_grouped(self, table: DataTable[object]) -> None:
         """One row per topic (its figures over all its cards; it opens the topic's
         question), then a row per follow-up card of it, with its kind."""
-        table = self.query_one(DataTable)
-        row = table.cursor_row
-        table.clear()
-        session = self.session
-        today = session.today
-        by_topic: dict[str, list[CardRow]] = {}
-        for card_row in card_rows(session):
-            by_topic.setdefault(card_row.card.topic_id, []).append(card_row)
-        for topic in topics(session):
-            # The topic's row stands for its core card (enter opens its question); its
-            # figures are the topic's, over all its cards.
+        today = self.session.today
+        by_topic: dict[str, list[Entry]] = {}
+        for row in self.rows:
+            by_topic.setdefault(row.card.topic_id, []).append(row)
+        by_id = {row.card.id: row for row in self.rows}
+        for topic in topics(self.session):
+            core = by_id.get(topic.card_id)
+            state = topic.state
+            if core is not None and core.state(today) in ("suspended", "buried"):
+                state = core.state(today)  # what sits out matters more than the figures
             table.add_row(
                 str(topic.number),
                 Text(
                     _clipped(f"{printable(topic.title)} · {topic.seen}/{topic.cards} seen"),
                     style="bold",
                 ),
-                topic.state,
+                state,
                 due_text(topic.due, today) if topic.due else "—",
                 f"{topic.easiness:.2f}" if topic.easiness is not None else "—",
+                str(topic.lapses) if topic.lapses else "—",
                 key=topic.card_id,
             )
-            for card_row in by_topic.get(topic.card_id, []):
-                card = card_row.card
-                if card.is_core:
-                    continue
-                table.add_row(
-                    "",
-                    literal_cell(_clipped(f"  {card.kind}: {card.title}")),
-                    card_row.state,
-                    due_text(card_row.due, today) if card_row.due else "—",
-                    f"{card_row.easiness:.2f}" if card_row.easiness is not None else "—",
-                    key=card.id,
-                )
-        table.move_cursor(row=row)
+            for row in by_topic.get(topic.card_id, []):
+                if not row.card.is_core:
+                    cells = self._cells(row, f"  {row.card.kind}: ")
+                    table.add_row("", *cells[1:], key=row.card.id)
+
+    def _describe(self, shown: int) -> None:
+        """The title line (how many cards) and the filters line (what is in force)."""
+        total = len(self.rows)
+        if self.grouped:
+            title = f"[b]All cards[/b] · {plural(total, 'card')} by topic"
+        else:
+            title = f"[b]Cards[/b] · {shown:,} of {total:,}"
+        title += " · enter opens · p practises · d demo" + ("" if self.grouped else " · x clears")
+        self.query_one("#browse-title", Static).update(title)
+        topic = self.session.deck.get(self.topic or "")
+        parts = [
+            f"f state: {self.state or 'all'}",
+            f"t tag: {self.tag or 'all'}",
+            f"g topic: {printable(topic.title) if topic else 'all'}",
+            f"o sort: {SORT_NAMES[self.sort]}{' ↓' if self.descending else ''}",
+        ]
+        self.query_one("#browse-filters", Static).update(Text(" · ".join(parts)))
 
     def selected(self) -> str | None:
         table = self.query_one(DataTable)
@@ -105,8 +234,97 @@ class BrowseScreen(Screen[None]):
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
+    def _entry(self) -> Entry | None:
+        card_id = self.selected()
+        return next((row for row in self.rows if row.card.id == card_id), None)
+
+    # -- search and filters ----------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Changed, "#browse-search")
+    def _typed(self, message: Input.Changed) -> None:
+        self.query_text = message.value
+        self.show()
+
+    @on(Input.Submitted, "#browse-search")
+    def _submitted(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def on_key(self, event: object) -> None:
+        key = getattr(event, "key", "")
+        if key == "down" and self.focused is self.query_one(Input):
+            self.query_one(DataTable).focus()
+
+    def action_leave(self) -> None:
+        """escape: in the search box, clears it and goes to the list; else goes back."""
+        search = self.query_one(Input)
+        if self.focused is search:
+            search.value = ""
+            self.query_one(DataTable).focus()
+        else:
+            self.app.pop_screen()
+
+    def action_state(self) -> None:
+        self.state = STATES[(STATES.index(self.state) + 1) % len(STATES)]
+        self.show()
+
+    def action_sort(self) -> None:
+        current = self.sort if self.sort in SORTS else None
+        self.sort = SORTS[(SORTS.index(current) + 1) % len(SORTS)]
+        self.descending = False
+        self.show()
+
+    @on(DataTable.HeaderSelected)
+    def _header(self, message: DataTable.HeaderSelected) -> None:
+        sort = COLUMN_SORTS[message.column_index]
+        self.descending = not self.descending if sort == self.sort else False
+        self.sort = sort
+        self.show()
+
+    def action_tag(self) -> None:
+        tags = self.session.all_tags()
+        choices = [("", f"Every tag ({plural(len(self.rows), 'card')})")]
+        choices += [(tag, f"{tag} ({count})") for tag, count in tags.items()]
+        self.app.push_screen(PickScreen("Show one tag", choices, self.tag), self._tag_chosen)
+
+    def _tag_chosen(self, tag: str | None) -> None:
+        if tag is not None:
+            self.tag = tag or None
+            self.show()
+
+    def action_topic(self) -> None:
+        choices = [("", "Every topic")]
+        choices += [(c.id, f"{c.number}. {c.title}") for c in self.session.deck.topics]
+        self.app.push_screen(PickScreen("Show one topic", choices, self.topic), self._topic_chosen)
+
+    def _topic_chosen(self, topic: str | None) -> None:
+        if topic is not None:
+            self.topic = topic or None
+            self.show()
+
+    def action_clear(self) -> None:
+        self.state = self.tag = self.topic = self.sort = None
+        self.descending = False
+        self.query_one(Input).value = ""  # its Changed message shows the rows
+        self.query_text = ""
+        self.show()
+
+    def action_cursor(self, direction: str) -> None:
+        table = self.query_one(DataTable)
+        if direction == "down":
+            table.action_cursor_down()
+        else:
+            table.action_cursor_up()
+
+    # -- what the selected card does ----------------------------------------------
+
     @on(DataTable.RowSelected)
     def action_open(self) -> None:
+        if self.focused is self.query_one(Input):
+            self.query_one(DataTable).focus()
+            return
         card = self.session.deck.get(self.selected() or "")
         if card is not None:
             self.post_message(messages.OpenCard(card))
@@ -121,8 +339,34 @@ class BrowseScreen(Screen[None]):
         if card is not None:
             self.post_message(messages.OpenDemo(card))
 
+    def action_suspend(self) -> None:
+        row = self._entry()
+        if row is not None:
+            self._mark(row, "unsuspend" if row.suspended else "suspend")
 
-TITLE_CELLS = 44  # the topic column's width: at 80 columns the figures stay in view
+    def action_bury(self) -> None:
+        row = self._entry()
+        if row is not None:
+            self._mark(row, "bury")
+
+    def _mark(self, row: Entry, mode: Action) -> None:
+        if isinstance(attempt(self, self.session.mark, row.card.id, mode), Failed):
+            return
+        self.notify(mark_text(mode, printable(row.card.title)), markup=False)
+        self.load(row.card.id)
+
+    def action_undo(self) -> None:
+        review = attempt(self, self.session.undo)
+        if isinstance(review, Failed):
+            return
+        if review is None:
+            self.notify("Nothing to undo today.", severity="warning")
+            return
+        self.notify(printable(undone_text(review, self.session.deck)), markup=False)
+        self.load()
+
+
+TITLE_CELLS = 33  # the card column's width: at 80 columns every figure stays in view
 
 
 def _clipped(text: str) -> str:
