@@ -88,12 +88,15 @@ class Graded:
         due: the study day of the card's next scheduled review, as the schedule will
             really ask it (an interview plan may make it earlier than SM-2's interval);
             None for a practice grade, which moves no schedule.
+        leech: the grade made the card a leech: tagged leech and suspended.
+        lapses: the card's lapses after the grade.
     """
 
     review: Review
     again_today: bool
     due: date | None
     leech: bool = False
+    lapses: int = 0
 
     @property
     def interval(self) -> int:
@@ -483,8 +486,13 @@ class Session:
             self._front = None
         due = self.due_dates(day).get(card_id) or review.due_after or day
         leech = review.mode == "review" and review.grade < 3 and self.store.leeched(review)
+        state = self.store.card_state(card_id) if review.mode == "review" else None
         return Graded(
-            review, again_today=grade < PASSING_DRILL_GRADE and not leech, due=due, leech=leech
+            review,
+            again_today=grade < PASSING_DRILL_GRADE and not leech,
+            due=due,
+            leech=leech,
+            lapses=state.lapses if state else 0,
         )
 
     def _find(self, today: _Today, card_id: str) -> Item | None:

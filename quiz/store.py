@@ -378,8 +378,7 @@ class Store:
             rows = self.conn.execute(
                 f"SELECT day, sum({IS_GRADE}), sum(mode = 'review'),"
                 " sum(mode = 'review' AND grade >= 3),"
-                f" sum(coalesce(answer_ms, 0)) FROM reviews WHERE day >= ? GROUP BY day"
-                f" HAVING sum({IS_GRADE}) > 0",
+                " sum(coalesce(answer_ms, 0)) FROM reviews WHERE day >= ? GROUP BY day",
                 (since.isoformat(),),
             )
             counts = {log_day(r[0]): (r[1], r[2], r[3], r[4]) for r in rows}

@@ -242,6 +242,22 @@ class QuizApp(App[None]):
         if not isinstance(self.screen, BrowseScreen):
             self.push_screen(BrowseScreen(self.session))
 
+    def action_review_tag(self) -> None:
+        """Asks for a tag; today's session then asks only the cards with it."""
+        from quiz.tui.screens.pick import PickScreen
+
+        tags = self.session.all_tags()
+        choices = [("", f"Every card ({len(self.deck)})")]
+        choices += [(tag, f"{tag} ({count})") for tag, count in tags.items()]
+        self.push_screen(PickScreen("Review one tag", choices, self.session.tag), self._review_tag)
+
+    def _review_tag(self, tag: str | None) -> None:
+        if tag is None:
+            return  # closed choosing nothing
+        self.session.tag = tag or None
+        status = f"Reviewing the tag {tag}" if tag else "Reviewing every card"
+        self.show_today(status)
+
     def action_help(self) -> None:
         from quiz.tui.screens.help import HelpScreen
 
@@ -273,6 +289,11 @@ class QuizApp(App[None]):
                 lambda: self.action_demo(card.id),
             )
         yield SystemCommand("Browse topics", "All topics and their state (b)", self.action_browse)
+        yield SystemCommand(
+            "Review one tag…",
+            "Today's session over the cards with one tag (quiz --tag TAG)",
+            self.action_review_tag,
+        )
         yield SystemCommand(
             "Practice",
             "Go through every card, weakest first; no schedule moves",

@@ -36,11 +36,12 @@ from textual.widgets import Static
 from quiz import startup
 from quiz.deck import Card
 from quiz.predict import choice_of, choices_text, letter, right_choice
+from quiz.records import Action
 from quiz.session import Graded, Item, Progress, Queue, Session, StaleGrade
 from quiz.sm2 import GRADE_WORDS
 from quiz.text import plural
 from quiz.tui import messages
-from quiz.tui.bindings import BROWSE, DEMO, UNDO
+from quiz.tui.bindings import BROWSE, BURY, DEMO, SUSPEND, UNDO
 from quiz.tui.saving import Failed, attempt
 from quiz.tui.text import literal
 from quiz.tui.widgets.answer_box import AnswerBox
@@ -50,7 +51,7 @@ from quiz.tui.widgets.grades import GradeBar
 from quiz.tui.widgets.keypoints import KeyPoints
 from quiz.tui.widgets.session_bar import SessionBar
 from quiz.tui.widgets.today import TodayBar
-from quiz.tui.wording import graded_text, undone_text
+from quiz.tui.wording import graded_text, leech_text, mark_text, undone_text
 
 PRERENDER_DELAY = 0.6  # seconds the question shows before the answer renders hidden
 GRADE_KEYS = "0,1,2,3,4,5"
@@ -142,6 +143,8 @@ class ReviewScreen(Screen[None]):
         ),
         UNDO,
         DEMO,
+        SUSPEND,
+        BURY,
         Binding(
             "escape",
             "leave",
@@ -175,7 +178,10 @@ class ReviewScreen(Screen[None]):
         "words of your answer that made the point, and a wrong claim you made is shown "
         "with its correction (it caps the suggestion at 2). t goes to the ticks: ↑ ↓ "
         "choose, space (or a click) flips a tick or dismisses a wrong claim, and the "
-        "suggestion follows; escape comes back."
+        "suggestion follows; escape comes back. ! suspends the card (no reviews until "
+        "you unsuspend it in Browse) and - buries it until the next study day; u takes "
+        "either back. A card that lapses leech-lapses times (8 unless set) is tagged "
+        "leech and suspended."
     )
 
     # Focus is placed by show_card (the answer box), not by Textual's auto focus.
@@ -200,6 +206,7 @@ class ReviewScreen(Screen[None]):
         self.rendered: str | None = None  # the card whose answer the Markdown holds
         self.status = status  # the last action's one-line result, shown before the hint
         self._render_lock = asyncio.Lock()
+        self._marked = 0  # cards suspended or buried from this screen (u takes them back)
         self._done = 0  # grades logged (today, or in this practice run), as last read
 
     def compose(self) -> ComposeResult:
@@ -289,7 +296,9 @@ class ReviewScreen(Screen[None]):
         if action == "back":
             return self._practising and not self.typing
         if action == "undo":
-            return not self.typing and self._done > 0
+            return not self.typing and (self._done > 0 or self._marked > 0)
+        if action == "mark":
+            return not self.typing and not self._practising and self.card is not None
         if action == "demo":
             return not self.typing and self.card is not None and bool(self.card.demo)
         if action in ("browse", "scroll"):
@@ -631,6 +640,17 @@ class ReviewScreen(Screen[None]):
             # the question at 80×24. The date is the day the card is really asked (an
             # interview date can bring it before SM-2's interval).
             self.status = graded_text(grade, result)
+            if result.leech:
+                self.status = leech_text(card.title, result.lapses)
+                self.notify(
+                    f"“{card.title}” lapsed {result.lapses} times: tagged leech and suspended. "
+                    "Rewrite it, or "
+                    "unsuspend it in Browse (!); u takes the grade back.",
+                    title="Leech",
+                    severity="warning",
+                    timeout=10,
+                    markup=False,
+                )
             self.show_card()
         self.refresh_bindings()
 
@@ -666,3 +686,17 @@ class ReviewScreen(Screen[None]):
     def action_demo(self) -> None:
         if self.card is not None:
             self.post_message(messages.OpenDemo(self.card))
+
+    def action_mark(self, mode: str) -> None:
+        """``!`` suspends the card on screen, ``-`` buries it until the next study day:
+        a row of the log (u takes it back); the next card shows."""
+        card, item = self.card, self.item
+        if card is None or item is None or item.card is not card or self._practising:
+            return
+        action: Action = "bury" if mode == "bury" else "suspend"
+        if isinstance(attempt(self, self.session.mark, card.id, action), Failed):
+            return
+        self._marked += 1
+        self.status = mark_text(action, card.title)
+        self.show_card()
+        self.refresh_bindings()
