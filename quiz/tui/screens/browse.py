@@ -9,7 +9,9 @@ a keystroke only filters them in memory.
 
 from __future__ import annotations
 
-from rich.cells import cell_len
+from datetime import date
+
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -21,7 +23,7 @@ from quiz.browsing import SORT_NAMES, SORTS, STATES, Entry, entries, select
 from quiz.days import due_text
 from quiz.records import Action
 from quiz.session import Session
-from quiz.stats import topics
+from quiz.stats import Topic, topics
 from quiz.text import plural, printable
 from quiz.tui import messages
 from quiz.tui.saving import Failed, attempt
@@ -32,6 +34,7 @@ from quiz.tui.wording import mark_text, undone_text
 
 # Column index -> the sort a click on its header asks for.
 COLUMN_SORTS = ("number", "title", "state", "due", "ease", "lapses")
+PAGE = 60  # rows given to the table at a time (more than a tall terminal shows)
 
 
 class BrowseScreen(Screen[None]):
@@ -100,6 +103,10 @@ class BrowseScreen(Screen[None]):
         self.topic: str | None = None
         self.sort: str | None = None
         self.descending = False
+        self.pending: list[tuple[str, Topic | Entry, str]] = []  # rows not in the table yet
+        self.listed = 0  # rows listed, in the table or pending
+        self._by_id: dict[str, Entry] = {}
+        self._table_grouped = True  # what the table's rows are: topics and cards, or cards
 
     def compose(self) -> ComposeResult:
         yield Static("[b]All cards[/b]", id="browse-title")
@@ -131,7 +138,7 @@ class BrowseScreen(Screen[None]):
         return not (self.query_text.strip() or self.state or self.tag or self.topic or self.sort)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.focused is self.query_one(Input):
+        if isinstance(self.focused, Input):
             # The search box has the keys: letters type; enter, ↓ and escape leave it.
             return action in ("leave", "open")
         return True
@@ -142,15 +149,20 @@ class BrowseScreen(Screen[None]):
         self.rows = entries(self.session)
         self.show(keep)
 
-    def show(self, keep: str | None = None) -> None:
-        """Fills the table with what the search, filters and sort keep; the cursor
-        stays on ``keep`` (default: the selected card) when it is still listed."""
+    def show(self, keep: str | None = None, reuse: bool = False) -> None:
+        """Lists what the search, filters and sort keep; the cursor stays on ``keep``
+        (default: the selected card) when it is still listed. ``reuse``: the rows
+        already in the table are current (a search narrowed), keep those that stay.
+
+        The table gets the rows a page at a time (:data:`PAGE`), the next page once
+        the cursor nears the last row: a DataTable measures every cell it is given,
+        some 0.5 ms a row, so 2,000 rows at once would take a second a keystroke.
+        """
         table = self.query_one(DataTable)
         keep = keep or self.selected()
-        table.clear()
         today = self.session.today
         if self.grouped:
-            self._fill_grouped(table)
+            self.pending = self._grouped()
         else:
             kept = select(
                 self.rows,
@@ -162,12 +174,63 @@ class BrowseScreen(Screen[None]):
                 sort=self.sort,
                 descending=self.descending,
             )
-            for row in kept:
-                prefix = "" if row.card.is_core else f"{row.card.kind}: "
-                table.add_row(*self._cells(row, prefix), key=row.card.id)
-        self._describe(table.row_count)
-        if keep is not None and keep in table.rows:
-            table.move_cursor(row=table.get_row_index(keep))
+            self.pending = [
+                (row.card.id, row, "" if row.card.is_core else f"{row.card.kind}: ") for row in kept
+            ]
+        self.listed = len(self.pending)
+        where = next((i for i, (key, _, _) in enumerate(self.pending) if key == keep), None)
+        in_table = [str(key.value) for key in table.rows]
+        if (
+            not reuse
+            or self.grouped
+            or self._table_grouped
+            or not self._same_start(in_table)
+            or (where is not None and where >= len(in_table))
+        ):
+            table.clear()
+            self.pending.reverse()  # taken from the end, a page at a time
+            self._add_rows(max(PAGE, (where or 0) + PAGE // 2))
+        else:
+            # Typing on in a long list: its first rows, the ones on screen, are those
+            # already in the table. Only the rows still to come change.
+            self.pending = self.pending[len(in_table) :][::-1]
+        self._table_grouped = self.grouped
+        self._describe(self.listed)
+        if where is not None:
+            table.move_cursor(row=where)
+
+    def listed_ids(self) -> list[str]:
+        """The ids of every row listed, top to bottom: those in the table, then those
+        still to come."""
+        in_table = [str(key.value) for key in self.query_one(DataTable).rows]
+        return in_table + [key for key, _, _ in reversed(self.pending)]
+
+    def _same_start(self, in_table: list[str]) -> bool:
+        """Whether the table's rows are the first rows of the list (same cards, same
+        order), and the list is long enough that re-adding them would be the cost."""
+        if len(in_table) < PAGE or len(self.pending) < len(in_table):
+            return False
+        return all(key == listed[0] for key, listed in zip(in_table, self.pending, strict=False))
+
+    def _add_rows(self, count: int) -> None:
+        """Moves up to ``count`` pending rows into the table."""
+        table = self.query_one(DataTable)
+        today = self.session.today
+        for _ in range(min(count, len(self.pending))):
+            key, what, prefix = self.pending.pop()
+            if isinstance(what, Topic):
+                table.add_row(*self._topic_cells(what, today), key=key)
+            else:
+                cells = self._cells(what, prefix)
+                if self.grouped:
+                    cells = ("", *cells[1:])
+                table.add_row(*cells, key=key)
+
+    @on(DataTable.RowHighlighted)
+    def _near_the_end(self, message: DataTable.RowHighlighted) -> None:
+        table = self.query_one(DataTable)
+        if self.pending and message.cursor_row >= table.row_count - PAGE // 3:
+            self._add_rows(PAGE)
 
     def _cells(self, row: Entry, prefix: str = "") -> tuple[object, ...]:
         today = self.session.today
@@ -180,35 +243,39 @@ class BrowseScreen(Screen[None]):
             str(row.lapses) if row.lapses else "—",
         )
 
-    def _fill_grouped(self, table: DataTable[object]) -> None:
+    def _topic_cells(self, topic: Topic, today: date) -> tuple[object, ...]:
+        core = self._by_id.get(topic.card_id)
+        state = topic.state
+        if core is not None and core.state(today) in ("suspended", "buried"):
+            state = core.state(today)  # what sits out matters more than the figures
+        return (
+            str(topic.number),
+            Text(
+                _clipped(f"{printable(topic.title)} · {topic.seen}/{topic.cards} seen"),
+                style="bold",
+            ),
+            state,
+            due_text(topic.due, today) if topic.due else "—",
+            f"{topic.easiness:.2f}" if topic.easiness is not None else "—",
+            str(topic.lapses) if topic.lapses else "—",
+        )
+
+    def _grouped(self) -> list[tuple[str, Topic | Entry, str]]:
         """One row per topic (its figures over all its cards; it opens the topic's
         question), then a row per follow-up card of it, with its kind."""
-        today = self.session.today
         by_topic: dict[str, list[Entry]] = {}
         for row in self.rows:
             by_topic.setdefault(row.card.topic_id, []).append(row)
-        by_id = {row.card.id: row for row in self.rows}
+        self._by_id = {row.card.id: row for row in self.rows}
+        listed: list[tuple[str, Topic | Entry, str]] = []
         for topic in topics(self.session):
-            core = by_id.get(topic.card_id)
-            state = topic.state
-            if core is not None and core.state(today) in ("suspended", "buried"):
-                state = core.state(today)  # what sits out matters more than the figures
-            table.add_row(
-                str(topic.number),
-                Text(
-                    _clipped(f"{printable(topic.title)} · {topic.seen}/{topic.cards} seen"),
-                    style="bold",
-                ),
-                state,
-                due_text(topic.due, today) if topic.due else "—",
-                f"{topic.easiness:.2f}" if topic.easiness is not None else "—",
-                str(topic.lapses) if topic.lapses else "—",
-                key=topic.card_id,
-            )
-            for row in by_topic.get(topic.card_id, []):
-                if not row.card.is_core:
-                    cells = self._cells(row, f"  {row.card.kind}: ")
-                    table.add_row("", *cells[1:], key=row.card.id)
+            listed.append((topic.card_id, topic, ""))
+            listed += [
+                (row.card.id, row, f"  {row.card.kind}: ")
+                for row in by_topic.get(topic.card_id, [])
+                if not row.card.is_core
+            ]
+        return listed
 
     def _describe(self, shown: int) -> None:
         """The title line (how many cards) and the filters line (what is in force)."""
@@ -246,7 +313,7 @@ class BrowseScreen(Screen[None]):
     @on(Input.Changed, "#browse-search")
     def _typed(self, message: Input.Changed) -> None:
         self.query_text = message.value
-        self.show()
+        self.show(reuse=True)
 
     @on(Input.Submitted, "#browse-search")
     def _submitted(self) -> None:
@@ -254,7 +321,7 @@ class BrowseScreen(Screen[None]):
 
     def on_key(self, event: object) -> None:
         key = getattr(event, "key", "")
-        if key == "down" and self.focused is self.query_one(Input):
+        if key == "down" and isinstance(self.focused, Input):
             self.query_one(DataTable).focus()
 
     def action_leave(self) -> None:
@@ -322,7 +389,7 @@ class BrowseScreen(Screen[None]):
 
     @on(DataTable.RowSelected)
     def action_open(self) -> None:
-        if self.focused is self.query_one(Input):
+        if isinstance(self.focused, Input):
             self.query_one(DataTable).focus()
             return
         card = self.session.deck.get(self.selected() or "")
@@ -371,8 +438,6 @@ TITLE_CELLS = 33  # the card column's width: at 80 columns every figure stays in
 
 def _clipped(text: str) -> str:
     """``text`` cut to :data:`TITLE_CELLS` cells, with "…" where it was cut."""
-    if cell_len(text) <= TITLE_CELLS:
+    if len(text) <= TITLE_CELLS // 2 or cell_len(text) <= TITLE_CELLS:
         return text
-    while cell_len(text) > TITLE_CELLS - 1:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    return set_cell_size(text, TITLE_CELLS - 1).rstrip() + "…"
