@@ -28,6 +28,15 @@ DEMOS: dict[str, str] = {
     "hyperparameters": "hyperparameters",
     "learning-rate": "learning_rate",
     "dropout-batchnorm": "dropout_batchnorm",
+    "init-gradients": "init_gradients",
+    "batch-noise": "batch_noise",
+    "momentum-adam": "momentum_adam",
+    "cd-bias": "cd_bias",
+    "attention-scaling": "attention_scaling",
+    "lstm-gradients": "lstm_gradients",
+    "bn-eval": "bn_eval",
+    "layernorm-batchnorm": "layernorm_batchnorm",
+    "dropout-curve": "dropout_curve",
 }
 
 

@@ -58,7 +58,7 @@ def corrupt_deep_page(db: Path, btree: str = "reviews", fill: bytes = b"\x00") -
     conn = sqlite3.connect(db)
     try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        pages = [
+        pages: list[int] = [
             r[0]
             for r in conn.execute(
                 "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno",

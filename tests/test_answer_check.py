@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,12 +23,12 @@ def quiz(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
     )
 
 
-def check(card: str, answer: str) -> dict[str, object]:
+def check(card: str, answer: str) -> dict[str, Any]:
     result = quiz("check", card, stdin=answer.encode())
     assert result.returncode == 0, result.stderr
     assert result.stderr == b""
     [line] = result.stdout.decode().splitlines()  # one document
-    document: dict[str, object] = json.loads(line)
+    document: dict[str, Any] = json.loads(line)
     return document
 
 
@@ -48,11 +49,11 @@ def test_a_misconception_is_named_with_its_correction_and_caps_the_grade() -> No
     doc = check(
         "backpropagation", "Backpropagation computes the gradients and updates the weights."
     )
-    [wrong] = doc["misconceptions"]  # type: ignore[misc]
+    [wrong] = doc["misconceptions"]
     assert wrong["claim"] == "Backprop updates the weights to reduce the error"
     assert "gradient descent" in wrong["correction"]
     assert wrong["contradicts"] == [4] and wrong["matched"].startswith("Backpropagation")
-    assert doc["points"][3] is False  # type: ignore[index]
+    assert doc["points"][3] is False
     assert doc["suggested_grade"] == 2
 
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from datetime import date, timedelta
 from pathlib import Path
+from typing import cast
 
 import pytest
 from backuptools import DAY, at, grade, make_history, quiz, rows
@@ -18,6 +19,8 @@ from backuptools import DAY, at, grade, make_history, quiz, rows
 from quiz import cli
 from quiz.backup import AutoBackup, auto_backup, backup, backup_dir, list_backups
 from quiz.store import Store
+
+CHILDREN = Path(__file__).resolve().parent / "children"  # the programs tests start
 
 # -- backup ---------------------------------------------------------------------------
 
@@ -49,7 +52,7 @@ def test_backing_up_while_another_process_is_grading(db_path: Path, tmp_path: Pa
             for i in range(2_000)
         )
     writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(db_path)],
+        [sys.executable, str(CHILDREN / "writer.py"), str(db_path)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -72,31 +75,13 @@ def test_backing_up_while_another_process_is_grading(db_path: Path, tmp_path: Pa
         conn.close()
         log = rows(copy, "reviews")
         assert log == final[: len(log)], "a backup is a snapshot of the log, in order"
-        assert max(r[0] for r in log) >= first  # holds every grade committed before it
+        assert max(cast(int, r[0]) for r in log) >= first  # holds every grade committed before it
         # Consistent: its cards table is what replaying its own log gives.
         cards = rows(copy, "cards")
         with Store.open(copy) as store:
             store.rebuild()
         assert rows(copy, "cards") == cards
     assert len(final) > len(rows(copies[0][1], "reviews")), "the writer went on meanwhile"
-
-
-# A second process grading as fast as it can, printing each committed review's id.
-WRITER = """
-import sys
-from datetime import date, timedelta
-from quiz.store import Store
-store = Store.open(sys.argv[1])
-store.db  # load sqlite-utils before saying ready
-print("ready", flush=True)
-cards = ["deep-learning", "neural-network", "mlp", "backpropagation", "softmax-relu"]
-i = 0
-while True:
-    day = date(2026, 3, 4) + timedelta(days=i // 5)
-    review = store.record(cards[i % 5], i % 6, "review", day=day, ts_ms=i)
-    print(review.id, flush=True)
-    i += 1
-"""
 
 
 # -- automatic backups and rotation ----------------------------------------------------

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from quiz.runner import BOOTSTRAP, Event, demo_command, demo_env, run_demo
+from quiz.runner import BOOTSTRAP, demo_command, demo_env, run_demo
+from solvers.events import Event
 
 # Each planted module leaves a file named after itself in the marker folder, if run.
 PLANTED = ("numpy.py", "json.py", "sitecustomize.py", "solvers/__init__.py", "solvers/__main__.py")

@@ -407,7 +407,7 @@ def test_a_full_disk_on_opening_is_called_full(
 
     def connect(*args: object, **kwargs: object) -> sqlite3.Connection:
         exc = sqlite3.OperationalError("disk I/O error")
-        exc.sqlite_errorname = error  # type: ignore[attr-defined]
+        exc.sqlite_errorname = error
         raise exc
 
     monkeypatch.setattr(sqlite3, "connect", connect)
@@ -427,7 +427,7 @@ def test_an_io_error_with_space_left_is_not_called_damaged(
 
     def connect(*args: object, **kwargs: object) -> sqlite3.Connection:
         exc = sqlite3.OperationalError("disk I/O error")
-        exc.sqlite_errorname = "SQLITE_IOERR_READ"  # type: ignore[attr-defined]
+        exc.sqlite_errorname = "SQLITE_IOERR_READ"
         raise exc
 
     monkeypatch.setattr(sqlite3, "connect", connect)

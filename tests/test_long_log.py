@@ -74,7 +74,10 @@ def test_undo_restores_what_a_replay_gives(shared_store: Store, steps: list[Step
     for card, grade, mode, gap, earlier in steps:
         day += timedelta(days=gap)
         tables.append(cards_table(store))
-        shift: Callable[[date], date] = lambda due, k=earlier: due - timedelta(days=k)  # noqa: E731
+
+        def shift(due: date, k: int = earlier) -> date:
+            return due - timedelta(days=k)
+
         store.record(CARDS[card], grade, mode, day=day, ts_ms=0, schedule=shift)
     for (card, grade, mode, _, _), before in zip(reversed(steps), reversed(tables), strict=True):
         undone = store.undo_last()

@@ -17,7 +17,7 @@ from quiz import plan
 from quiz.deck import Deck
 from quiz.plan import FINAL_DAYS, due_dates, final_window, place
 from quiz.records import CardState
-from quiz.session import Session
+from quiz.session import Graded, Session
 from quiz.sm2 import SM2State, review
 from quiz.stats import day_summary, forecast, interview, next_due, topics
 from quiz.store import Store
@@ -45,6 +45,12 @@ def realistic_history(store: Store, deck: Deck, rng: random.Random) -> None:
             store.record(card_id, grade, "review", day=day, ts_ms=0)
             state = review(state, grade)
             day += timedelta(days=state.interval)
+
+
+def due_of(graded: Graded) -> date:
+    """The day a review's grade said its card is asked (only practice has none)."""
+    assert graded.due is not None
+    return graded.due
 
 
 def study_every_day(
@@ -75,7 +81,7 @@ def study_every_day(
             if item.mode == "review":
                 loads[session.today] += 1
                 asked.setdefault(item.card.id, []).append(session.today)
-                promises.append((item.card.id, session.today, graded.due))
+                promises.append((item.card.id, session.today, due_of(graded)))
             clock.advance(seconds=40)
     return loads, asked, promises
 
@@ -155,7 +161,7 @@ def test_cards_graded_together_are_not_all_asked_on_one_day(store: Store, deck: 
     session = Session(store, deck, now=clock, interview=TODAY + timedelta(days=20))
     graded = [session.grade(card_id, 5) for card_id in cohort]
     assert {g.interval for g in graded} == {6}
-    said = {g.review.card_id: g.due for g in graded}
+    said = {g.review.card_id: due_of(g) for g in graded}
     # Brought forward, never later: 12 reviews over the 6 days up to SM-2's day are
     # at best 2 a day.
     assert all(TODAY + DAY <= day <= TODAY + timedelta(days=6) for day in said.values())
@@ -190,6 +196,7 @@ def test_the_day_said_is_the_day_the_card_is_asked_not_the_sm2_interval(
     session.interview = today + timedelta(days=14)
     graded = session.grade(card, 5)
     assert graded.interval == 17  # SM-2's interval is kept...
+    assert graded.due is not None
     # ...but the card is asked in the final window, before the interview.
     assert final_window(session.interview) <= graded.due < session.interview
     assert graded.days == (graded.due - today).days < 17
@@ -210,7 +217,7 @@ def test_clearing_the_date_restores_plain_sm2_and_undo_and_replay_are_exact(
     today = session.today
     before = store.card_states()
     session.interview = today + timedelta(days=14)
-    planned = session.grade(card, 5).due
+    planned = due_of(session.grade(card, 5))
     sm2_day = today + timedelta(days=17)
     assert planned < sm2_day
     # Replaying the log gives the same cards, the planned day included.

@@ -14,7 +14,7 @@ def test_practice_goes_through_its_cards_in_order_and_moves_no_schedule(
 ) -> None:
     cards = [deck.cards[2], deck.cards[0]]
     run = Practice(session, cards)
-    seen = []
+    seen: list[str] = []
     while (item := run.current()) is not None:
         assert item.mode == "practice"
         assert run.progress().left == len(cards) - len(seen)

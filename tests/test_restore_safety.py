@@ -35,6 +35,7 @@ from quiz.store import Store
 
 TZ = timezone(timedelta(hours=1))
 DAY = date(2026, 3, 3)
+CHILDREN = Path(__file__).resolve().parent / "children"  # the programs tests start
 
 
 def at(day: date, hour: int = 10) -> datetime:
@@ -150,20 +151,6 @@ def test_restore_over_a_damaged_database_keeps_its_bytes_apart_from_the_good_bac
 
 # -- restore reads the source whole --------------------------------------------------------
 
-# Grades into a database with checkpoints off, so every grade stays in its -wal, then
-# waits to be killed: the file and its -wal are what a copy of a live database holds.
-WAL_GRADER = """
-import sys
-from datetime import date
-from quiz.store import Store
-store = Store.open(sys.argv[1])
-store.conn.execute("PRAGMA wal_autocheckpoint = 0")
-for i in range(300):
-    store.record("mlp", 4, "practice", day=date(2026, 3, 4), ts_ms=i, answer=f"wal {i}")
-print("done", flush=True)
-sys.stdin.read()
-"""
-
 
 def test_restore_brings_back_the_grades_still_in_the_sources_wal(
     db_path: Path, tmp_path: Path
@@ -172,7 +159,7 @@ def test_restore_brings_back_the_grades_still_in_the_sources_wal(
     source.parent.mkdir()
     big_history(source, 200)
     child = subprocess.Popen(
-        [sys.executable, "-c", WAL_GRADER, str(source)],
+        [sys.executable, str(CHILDREN / "wal_grader.py"), str(source)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -194,30 +181,6 @@ def test_restore_brings_back_the_grades_still_in_the_sources_wal(
 
 # -- restore while the database is in use --------------------------------------------------
 
-# Grades one card after another, opening and closing the database for each (as the
-# app starting and quitting would), and prints each grade's number once committed.
-LOOPING_GRADER = """
-import sys
-from datetime import date
-from quiz.errors import QuizError
-from quiz.store import Store
-db = sys.argv[1]
-warm = Store.open(db)
-warm.db
-warm.close()
-print("ready", flush=True)
-i = 0
-while True:
-    try:
-        with Store.open(db) as store:
-            store.record("mlp", 4, "practice", day=date(2026, 3, 5), ts_ms=i, answer=f"writer {i}")
-    except QuizError as exc:
-        print("refused:", exc, flush=True)
-        continue
-    print(i, flush=True)
-    i += 1
-"""
-
 
 def test_no_grade_committed_around_a_restore_is_lost(db_path: Path, tmp_path: Path) -> None:
     """A second process grades (opening the file each time) while the file is
@@ -227,7 +190,7 @@ def test_no_grade_committed_around_a_restore_is_lost(db_path: Path, tmp_path: Pa
     big_history(db_path, 50)
     source = backup(db_path, tmp_path / "source", at(DAY))
     writer = subprocess.Popen(
-        [sys.executable, "-c", LOOPING_GRADER, str(db_path)],
+        [sys.executable, str(CHILDREN / "looping_grader.py"), str(db_path)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -279,7 +242,7 @@ def test_no_grade_committed_around_a_restore_is_lost(db_path: Path, tmp_path: Pa
 def holding_open(db: Path) -> Iterator[None]:
     """The database open in another process, between two reads, for the block."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(db)],
+        [sys.executable, str(CHILDREN / "holder.py"), str(db)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -290,16 +253,6 @@ def holding_open(db: Path) -> Iterator[None]:
     finally:
         holder.kill()
         holder.communicate(timeout=30)
-
-
-HOLDER = """
-import sys
-from quiz.store import Store
-store = Store.open(sys.argv[1])
-store.review_count()
-print("open", flush=True)
-sys.stdin.read()
-"""
 
 
 def test_restore_is_refused_while_another_process_has_the_file_open(

@@ -200,11 +200,13 @@ def main() -> None:
     print(f"\nPeak resident memory (VmHWM), median of {args.runs}, {WIDTH}x{HEIGHT} tmux pane:")
     print(f"  {'':<30} {'first screen':>12}   {'settled':>9}   ratio to the bare app")
     for name in names:
-        at_first = statistics.median(first[name])
-        later = statistics.median(settled[name])
-        later_text = mb(later) if later else "      —  "
-        ratio = f"{at_first / bare_kb:4.2f}x" + (f" / {later / bare_kb:4.2f}x" if later else "")
-        print(f"  {name:<30} {mb(at_first):>12}   {later_text:>9}   {ratio}")
+        first_kb = statistics.median(first[name])
+        settled_kb = statistics.median(settled[name])
+        settled_text = mb(settled_kb) if settled_kb else "      —  "
+        ratios = f"{first_kb / bare_kb:4.2f}x" + (
+            f" / {settled_kb / bare_kb:4.2f}x" if settled_kb else ""
+        )
+        print(f"  {name:<30} {mb(first_kb):>12}   {settled_text:>9}   {ratios}")
     for name in names[1:]:
         ratio = statistics.median(first[name]) / bare_kb
         verdict = "meets" if ratio < GOAL else "misses"

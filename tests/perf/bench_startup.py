@@ -166,13 +166,13 @@ def import_report() -> None:
     ]
     rows = []
     seen_at_level: dict[int, str] = {}
-    for self_us, cumulative_us, raw_name in reversed(lines):
+    for raw_self, raw_cumulative, raw_name in reversed(lines):
         name = raw_name.strip()
         level = (len(raw_name) - len(raw_name.lstrip()) - 1) // 2
         seen_at_level[level] = name
         parent = seen_at_level.get(level - 1, "")
         root = seen_at_level[0]
-        rows.append((int(cumulative_us), int(self_us), name, parent, root))
+        rows.append((int(raw_cumulative), int(raw_self), name, parent, root))
     startup = [r for r in rows if r[4] == "site"]
     rows = sorted((r for r in rows if r[4] != "site"), reverse=True)
     print("\n`python -X importtime -c 'import quiz.tui.app'`, top 10 by cumulative time:")

@@ -18,7 +18,7 @@ import re
 import subprocess
 import sys
 import types
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -35,6 +35,23 @@ from solvers.params import Param, break_param, breaks
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = list(DEMOS)
+CORE_DEMOS = (
+    "deep-learning",
+    "neural-network",
+    "mlp",
+    "normalization",
+    "boltzmann",
+    "activations",
+    "cost",
+    "gradient-descent",
+    "backprop",
+    "rnn-vs-feedforward",
+    "rnn-uses",
+    "softmax",
+    "hyperparameters",
+    "learning-rate",
+    "dropout-batchnorm",
+)
 EVENT_TYPES = {"log", "point", "table", "check", "done"}
 TIMEOUT = 120
 
@@ -411,7 +428,9 @@ def test_list_prints_every_demo_with_its_title() -> None:
     assert [line.split()[0] for line in lines] == NAMES
     for line, name in zip(lines, NAMES, strict=True):
         assert line.split(maxsplit=1)[1] == load(name).TITLE
-    assert len(NAMES) == 15
+    # The fifteen topics' demos (DESIGN.md) come first; the follow-ups' demos after them.
+    assert NAMES[: len(CORE_DEMOS)] == list(CORE_DEMOS)
+    assert len(NAMES) == len(CORE_DEMOS) + 9  # and nine behind the follow-up cards
 
 
 # Protocol contracts --------------------------------------------------------------------
@@ -484,7 +503,7 @@ def _crashing_run(**params: Any) -> Iterator[dict[str, Any]]:
     raise RuntimeError("the matrix is singular")
 
 
-def _failing_check_run(**params: Any) -> Iterator[dict[str, Any]]:
+def _failing_check_run(**params: Any) -> Generator[dict[str, Any], None, dict[str, Any]]:
     yield {"type": "check", "name": "loss went down", "passed": False, "detail": "it rose"}
     return {}
 
@@ -543,13 +562,13 @@ def test_cli_text_mode_says_failed_and_exits_1(
 # Check kinds and controls decide the verdict ------------------------------------------
 
 
-def _identity_fails_run(**params: Any) -> Iterator[dict[str, Any]]:
+def _identity_fails_run(**params: Any) -> Generator[dict[str, Any], None, dict[str, Any]]:
     yield check("Σ P = 1", False, "off by 1e-3", kind="identity")
     yield check("loss went down", True, "0.7 → 0.1", kind="empirical")
     return {}
 
 
-def _control_fails_run(**params: Any) -> Iterator[dict[str, Any]]:
+def _control_fails_run(**params: Any) -> Generator[dict[str, Any], None, dict[str, Any]]:
     yield check("loss went down", True, "0.7 → 0.1", kind="empirical")
     yield check(
         "control: frozen W, loss stays up",
@@ -613,7 +632,7 @@ def test_the_default_run_of_a_demo_with_breaks_has_a_control(name: str, runs: Ru
     assert any(c["control"] and c["passed"] for c in checks)
 
 
-def _unnoticed_break_run(**params: Any) -> Iterator[dict[str, Any]]:
+def _unnoticed_break_run(**params: Any) -> Generator[dict[str, Any], None, dict[str, Any]]:
     yield check("loss went down", True, "0.7 → 0.1", kind="empirical")
     return {}
 

@@ -26,7 +26,7 @@ from solvers import nn
 # while Hypothesis reports a failure into a crash of the whole pytest run.
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
 
-Array = np.ndarray
+Array = nn.Array
 
 
 @pytest.fixture(autouse=True)
@@ -364,7 +364,9 @@ def batch() -> Array:
     to eps, where the biased and unbiased variances (factor 8/7) give visibly different
     outputs."""
     rng = np.random.default_rng(12)
-    return rng.normal(size=(8, 3)) * np.array([1.0, 50.0, 1e-3]) + np.array([0.0, -300.0, 7.0])
+    scales, means = np.array([1.0, 50.0, 1e-3]), np.array([0.0, -300.0, 7.0])
+    values: Array = rng.normal(size=(8, 3)) * scales + means
+    return values
 
 
 def test_batch_norm_standardises_each_feature_over_the_batch(batch: Array) -> None:

@@ -38,13 +38,13 @@ def history_text(app: QuizApp) -> str:
     return "\n".join(str(s.render()) for s in screen.query("#history Static").results(Static))
 
 
-def screen_text(app: App[object]) -> str:
+def screen_text(app: App[Any]) -> str:
     """What the terminal shows right now, as lines of plain text (the last frame
     Textual composed: call after ``pilot.pause()``)."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
-def footer_keys(app: App[object]) -> dict[str, str]:
+def footer_keys(app: App[Any]) -> dict[str, str]:
     """The keys the footer offers now, key display to description, and asserts that
     each one is inside the screen (not cut off at its right edge)."""
     from textual.widgets._footer import FooterKey
@@ -73,7 +73,7 @@ async def settle(pilot: Pilot[Any]) -> None:
     for _ in range(100):
         screen = pilot.app.screen
         if not isinstance(screen, ReviewScreen) or (
-            screen.query(QuizFooter) and screen.query(GradeBar)
+            bool(screen.query(QuizFooter)) and bool(screen.query(GradeBar))
         ):
             break
         await pilot.pause()

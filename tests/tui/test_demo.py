@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import card_of
 from textual import events
 from textual.app import App, ComposeResult
 from textual.keys import _character_to_key
@@ -20,13 +21,14 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 from textual.widgets._footer import FooterKey
 
+from quiz.deck import Deck
 from quiz.session import Session
 from quiz.tui.app import QuizApp
 from quiz.tui.screens.demo import DemoScreen
 from quiz.tui.screens.review import ReviewScreen
 from quiz.tui.widgets.series_plot import Line, SeriesPlot, YScale
 
-from .helpers import make_app, plotted_series
+from .helpers import make_app, plotted_series, settle
 
 
 def static_text(screen: DemoScreen, selector: str) -> str:
@@ -149,7 +151,7 @@ async def test_a_failing_demo_shows_an_error_and_the_app_goes_on(
         await pilot.press("escape")
         assert isinstance(app.screen, ReviewScreen)
         await pilot.press("escape", "space")  # out of the answer box, then reveal
-        assert app.screen.revealed  # type: ignore[attr-defined]
+        assert app.screen.revealed
 
 
 async def test_escape_cancels_a_running_demo_and_kills_it(session: Session, tmp_path: Path) -> None:
@@ -719,3 +721,23 @@ async def test_a_flood_of_points_is_drawn_with_its_spike() -> None:
         await pilot.pause()
         labels = [line.split("┤")[0].strip() for line in screen_text(app).splitlines()]
         assert "50" in labels and "1" in labels, labels
+
+
+async def test_a_card_opens_its_demo_with_its_preset(session: Session, full_deck: Deck) -> None:
+    """A follow-up card's demo_params fill the form: r runs with them, the command line
+    and the run's label say so."""
+    card = card_of(full_deck, "predict-lr-above-threshold")
+    assert card.demo == "learning-rate" and dict(card.demo_params) == {"lr_factor": 1.05}
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = DemoScreen(card)
+        await app.push_screen(screen)
+        await pilot.pause()
+        for name, value in card.demo_params:
+            assert screen.query_one(f"#param-{name}", Input).value == str(value)
+        assert "--set lr_factor=1.05" in static_text(screen, "#demo-command")
+        await pilot.press("r")
+        await until(pilot, lambda: screen.last_done is not None, "the run ended")
+        assert screen.last_done is not None and screen.last_done["metrics"]["diverged"] is True
+        assert "lr_factor=1.05" in plotted_series(screen, "loss").popitem()[0]

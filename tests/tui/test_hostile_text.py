@@ -35,6 +35,7 @@ from quiz.store import Store
 from quiz.text import printable
 from quiz.tui.app import QuizApp
 from quiz.tui.screens.browse import BrowseScreen
+from quiz.tui.screens.browse import _clipped as browse_clipped
 from quiz.tui.screens.card import CardScreen
 from quiz.tui.screens.demo import DemoScreen
 from quiz.tui.screens.export import ExportScreen
@@ -107,7 +108,11 @@ async def test_every_card_is_shown_as_written_and_typed_answers_too(
             await pilot.pause()
             assert_clean_terminal(app)  # the answer box, as it is being typed
             await pilot.press("enter")  # checks the answer: reveal
-            await until(pilot, lambda s=screen: s.revealed)
+
+            def revealed(s: ReviewScreen = screen) -> bool:
+                return s.revealed
+
+            await until(pilot, revealed)
             assert_literal_card(app, hostile.deck, card.id)
             typed = text_of(app, "#typed")
             assert typed == "Your answer\n" + shown(screen.answer.strip())
@@ -158,7 +163,11 @@ async def test_browse_and_every_card_screen_show_the_cards_as_written(
         await pilot.press("escape", "b")
         await until(pilot, lambda: isinstance(app.screen, BrowseScreen))
         await pilot.pause()
-        assert table_titles(app, "#topics", 1) == [printable(c.title) for c in deck]
+        # Each topic's title as written, with its count of cards seen (clipped to the
+        # column, as every title is, with "…").
+        assert table_titles(app, "#topics", 1) == [
+            browse_clipped(f"{printable(c.title)} · 0/1 seen") for c in deck
+        ]
         assert PRICE in screen_text(app)
         assert_clean_terminal(app)
         for index, card in enumerate(deck):
@@ -173,7 +182,11 @@ async def test_browse_and_every_card_screen_show_the_cards_as_written(
             if card.id == "price":
                 # The references, at the end of the answer, are plain text too.
                 markdown = screen.query_one("#model-answer", Markdown)
-                await until(pilot, lambda m=markdown: bool(m.children))
+
+                def rendered(m: Markdown = markdown) -> bool:
+                    return bool(m.children)
+
+                await until(pilot, rendered)
                 await pilot.press("end")
                 await pilot.pause()
                 text = screen_text(app)

@@ -17,6 +17,7 @@ import random
 import string
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import Clock
@@ -105,7 +106,7 @@ async def run_monkey(
     return pressed, quits
 
 
-def assert_no_crash(app: App[object]) -> None:
+def assert_no_crash(app: App[Any]) -> None:
     crash = getattr(app, "crash", None)
     assert crash is None, f"the app crashed: {crash!r}"
     assert app.return_code in (None, 0), f"the app exited with status {app.return_code}"

@@ -16,7 +16,7 @@ from .helpers import make_app, screen_text, settle, text_of, until
 async def predict(
     store: Store, full_deck: Deck, clock: Clock, typed: str
 ) -> tuple[str, int | None]:
-    session = Session(store, full_deck, now=clock)  # type: ignore[arg-type]
+    session = Session(store, full_deck, now=clock)
     app = make_app(session)
     card = card_of(full_deck, "predict-lr-above-threshold")
     async with app.run_test(size=(80, 24)) as pilot:

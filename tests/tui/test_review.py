@@ -114,7 +114,10 @@ async def test_the_whole_card_can_be_read_after_a_reveal(
         await pilot.press("end")
         await pilot.pause()
         bottom = screen_text(app)
-        assert "References" in bottom and LAST_REFERENCE in bottom
+        # The last of the references (at 80×24 their heading is above, off the pane).
+        assert LAST_REFERENCE in bottom
+        if size[1] >= 40:
+            assert "References" in bottom
         # The grade bar stays in view under the card.
         assert "0 blackout" in bottom and "5 perfect" in bottom
         await pilot.press("home")

@@ -41,9 +41,11 @@ def test_question(snap_compare: Any, session: Session) -> None:
 
 def test_revealed_answer(snap_compare: Any, session: Session) -> None:
     """After a typed answer and enter: the typed answer ("Your answer"), the key points
-    ticked ✓/✗ against it, the grade bar with the suggested grade starred, and the
-    footer's grade keys. At 80×24 the key points fill the card pane: the answer and
-    its later sections are reached by scrolling (test_review.py checks they can be)."""
+    ticked ✓/✗ against it, each ✓ with the words that made it ("you wrote “many
+    layers”"), the note on how to flip a tick, the grade bar with the suggested grade
+    starred, and the footer's grade keys and t Ticks. At 80×24 the key points fill the
+    card pane: the answer and its later sections are reached by scrolling
+    (test_review.py checks they can be)."""
 
     async def reveal(pilot: Pilot[Any]) -> None:
         await settle(pilot)
@@ -51,6 +53,8 @@ def test_revealed_answer(snap_compare: Any, session: Session) -> None:
         await settle(pilot)
         shown = screen_text(pilot.app)
         for text in ("Your answer", "many layers learn", "Key points", "✓", "★", "0-5"):
+            assert text in shown, text
+        for text in ("you wrote “many layers”", "t goes to the ticks", "Ticks"):
             assert text in shown, text
 
     assert snap_compare(make_app(session), run_before=reveal)

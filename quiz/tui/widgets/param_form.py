@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Mapping, Sequence
 
 from textual import events
 from textual.app import ComposeResult
@@ -65,9 +66,29 @@ class ParamForm(Vertical):
     PER_ROW = 3
     MAIN_SHOWN = 2  # parameters a run at the defaults is labelled with
 
-    def __init__(self, params: Sequence[Param], id: str | None = None) -> None:  # noqa: A002
+    def __init__(
+        self,
+        params: Sequence[Param],
+        id: str | None = None,  # noqa: A002
+        preset: Mapping[str, str] | None = None,
+    ) -> None:
+        """
+        Args:
+            params: the demo's declared parameters.
+            preset: values the fields start with instead of the defaults (a card's
+                ``demo_params``, as ``--set`` texts); a value its parameter refuses is
+                left at the default.
+        """
         super().__init__(id=id)
         self.params = list(params)
+        self.start: dict[str, str] = {}
+        for param in self.params:
+            text = (preset or {}).get(param.name)
+            if text is None:
+                continue
+            # The deck's tests check every card's preset; a refused one stays the default.
+            with contextlib.suppress(ParamError):
+                self.start[param.name] = format_value(param, param.parse(text))
 
     def compose(self) -> ComposeResult:
         for start in range(0, len(self.params), self.PER_ROW):
@@ -76,7 +97,7 @@ class ParamForm(Vertical):
                     with Vertical(classes="field"):
                         yield Label(param.name)
                         field = ParamInput(
-                            format_value(param, param.default),
+                            self.start.get(param.name, format_value(param, param.default)),
                             id=f"param-{param.name}",
                             validators=[ParamValidator(param)],
                             compact=True,

@@ -16,7 +16,7 @@ from quiz.store import Store
 
 
 def main(db: str, content: Path, half: int, n: int) -> None:
-    cards = [c.id for c in load_deck(content)][half::2]
+    cards = [c.id for c in load_deck(content).topics][half::2]  # the core cards, as the test
     store = Store.open(db)
     _ = store.db  # sqlite-utils loaded before saying ready
     print("ready", flush=True)
