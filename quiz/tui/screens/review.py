@@ -144,7 +144,12 @@ class ReviewScreen(Screen[None]):
         UNDO,
         DEMO,
         SUSPEND,
-        BURY,
+        # Bury is in help (?), not the footer: with u Undo shown it would push q off
+        # the footer at 80 columns.
+        Binding(BURY.key, BURY.action, BURY.description, show=False),
+        # After the reveal the grades fill the footer: the same keys, not shown there.
+        Binding(SUSPEND.key, "mark_revealed('suspend')", SUSPEND.description, show=False),
+        Binding(BURY.key, "mark_revealed('bury')", BURY.description, show=False),
         Binding(
             "escape",
             "leave",
@@ -297,8 +302,9 @@ class ReviewScreen(Screen[None]):
             return self._practising and not self.typing
         if action == "undo":
             return not self.typing and (self._done > 0 or self._marked > 0)
-        if action == "mark":
-            return not self.typing and not self._practising and self.card is not None
+        if action in ("mark", "mark_revealed"):
+            shown = not self.typing and not self._practising and self.card is not None
+            return shown and (action == "mark_revealed") == self.revealed
         if action == "demo":
             return not self.typing and self.card is not None and bool(self.card.demo)
         if action in ("browse", "scroll"):
@@ -686,6 +692,9 @@ class ReviewScreen(Screen[None]):
     def action_demo(self) -> None:
         if self.card is not None:
             self.post_message(messages.OpenDemo(self.card))
+
+    def action_mark_revealed(self, mode: str) -> None:
+        self.action_mark(mode)
 
     def action_mark(self, mode: str) -> None:
         """``!`` suspends the card on screen, ``-`` buries it until the next study day:
