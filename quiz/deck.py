@@ -203,7 +203,10 @@ def load_deck(folder: Path | None = None, demos: Collection[str] | None = None) 
     paths = sorted(_card_paths(folder))
     if not paths:
         raise QuizError(f"no cards (*.md files) in {folder}")
-    cards = [parse_card(p, demos) for p in paths]
+    from quiz.deckcache import parse_cards  # parsed cards kept between runs
+
+    kinds = {k.__name__: k for k in (Card, KeyPoint, Misconception, Prediction, Choice)}
+    cards = parse_cards(paths, demos, parse_card, folder, kinds)
     _check_unique(cards, "id")
     _check_unique([c for c in cards if c.is_core], "number")
     return Deck(tuple(_in_deck_order(cards)))
