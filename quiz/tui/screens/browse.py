@@ -138,6 +138,9 @@ class BrowseScreen(Screen[None]):
         return not (self.query_text.strip() or self.state or self.tag or self.topic or self.sort)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.query("#topics"):
+            # Keys typed in the same burst as b, before the screen is built.
+            return action == "leave"
         if isinstance(self.focused, Input):
             # The search box has the keys: letters type; enter, ↓ and escape leave it.
             return action in ("leave", "open")
@@ -326,8 +329,8 @@ class BrowseScreen(Screen[None]):
 
     def action_leave(self) -> None:
         """escape: in the search box, clears it and goes to the list; else goes back."""
-        search = self.query_one(Input)
-        if self.focused is search:
+        search = self.focused
+        if isinstance(search, Input):
             search.value = ""
             self.query_one(DataTable).focus()
         else:
