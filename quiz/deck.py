@@ -200,7 +200,7 @@ def load_deck(folder: Path | None = None, demos: Collection[str] | None = None) 
         from solvers import DEMOS  # the registry only: no NumPy
 
         demos = DEMOS
-    paths = sorted(_card_paths(folder))
+    paths = sorted(_card_paths(folder), key=os.fspath)  # Path's own order: 10x slower
     if not paths:
         raise QuizError(f"no cards (*.md files) in {folder}")
     from quiz.deckcache import parse_cards  # parsed cards kept between runs

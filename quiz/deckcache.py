@@ -75,10 +75,15 @@ def _encode(value: Any) -> Any:
     raise TypeError(f"cannot keep a {kind.__name__} in the card cache")
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _decoder(kinds: Mapping[str, type[Any]]) -> Callable[[Any], Any]:
     def decode(value: Any) -> Any:
         kind = type(value)
         if kind is tuple:
+            if all(type(item) in _PLAIN for item in value):
+                return value  # most are: phrases, tags, references
             return tuple(decode(item) for item in value)
         if kind is list:
             tag = value[0]
