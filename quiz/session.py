@@ -266,7 +266,11 @@ class Session:
         Args:
             day: the study day to plan from (default: today).
         """
-        return plan.due_dates(self.states(), day or self.today, self.interview)
+        dates = plan.due_dates(self.states(), day or self.today, self.interview)
+        # A suspended card has no next review until it is unsuspended: not in the
+        # forecast, nor in "next review" anywhere.
+        suspended = {card_id for card_id, mark in self.marks().items() if mark.suspended}
+        return {k: v for k, v in dates.items() if k not in suspended} if suspended else dates
 
     def marks(self) -> dict[str, Marks]:
         """What the log says of each suspended, buried or leech card, by id."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,31 @@ def test_a_row_of_an_unknown_mode_is_still_damage(store: Store) -> None:
     with pytest.raises(QuizError, match="mode 'freeze'"):
         store.reviews_of("mlp")
     assert isinstance(store.conn, sqlite3.Connection)
+
+
+def test_a_suspended_card_leaves_the_forecast(session: Session, clock: Clock) -> None:
+    from quiz.stats import forecast, next_due
+
+    first = session.current()
+    assert first is not None
+    session.grade(first, 5)
+    assert sum(count for _, count in forecast(session)) == 1
+    session.mark(first.card.id, "suspend")
+    assert sum(count for _, count in forecast(session)) == 0
+    assert next_due(session) is None
+    session.mark(first.card.id, "unsuspend")
+    assert next_due(session) == session.today + timedelta(days=1)
+
+
+def test_figures_and_lists_hold_a_suspended_card(session: Session, deck: Deck) -> None:
+    from quiz.stats import card_rows, report, topics
+
+    first = session.current()
+    assert first is not None
+    session.grade(first, 5)
+    session.set_interview((session.today + timedelta(days=20)).isoformat())
+    session.mark(first.card.id, "suspend")
+    row = next(r for r in card_rows(session) if r.card.id == first.card.id)
+    assert row.due is None
+    assert next(t for t in topics(session) if t.card_id == first.card.id).due is None
+    report(session)  # every figure of the progress screen, a suspended card in them
