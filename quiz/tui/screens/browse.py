@@ -34,6 +34,7 @@ from quiz.tui.wording import mark_text, undone_text
 
 # Column index -> the sort a click on its header asks for.
 COLUMN_SORTS = ("number", "title", "state", "due", "ease", "lapses")
+COLUMNS = ("#", "Card", "State", "Next review", "Ease", "Lapses")
 PAGE = 60  # rows given to the table at a time (more than a tall terminal shows)
 
 
@@ -106,6 +107,7 @@ class BrowseScreen(Screen[None]):
         self.pending: list[tuple[str, Topic | Entry, str]] = []  # rows not in the table yet
         self.listed = 0  # rows listed, in the table or pending
         self._by_id: dict[str, Entry] = {}
+        self.title_cells = TITLE_CELLS  # the card column's width, from the terminal's
         self._table_grouped = True  # what the table's rows are: topics and cards, or cards
 
     def compose(self) -> ComposeResult:
@@ -123,8 +125,12 @@ class BrowseScreen(Screen[None]):
         if not self.is_attached:
             return  # quit in the same burst of keys that opened it: nothing to set up
         table = self.query_one(DataTable)
-        table.add_columns("#", "Card", "State", "Next review", "Ease", "Lapses")
+        table.add_columns(*COLUMNS)
         table.focus()
+
+    def on_resize(self) -> None:
+        if self.rows and max(TITLE_CELLS, self.app.size.width - 47) != self.title_cells:
+            self.show()  # the card column follows the terminal's width
 
     def on_screen_resume(self) -> None:
         if not self.is_attached:
@@ -164,6 +170,13 @@ class BrowseScreen(Screen[None]):
         table = self.query_one(DataTable)
         keep = keep or self.selected()
         today = self.session.today
+        # The card column takes what the figures leave (47 cells of a row).
+        cells = max(TITLE_CELLS, self.app.size.width - 47)
+        if cells != self.title_cells:
+            # A column keeps the widest cell it ever had: start the columns afresh.
+            self.title_cells, reuse = cells, False
+            table.clear(columns=True)
+            table.add_columns(*COLUMNS)
         if self.grouped:
             self.pending = self._grouped()
         else:
@@ -239,7 +252,7 @@ class BrowseScreen(Screen[None]):
         today = self.session.today
         return (
             str(row.card.number),
-            literal_cell(_clipped(prefix + row.card.title)),
+            literal_cell(_clipped(prefix + row.card.title, self.title_cells)),
             row.state(today),
             due_text(row.due, today) if row.due else "—",
             f"{row.easiness:.2f}" if row.easiness is not None else "—",
@@ -254,7 +267,10 @@ class BrowseScreen(Screen[None]):
         return (
             str(topic.number),
             Text(
-                _clipped(f"{printable(topic.title)} · {topic.seen}/{topic.cards} seen"),
+                _clipped(
+                    f"{printable(topic.title)} · {topic.seen}/{topic.cards} seen",
+                    self.title_cells,
+                ),
                 style="bold",
             ),
             state,
@@ -284,7 +300,7 @@ class BrowseScreen(Screen[None]):
         """The title line (how many cards) and the filters line (what is in force)."""
         total = len(self.rows)
         if self.grouped:
-            title = f"[b]All cards[/b] · {plural(total, 'card')} by topic"
+            title = f"[b]All cards[/b] · {total:,} card{'s' if total != 1 else ''} by topic"
         else:
             title = f"[b]Cards[/b] · {shown:,} of {total:,}"
         title += " · enter opens · p practises · d demo" + ("" if self.grouped else " · x clears")
@@ -436,11 +452,11 @@ class BrowseScreen(Screen[None]):
         self.load()
 
 
-TITLE_CELLS = 33  # the card column's width: at 80 columns every figure stays in view
+TITLE_CELLS = 33  # the card column's least width: at 80 columns every figure stays in view
 
 
-def _clipped(text: str) -> str:
-    """``text`` cut to :data:`TITLE_CELLS` cells, with "…" where it was cut."""
-    if len(text) <= TITLE_CELLS // 2 or cell_len(text) <= TITLE_CELLS:
+def _clipped(text: str, cells: int = TITLE_CELLS) -> str:
+    """``text`` cut to ``cells`` cells, with "…" where it was cut."""
+    if len(text) <= cells // 2 or cell_len(text) <= cells:
         return text
-    return set_cell_size(text, TITLE_CELLS - 1).rstrip() + "…"
+    return set_cell_size(text, cells - 1).rstrip() + "…"
