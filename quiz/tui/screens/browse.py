@@ -13,7 +13,7 @@ from datetime import date
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -338,10 +338,9 @@ class BrowseScreen(Screen[None]):
     def _submitted(self) -> None:
         self.query_one(DataTable).focus()
 
-    def on_key(self, event: object) -> None:
-        key = getattr(event, "key", "")
-        if key == "down" and isinstance(self.focused, Input):
-            self.query_one(DataTable).focus()
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "down" and isinstance(self.focused, Input):
+            self.query_one(DataTable).focus()  # ↓ from the search box goes to the list
 
     def action_leave(self) -> None:
         """escape: in the search box, clears it and goes to the list; else goes back."""
