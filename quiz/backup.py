@@ -65,7 +65,7 @@ KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 FOLDER = "backups"
 START_DELAY_S = 2.0  # how long the automatic backup waits for the app to start
-STEP_PAGES = 1024  # pages a stoppable copy takes at a time (4 MB, some 20 ms)
+STEP_PAGES = 1024  # pages a stoppable copy takes at a time (4 MB with 4 kB pages)
 _NAME = re.compile(
     r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<kind>auto|manual|pre-restore|pre-rebuild)"
     r"(?:-\d+)?\.db$"
@@ -351,8 +351,8 @@ class AutoBackup:
     """The day's automatic backup, made in a background thread.
 
     Time to the first card is part of the product, and copying a large database
-    takes a while (about 0.3 s for 150 MB) and a core: on two cores it delayed the
-    first card of a 1,000,000-review database by about 50 ms. So the thread waits
+    takes a while and a core: on two cores it delayed the first card of a long log
+    (``tests/perf/bench_startup.py --reviews``). So the thread waits
     ``delay`` seconds (the first card is on screen well before) and then copies,
     with its priority lowered. :meth:`finish`, called when the app has quit, starts
     the copy at once if it has not started yet and waits for it: the thread is not
@@ -360,7 +360,7 @@ class AutoBackup:
     stops the app: :meth:`finish` returns it, to be shown once the screen is back.
 
     The copy goes a step of :data:`STEP_PAGES` at a time, so that quitting need not
-    wait for it (some 5-8 s for a 10,000,000-review file): :meth:`stop` ends it at
+    wait for it (seconds for a very long log: README, benchmarks): :meth:`stop` ends it at
     the next step and deletes the partial copy; the next start makes the backup.
     :attr:`copied` and :meth:`seconds_left` tell how far it is.
     """
@@ -426,7 +426,7 @@ class AutoBackup:
         self._go.set()
 
     def stop(self) -> None:
-        """Stops the copy at its next step (within some 20 ms), deleting the partial
+        """Stops the copy at its next step (one step of STEP_PAGES), deleting the partial
         file; a backup not started yet is not made. :meth:`finish` says so."""
         self._stop.set()
         self._go.set()
@@ -478,7 +478,7 @@ def _copy_in_steps(
     own connection) would restart the copy from its first page.
 
     The copy keeps no rollback journal (a stopped copy is deleted, not rolled back:
-    rolling back would first shrink the file, some 0.3 s a GB) and does not flush
+    rolling back would first shrink the file, slow for a large one) and does not flush
     its last step to disk (:func:`backup` flushes the file before it names it a
     backup): a stop is never held up by a flush of the whole file.
     """
@@ -542,8 +542,8 @@ _deleters: list[subprocess.Popen[bytes]] = []
 def _delete_in_background(path: Path) -> None:
     """Deletes ``path`` without waiting for it to go.
 
-    The kernel takes some 0.3 s a GB to free a file (a stopped copy of a
-    10,000,000-review database holds up to 2.2 GB), and quitting should not wait on
+    The kernel takes a while to free a large file (a stopped copy of a very long
+    log can hold gigabytes), and quitting should not wait on
     it: the file is renamed out of the way at once and deleted by a process of its
     own, once this one has exited (or 2 s on). Should that process not run, the file
     keeps a temporary file's name (:mod:`quiz.tempfiles`), which the next start's

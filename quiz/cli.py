@@ -102,20 +102,40 @@ def build_parser() -> argparse.ArgumentParser:
     config = sub.add_parser(
         "config",
         parents=[common],
-        help="show or change settings (interview-date, new-per-day, rollover-hour, theme,"
-        " leech-lapses)",
-        description="With no KEY, show every setting; 'quiz config KEY' shows one. "
-        "'quiz config KEY VALUE' sets one; 'quiz config KEY --clear' returns it to its "
+        help="show or change settings (interview-date, new-per-day, rollover-hour, theme, "
+        "cards-folder, leech-lapses)",
+        description="With no KEY, show every setting; 'quiz config KEY' shows one.\n"
+        "'quiz config KEY VALUE' sets one; 'quiz config KEY --clear' returns it to its\n"
         "default.",
+        formatter_class=argparse.RawTextHelpFormatter,
     )
     config.add_argument(
         "key",
         nargs="?",
         metavar="KEY",
-        help="a setting: interview-date, new-per-day, rollover-hour, theme, leech-lapses",
+        # Two lines: wrapped, "cards-folder" would be split at its hyphen.
+        help="interview-date, new-per-day, rollover-hour, theme,\ncards-folder or leech-lapses",
     )
     config.add_argument("value", nargs="?", metavar="VALUE", help="the new value")
     config.add_argument("--clear", action="store_true", help="return KEY to its default")
+    sub.add_parser(
+        "add",
+        parents=[common],
+        help="write a card of your own in $EDITOR (saved in your card folder)",
+    )
+    edit = sub.add_parser(
+        "edit",
+        parents=[common],
+        help="edit a card of yours in $EDITOR; a built-in card is copied as an override",
+    )
+    edit.add_argument("card", metavar="CARD_ID", help="the card's id")
+    imp = sub.add_parser(
+        "import",
+        parents=[common],
+        help="import an Anki deck (.apkg, .colpkg) or a CSV file (question,answer[,tags]) "
+        "as cards of your own",
+    )
+    imp.add_argument("file", metavar="FILE", help="the .apkg, .colpkg or .csv file")
     sub.add_parser(
         "due", parents=[common], help="one short line: cards due now (for a prompt or status bar)"
     )
@@ -202,6 +222,9 @@ def _main(args: argparse.Namespace) -> int:
             "export": _export,
             "config": _config,
             "due": _due,
+            "add": _add,
+            "edit": _edit,
+            "import": _import,
         }[args.command]
         status = handler(args)
         # Output to a pipe is written when flushed: flush here, so that Ctrl-C (or a
@@ -285,10 +308,15 @@ def _session(args: argparse.Namespace, *, create: bool = False) -> tuple[Session
     from quiz.deck import load_deck
     from quiz.session import Session
     from quiz.store import Store
+    from quiz.userdeck import cards_folder, with_user_cards
 
     deck = load_deck()
-    store = Store.open(resolve_path(args.db), create=create)
+    path = resolve_path(args.db)
+    store = Store.open(path, create=create)
     settings = config.load(store)
+    deck = with_user_cards(deck, cards_folder(path, settings.cards_folder))
+    if args.command is not None:  # the app shows them itself
+        _warn_skipped(deck)
     session = Session(
         store,
         deck,
@@ -298,6 +326,14 @@ def _session(args: argparse.Namespace, *, create: bool = False) -> tuple[Session
         leech_lapses=settings.leech_lapses,
     )
     return session, deck
+
+
+def _warn_skipped(deck: Deck) -> None:
+    """One line on stderr per user card that was left out of the deck."""
+    from quiz.text import printable
+
+    for line in deck.skipped:
+        print(f"quiz: warning: {printable(line)} (card skipped)", file=sys.stderr)
 
 
 def _run_tui(args: argparse.Namespace) -> int:
@@ -542,6 +578,7 @@ def _show_config(args: argparse.Namespace, key: str | None) -> int:
         "rollover-hour": f"{current.rollover_hour} (a study day starts at "
         f"{current.rollover_hour}:00 local time)",
         "theme": current.theme or "not set (Textual's default)",
+        "cards-folder": current.cards_folder or "not set (cards/ beside the database)",
         "leech-lapses": f"{current.leech_lapses} (a card that lapses this often is suspended)"
         if current.leech_lapses
         else "0 (leeches are never suspended)",
@@ -562,6 +599,52 @@ def _check_theme(name: str) -> None:
 
     if name not in BUILTIN_THEMES:
         raise QuizError(f"there is no theme {name!r}; themes: {', '.join(sorted(BUILTIN_THEMES))}")
+
+
+def _user_deck(args: argparse.Namespace) -> Deck:
+    """The built-in deck and the user's cards, without creating a database: the
+    ``cards-folder`` setting is read only from a database that exists."""
+    from quiz import config
+    from quiz.dbfile import path_exists, resolve_path
+    from quiz.deck import load_deck
+    from quiz.store import Store
+    from quiz.userdeck import cards_folder, with_user_cards
+
+    deck = load_deck()
+    path = resolve_path(args.db)
+    setting = None
+    if not os.environ.get("QUIZ_CARDS") and path_exists(path):
+        with Store.open(path, create=False) as store:
+            setting = config.load(store).cards_folder
+    deck = with_user_cards(deck, cards_folder(path, setting))
+    _warn_skipped(deck)
+    return deck
+
+
+def _add(args: argparse.Namespace) -> int:
+    from quiz.text import printable
+    from quiz.usercards import add_card
+
+    print(printable(add_card(_user_deck(args)).message))
+    return 0
+
+
+def _edit(args: argparse.Namespace) -> int:
+    from quiz.text import printable
+    from quiz.usercards import edit_card
+
+    print(printable(edit_card(_user_deck(args), args.card).message))
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from quiz.importer import import_file
+    from quiz.text import printable
+
+    report = import_file(Path(args.file).expanduser(), _user_deck(args))
+    for line in report.lines:
+        print(printable(line))
+    return 0
 
 
 def _due(args: argparse.Namespace) -> int:
@@ -609,7 +692,7 @@ def _restore(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     if args.card is not None:
-        return _check_answer(args.card)
+        return _check_answer(args, args.card)
     from quiz.dbfile import inspect_existing, require_database, resolve_path
     from quiz.integrity import check
 
@@ -621,14 +704,13 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if healthy else EXIT_ERROR
 
 
-def _check_answer(card_id: str) -> int:
+def _check_answer(args: argparse.Namespace, card_id: str) -> int:
     """``quiz check CARD_ID``: the answer on stdin, what the checker finds as JSON."""
     import json
 
     from quiz.checker import check_answer
-    from quiz.deck import load_deck
 
-    card = load_deck().get(card_id)
+    card = _user_deck(args).get(card_id)
     if card is None:
         raise UsageError(f"no card {card_id!r}; quiz list shows the card ids")
     data = sys.stdin.buffer.read(MAX_ANSWER_BYTES + 1)

@@ -1,15 +1,17 @@
 """User settings, kept in the database's ``settings`` table so they travel with it.
 
-Five settings: the interview date, new cards per day, the hour the study day rolls
-over, the TUI's colour theme, and the lapses that make a card a leech. Names on the
-command line are kebab-case (``interview-date``).
+Six settings: the interview date, new cards per day, the hour the study day rolls
+over, the TUI's colour theme, the folder of the user's own cards, and the lapses that
+make a card a leech. Names on the command line are kebab-case (``interview-date``).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from quiz.days import DEFAULT_ROLLOVER_HOUR
 from quiz.errors import QuizError
@@ -33,6 +35,8 @@ class Config:
         new_per_day: new cards introduced per study day.
         rollover_hour: the local hour at which a study day starts.
         theme: the name of the TUI's Textual theme, or None for Textual's default.
+        cards_folder: the folder of the user's own cards, or None for ``cards/``
+            beside the database (see :mod:`quiz.userdeck`).
         leech_lapses: lapses after which a card is tagged leech and suspended (0: never).
     """
 
@@ -40,6 +44,7 @@ class Config:
     new_per_day: int = DEFAULT_NEW_PER_DAY
     rollover_hour: int = DEFAULT_ROLLOVER_HOUR
     theme: str | None = None
+    cards_folder: str | None = None
     leech_lapses: int = DEFAULT_LEECH_LAPSES
 
 
@@ -48,6 +53,7 @@ KEYS = {
     "new-per-day": "new cards introduced per day (0-100)",
     "rollover-hour": "the local hour (0-23) at which a new study day starts",
     "theme": "the colour theme of the app (a Textual theme name, e.g. nord)",
+    "cards-folder": "the folder of your own cards (default: cards/ beside the database)",
     "leech-lapses": "lapses (grades below 3 after a card was learnt) that make it a leech:"
     " tagged leech and suspended (0-100; 0: never)",
 }
@@ -93,6 +99,15 @@ def parse(key: str, text: str, *, today: date | None = None) -> str:
                 f"and hyphens), not {text!r}"
             )
         return text
+    if key == "cards-folder":
+        # No control or format character (an escape, a bidi override): a path that
+        # shows as another one is not a folder anyone meant to type.
+        if not text or any(unicodedata.category(c) in ("Cc", "Cf") for c in text):
+            raise QuizError(
+                f"cards-folder must be a folder's path, e.g. ~/interview-cards, not {text!r}"
+            )
+        # Stored absolute: a relative path would mean another folder in another shell.
+        return str(Path(text).expanduser().absolute())
     low, high = (0, 100) if key in ("new-per-day", "leech-lapses") else (0, 23)
     try:
         value = int(text)
@@ -121,13 +136,15 @@ def load(store: Store) -> Config:
             values[key] = parse(key, raw)
         except QuizError:
             continue
+        if key == "cards-folder" and not Path(raw).is_absolute():
+            del values[key]  # quiz stores it absolute: this was written by hand
     interview = values.get("interview-date")
     return Config(
         interview_date=date.fromisoformat(interview) if interview else None,
         new_per_day=int(values.get("new-per-day", DEFAULT_NEW_PER_DAY)),
         rollover_hour=int(values.get("rollover-hour", DEFAULT_ROLLOVER_HOUR)),
         theme=values.get("theme"),
-        leech_lapses=int(values.get("leech-lapses", DEFAULT_LEECH_LAPSES)),
+        cards_folder=values.get("cards-folder"),
     )
 
 

@@ -118,6 +118,7 @@ class Card:
     demo_params: tuple[tuple[str, Any], ...] = ()
     misconceptions: tuple[Misconception, ...] = ()
     predict: Prediction | None = None
+    origin: str = "built-in"  # built-in | user | override (a user's copy of a built-in card)
 
     @property
     def is_core(self) -> bool:
@@ -140,9 +141,15 @@ class Card:
 
 @dataclass(frozen=True)
 class Deck:
-    """The cards in order of their number."""
+    """The cards in order of their number.
+
+    ``skipped`` holds one line per user card that was not loaded (see
+    :mod:`quiz.userdeck`); ``user_folder`` is the folder the user's cards came from.
+    """
 
     cards: tuple[Card, ...]
+    skipped: tuple[str, ...] = ()
+    user_folder: Path | None = None
 
     def __iter__(self) -> Iterator[Card]:
         return iter(self.cards)
@@ -203,13 +210,19 @@ def load_deck(folder: Path | None = None, demos: Collection[str] | None = None) 
     paths = sorted(_card_paths(folder), key=os.fspath)  # Path's own order: 10x slower
     if not paths:
         raise QuizError(f"no cards (*.md files) in {folder}")
-    from quiz.deckcache import parse_cards  # parsed cards kept between runs
+    from quiz import deckcache  # parsed once, kept until a card changes
 
-    kinds = {k.__name__: k for k in (Card, KeyPoint, Misconception, Prediction, Choice)}
-    cards = parse_cards(paths, demos, parse_card, folder, kinds)
+    digest = deckcache.key(folder, paths, demos)
+    cached = deckcache.read(digest) if digest else None
+    if isinstance(cached, Deck):
+        return cached
+    cards = [parse_card(p, demos) for p in paths]
     _check_unique(cards, "id")
     _check_unique([c for c in cards if c.is_core], "number")
-    return Deck(tuple(_in_deck_order(cards)))
+    deck = Deck(tuple(_in_deck_order(cards)))
+    if digest:
+        deckcache.write(digest, deck)
+    return deck
 
 
 def _in_deck_order(cards: Sequence[Card]) -> list[Card]:
@@ -249,9 +262,26 @@ def field_error(path: Path, field: str, problem: str) -> QuizError:
         text = _read_card(path)
     except QuizError:
         text = ""
+    return text_field_error(path, text, field, problem)
+
+
+def text_field_error(path: Path, text: str, field: str, problem: str) -> QuizError:
+    """A QuizError for ``field`` of the card text ``text`` (the file ``path``)."""
     lines = text.split("\n")
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() == FENCE), len(lines))
-    return _Fields(path, {}, lines[1:end]).error(field, problem)
+    start = comment_lines(lines)
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() == FENCE), len(lines))
+    return _Fields(path, {}, lines[start + 1 : end], start).error(field, problem)
+
+
+def comment_lines(lines: Sequence[str]) -> int:
+    """How many lines before the opening ``+++`` are comments (``#``) or blank: a
+    block quiz writes on top of a card in the editor, and drops when it saves."""
+    count = 0
+    for line in lines:
+        if line.strip() and not line.lstrip().startswith("#"):
+            break
+        count += 1
+    return count if count < len(lines) else 0
 
 
 def check_demo_params(card: Card) -> None:
@@ -317,31 +347,50 @@ def _check_unique(cards: Sequence[Card], field: str) -> None:
         seen[value] = card
 
 
-def parse_card(path: Path, demos: Collection[str]) -> Card:
+def parse_card(path: Path, demos: Collection[str], *, user: bool = False) -> Card:
     """Parses and validates one card file.
+
+    Args:
+        path: the card file.
+        demos: the valid demo names.
+        user: a card of the user's: a core card may leave out its ``number`` (the
+            deck numbers the user's topics after the built-in ones).
 
     Raises:
         QuizError: naming the file, the line where known, and what is wrong.
     """
-    text = _read_card(path)
+    return parse_text(path, _read_card(path), demos, user=user)
+
+
+def parse_text(path: Path, text: str, demos: Collection[str], *, user: bool = False) -> Card:
+    """Parses and validates the text of a card (see :func:`parse_card`); ``path`` is
+    the file it is named by. Comment lines before the opening ``+++`` are skipped,
+    and line numbers count them.
+
+    Raises:
+        QuizError: naming the file, the line where known, and what is wrong.
+    """
     # Split on line feeds only: read_text made every line end one, and splitlines()
     # would also split inside a string at U+2028, U+0085 and other separators.
     lines = text.split("\n")
-    if not lines or lines[0].strip() != FENCE:
-        raise QuizError(f"{path}:1: a card must start with a '+++' line (TOML front matter)")
+    start = comment_lines(lines)
+    if not lines or lines[start].strip() != FENCE:
+        raise QuizError(
+            f"{path}:{start + 1}: a card must start with a '+++' line (TOML front matter)"
+        )
     try:
-        end = next(i for i in range(1, len(lines)) if lines[i].strip() == FENCE)
+        end = next(i for i in range(start + 1, len(lines)) if lines[i].strip() == FENCE)
     except StopIteration:
         raise QuizError(f"{path}: the front matter has no closing '+++' line") from None
-    front = "\n".join(lines[1:end])
+    front = "\n".join(lines[start + 1 : end])
     body = "\n".join(lines[end + 1 :]).strip()
     try:
         data = tomllib.loads(front)
     except tomllib.TOMLDecodeError as exc:
-        raise QuizError(f"{path}: invalid TOML: {_shift_lines(str(exc), 1)}") from None
+        raise QuizError(f"{path}: invalid TOML: {_shift_lines(str(exc), start + 1)}") from None
     except RecursionError:  # tomllib parses arrays and tables in arrays recursively
         raise QuizError(f"{path}: invalid TOML: nested too deeply") from None
-    return _validate(path, data, body, lines[1:end], demos)
+    return _validate(path, data, body, lines[start + 1 : end], demos, start, user)
 
 
 def _read_card(path: Path) -> str:
@@ -386,8 +435,11 @@ def _shift_lines(message: str, offset: int) -> str:
 class _Fields:
     """Typed access to the front matter that raises a QuizError naming file, line and field."""
 
-    def __init__(self, path: Path, data: dict[str, Any], front_lines: list[str]) -> None:
+    def __init__(
+        self, path: Path, data: dict[str, Any], front_lines: list[str], start: int = 0
+    ) -> None:
         self.path, self.data, self.front_lines = path, data, front_lines
+        self.start = start  # lines before the opening fence
 
     def error(self, field: str, problem: str) -> QuizError:
         line = self.line_of(field)
@@ -417,7 +469,8 @@ class _Fields:
             ),
             start if index is not None and start else None,
         )
-        return None if found is None else found + 2  # +1 for the fence, +1 to count from 1
+        # +1 for the fence, +1 to count from 1
+        return None if found is None else found + 2 + self.start
 
     def text(self, value: Any, field: str) -> str:
         if not isinstance(value, str) or not value.strip():
@@ -431,9 +484,15 @@ class _Fields:
 
 
 def _validate(
-    path: Path, data: dict[str, Any], body: str, front_lines: list[str], demos: Collection[str]
+    path: Path,
+    data: dict[str, Any],
+    body: str,
+    front_lines: list[str],
+    demos: Collection[str],
+    start: int = 0,
+    user: bool = False,
 ) -> Card:
-    f = _Fields(path, data, front_lines)
+    f = _Fields(path, data, front_lines, start)
     for name in REQUIRED:
         if name not in data:
             raise f.error(name, "is missing")
@@ -449,7 +508,7 @@ def _validate(
     number = data.get("number", 0)
     if "number" in data and (type(number) is not int or number < 1):
         raise f.error("number", "must be a whole number from 1")
-    if topic == card_id and "number" not in data:
+    if topic == card_id and "number" not in data and not user:
         raise f.error("number", "is missing (a core card, whose topic is itself, needs one)")
     kind = f.text(data.get("kind", "explain"), "kind")
     if kind not in KINDS:
@@ -616,3 +675,13 @@ def _misconceptions(f: _Fields, raw_list: Any, points: int) -> Iterator[Misconce
             correction=f.text(raw["correction"], f"{field}.correction"),
             contradicts=tuple(dict.fromkeys(contradicts)),
         )
+
+
+def read_card(path: Path) -> str:
+    """The text of the card file ``path`` (refused, unread, if it is not a regular
+    file of at most 1 MB or not UTF-8).
+
+    Raises:
+        QuizError: naming the file and what is wrong with it.
+    """
+    return _read_card(path)

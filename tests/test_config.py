@@ -66,8 +66,8 @@ def test_an_unknown_setting_names_the_settings(store: Store) -> None:
     with pytest.raises(QuizError) as refused:
         config.set_value(store, "colour", "blue")
     assert str(refused.value) == (
-        "unknown setting 'colour'; settings: interview-date, new-per-day, rollover-hour, theme,"
-        " leech-lapses"
+        "unknown setting 'colour'; settings: interview-date, new-per-day, rollover-hour, "
+        "theme, cards-folder, leech-lapses"
     )
 
 
@@ -85,3 +85,15 @@ def test_the_settings_module_does_not_import_textual(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "[]\n"
+
+
+def test_the_cards_folder_is_stored_absolute(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert config.set_value(store, "cards-folder", "mine") == str(tmp_path / "mine")
+    assert config.load(store).cards_folder == str(tmp_path / "mine")
+    store.set_setting("cards-folder", "relative/by-hand")
+    assert config.load(store).cards_folder is None
+    with pytest.raises(QuizError, match="cards-folder must be a folder's path"):
+        config.set_value(store, "cards-folder", "9\u202e1")

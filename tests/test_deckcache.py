@@ -1,50 +1,83 @@
-"""The parsed-card cache: the same deck as a fresh parse, a changed card parsed
-again, a broken card still refused, and a damaged cache ignored."""
+"""The parsed-deck cache: a second start does not parse the cards; any change to a card
+parses them again; a cache that cannot be trusted or read is ignored, never fatal."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from conftest import CONTENT
 
+from quiz import deck as deck_module
+from quiz import deckcache
 from quiz.deck import load_deck
-from quiz.deckcache import cache_file
-from quiz.errors import QuizError
-from tests.conftest import CONTENT
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    copy = tmp_path / "cards"
-    shutil.copytree(CONTENT, copy)
-    return copy
+def cards(tmp_path: Path) -> Path:
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT, folder)
+    return folder
 
 
-def test_a_cached_deck_is_the_parsed_deck(
-    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object) -> object:
+        raise AssertionError("the deck was parsed, not read from the cache")
+
+    monkeypatch.setattr(deck_module, "parse_card", refuse)
+
+
+def test_the_second_load_reads_the_cache(cards: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = load_deck(cards)
+    no_parsing(monkeypatch)
+    assert load_deck(cards) == first
+    folder = deckcache.cache_dir()
+    assert folder is not None and (folder / "deck.pickle").is_file()
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
+
+
+def test_a_changed_card_is_parsed_again(cards: Path) -> None:
+    load_deck(cards)
+    card = cards / "01-deep-learning.md"
+    card.write_text(card.read_text().replace('title = "Deep learning"', 'title = "Deep nets"'))
+    assert load_deck(cards).cards[0].title == "Deep nets"
+
+
+def test_a_damaged_cache_is_ignored_and_replaced(cards: Path) -> None:
+    expected = load_deck(cards)
+    folder = deckcache.cache_dir()
+    assert folder is not None
+    (folder / "deck.pickle").write_bytes(b"not a pickle")
+    assert load_deck(cards) == expected  # parsed again, no error
+    assert (folder / "deck.pickle").read_bytes() != b"not a pickle"
+
+
+def test_a_cache_others_can_write_is_not_read(cards: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_deck(cards)
+    folder = deckcache.cache_dir()
+    assert folder is not None
+    os.chmod(folder / "deck.pickle", 0o666)
+    calls = []
+    parse = deck_module.parse_card
+
+    def counted(*args: object) -> object:
+        calls.append(1)
+        return parse(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(deck_module, "parse_card", counted)
+    load_deck(cards)
+    assert calls, "a world-writable cache file must not be loaded"
+
+
+def test_no_cache_when_quiz_cache_is_empty_or_unwritable(
+    cards: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = load_deck(folder)  # parsed, and kept
-    assert cache_file(folder).is_file()
-    assert load_deck(folder) == first  # from the cache
-    blocker = tmp_path / "a-file"
-    blocker.write_text("")
-    monkeypatch.setenv("QUIZ_CARD_CACHE", str(blocker / "cache"))  # cannot be written
-    assert load_deck(folder) == first  # parsed every time, still the same deck
-
-
-def test_a_changed_card_is_parsed_again_and_a_broken_one_refused(folder: Path) -> None:
-    load_deck(folder)
-    path = next(folder.glob("*softmax*.md"))
-    text = path.read_text()
-    path.write_text(text.replace('title = "', 'title = "Changed: ', 1))
-    assert any(c.title.startswith("Changed: ") for c in load_deck(folder))
-    path.write_text(text.replace("+++", "+++\nbroken = [", 1))
-    with pytest.raises(QuizError, match=path.name):
-        load_deck(folder)
-
-
-def test_a_damaged_cache_is_ignored(folder: Path) -> None:
-    first = load_deck(folder)
-    cache_file(folder).write_bytes(b"\x00not marshal data")
-    assert load_deck(folder) == first
+    monkeypatch.setenv("QUIZ_CACHE", "")
+    assert deckcache.cache_dir() is None
+    assert len(load_deck(cards)) > 15
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder would go")
+    monkeypatch.setenv("QUIZ_CACHE", str(blocked))
+    assert len(load_deck(cards)) > 15  # the cache cannot be made: no error

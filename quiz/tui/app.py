@@ -80,6 +80,17 @@ class QuizApp(App[None]):
         # before that). The app's queue runs once the start is over, so the first
         # screen goes to the terminal as soon as it is laid out.
         self.call_later(self.show_today, "", True)
+        if self.deck.skipped:
+            # A broken card of the user's is left out, not fatal: say which, once.
+            first = printable(self.deck.skipped[0])
+            more = len(self.deck.skipped) - 1
+            self.notify(
+                first + (f" (and {more} more: quiz list names them)" if more else ""),
+                title="A card of yours was skipped",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
 
     def _handle_exception(self, error: Exception) -> None:
         # Every unexpected error ends here (Textual's own hook). The details go to a

@@ -59,11 +59,11 @@ def time_start(work: Path, big: Path, runs: int) -> None:
     questions = [card.question[:30] for card in load_deck(big)]
     programs = {
         "bare Textual app": ([sys.executable, str(bare)], [BARE_MARKER]),
-        # Each with a card cache of its own (made by the warm-up run), not the user's.
+        # Each with a deck cache of its own (made by the warm-up run), not the user's.
         "quiz, built-in cards": (
             [
                 "env",
-                f"QUIZ_CARD_CACHE={work / 'small.marshal'}",
+                f"QUIZ_CACHE={work / 'small-cache'}",
                 sys.executable,
                 "-m",
                 "quiz",
@@ -76,7 +76,7 @@ def time_start(work: Path, big: Path, runs: int) -> None:
             [
                 "env",
                 f"QUIZ_CONTENT={big}",
-                f"QUIZ_CARD_CACHE={work / 'big.marshal'}",
+                f"QUIZ_CACHE={work / 'big-cache'}",
                 sys.executable,
                 "-m",
                 "quiz",
@@ -188,7 +188,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def main() -> None:
-    os.environ["QUIZ_CARD_CACHE"] = str(Path(tempfile.mkdtemp()) / "cards.marshal")
+    os.environ["QUIZ_CACHE"] = tempfile.mkdtemp()  # the deck caches of this run, not the user's
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cards", type=int, default=2000, help="generated cards (default 2000)")
     parser.add_argument("--runs", type=int, default=7, help="timed runs of each (default 7)")

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from demo_runs import broken_events, demo_events, demo_metrics, failed_evidence
 
+from solvers import boltzmann
 from solvers import cd_bias as demo
 from solvers.boltzmann import make_bars, states
 
@@ -63,8 +64,8 @@ def test_expected_cd1_matches_a_brute_force_monte_carlo_of_one_gibbs_step() -> N
     v0 = states(6)[37:38]
     rng = np.random.default_rng(3)
     many = np.repeat(v0, 200_000, axis=0)
-    h = demo.sample_rows(demo.hidden_given_visible(many, b, w), rng)
-    v1 = demo.sample_rows(demo.visible_given_hidden(h, a, w), rng)
+    h = demo.sample_rows(boltzmann.hidden_given_visible(many, b, w), rng)
+    v1 = demo.sample_rows(boltzmann.visible_given_hidden(h, a, w), rng)
     freq = np.bincount(demo.index_of(v1), minlength=64) / len(v1)
     assert np.max(np.abs(freq - t[37])) < 0.005
 

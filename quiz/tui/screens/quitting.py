@@ -23,8 +23,8 @@ class QuittingScreen(ModalScreen[None]):
 
     A backup that will be done within :data:`GRACE_S` of the key (at its pace so
     far: most databases are copied in a few milliseconds) is waited for, its
-    progress on the line. One that would take longer (some 5-8 s for a
-    10,000,000-review file) is stopped at its next step and its partial copy
+    progress on the line. One that would take longer (a very long log: seconds, see
+    the README's benchmarks) is stopped at its next step and its partial copy
     deleted; the next start makes it, and the line printed after the app has closed
     says so. Quit again (``q``, ``ctrl+c``) to stop it at once. The app exits as
     soon as the backup is over.

@@ -53,6 +53,7 @@ from quiz.tui.widgets.session_bar import SessionBar
 from quiz.tui.widgets.today import TodayBar
 from quiz.tui.wording import graded_text, leech_text, mark_text, undone_text
 
+ANSWER_PLACEHOLDER = "Type your answer here; enter checks it (optional)"
 PRERENDER_DELAY = 0.6  # seconds the question shows before the answer renders hidden
 GRADE_KEYS = "0,1,2,3,4,5"
 TYPING_HINT = "Type your answer; enter checks it · esc leaves the box (then space reveals)"
@@ -220,9 +221,7 @@ class ReviewScreen(Screen[None]):
         with CardPane(id="card"):
             yield Static(id="mode")
             yield Static(id="question")
-            yield AnswerBox(
-                id="answer", placeholder="Type your answer here; enter checks it (optional)"
-            )
+            yield AnswerBox(id="answer", placeholder=ANSWER_PLACEHOLDER)
             with RevealedPart(id="reveal"):
                 yield Static(id="typed")
                 yield Static(id="prediction")
@@ -367,6 +366,11 @@ class ReviewScreen(Screen[None]):
             )
         self.query_one("#question", Static).update(question)
         box = self.box
+        box.placeholder = (
+            "Type the letter of your prediction (a, b…); enter runs the demo"
+            if card.predict is not None
+            else ANSWER_PLACEHOLDER
+        )
         box.text = keep[1] if keep is not None and keep[0] == card.id else ""
         box.read_only = False
         box.display = True
