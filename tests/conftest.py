@@ -41,7 +41,9 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.setenv("QUIZ_LOG_DIR", str(tmp_path / "logs"))
-    monkeypatch.setenv("QUIZ_CACHE", str(tmp_path / "cache"))
+    # Beside tmp_path, not in it: tests that a command leaves tmp_path as it was look
+    # there, and the deck cache (quiz.deckcache) is no file of theirs.
+    monkeypatch.setenv("QUIZ_CACHE", str(tmp_path.parent / f"{tmp_path.name}-cache"))
     monkeypatch.delenv("QUIZ_CONTENT", raising=False)
     monkeypatch.delenv("QUIZ_CARDS", raising=False)  # the cards beside the test's database
 
