@@ -246,6 +246,39 @@ class QuizApp(App[None]):
 
         self.push_screen(HistoryScreen(self.session, message.card))
 
+    @on(messages.WriteCard)
+    def _write_card(self, message: messages.WriteCard) -> None:
+        """Runs $EDITOR on a new card or on ``message.card`` (the app steps aside
+        while it runs), then reads the deck again."""
+        from textual.app import SuspendNotSupported
+
+        from quiz import usercards, userdeck
+
+        card = message.card
+        try:
+            with self.suspend():
+                if card is None:
+                    outcome = attempt(self, usercards.add_card, self.deck, usercards.run_editor)
+                else:
+                    outcome = attempt(
+                        self, usercards.edit_card, self.deck, card.id, usercards.run_editor
+                    )
+        except SuspendNotSupported:
+            self.notify(
+                "This terminal cannot hand itself to an editor; run quiz add or quiz edit",
+                severity="error",
+                markup=False,
+            )
+            return
+        if isinstance(outcome, Failed):
+            return  # said on screen; nothing was saved
+        deck = attempt(self, userdeck.reloaded, self.deck)
+        if isinstance(deck, Failed):
+            return
+        self.session.deck = self.deck = deck
+        self.notify(printable(outcome.message), markup=False)
+        self.screen.post_message(messages.CardsChanged())
+
     @on(messages.BrowseRequested)
     def action_browse(self) -> None:
         from quiz.tui.screens.browse import BrowseScreen

@@ -4,6 +4,10 @@ leech message, and a session of one tag from the palette."""
 
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
+
+import pytest
 from rich.text import Text
 from textual.widgets import DataTable, Input, OptionList
 
@@ -275,4 +279,44 @@ async def test_the_palette_reviews_one_tag(store: Store, full_deck: Deck, clock:
         card = app.screen.card
         assert card is not None and tag in card.tags
         assert f"tag {tag}" in screen_text(app)
+    assert app.crash is None
+
+
+OWN_CARD = """+++
+id = "my-own-card"
+topic = "softmax-relu"
+title = "My own card about softmax"
+question = "What does my own card ask?"
+tags = ["mine"]
+
+[[key_points]]
+text = "It asks what I wrote"
+phrases = ["what i wrote"]
++++
+## Answer
+
+What I wrote.
+"""
+
+
+async def test_n_writes_a_new_card_in_the_editor_and_browse_lists_it(
+    store: Store, tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quiz import usercards
+    from quiz.deck import load_deck
+    from quiz.userdeck import with_user_cards
+    from tests.conftest import CONTENT
+
+    deck = with_user_cards(load_deck(CONTENT), tmp_path / "cards")
+    monkeypatch.setattr(usercards, "run_editor", lambda path: path.write_text(OWN_CARD))
+    session = Session(store, deck, now=clock)
+    app = make_app(session)
+    monkeypatch.setattr(app, "suspend", contextlib.nullcontext)  # no terminal to hand over
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_browse(pilot)
+        before = len(listed(app))
+        await pilot.press("n")
+        await until(pilot, lambda: len(listed(app)) == before + 1)
+        assert "my-own-card" in listed(app) and session.deck.get("my-own-card") is not None
+        assert (tmp_path / "cards").is_dir()
     assert app.crash is None

@@ -75,6 +75,8 @@ class BrowseScreen(Screen[None]):
             tooltip="Bury the selected card until the next study day; u undoes",
         ),
         Binding("p", "practice", "Practice", id="practice", show=False),
+        Binding("n", "new_card", "New card", id="new-card", show=False),
+        Binding("e", "edit_card", "Edit card", id="edit-card", show=False),
         Binding("d", "demo", "Demo", id="demo", show=False),
         Binding("u", "undo", "Undo", id="undo", tooltip="Take back today's last action"),
         Binding("j", "cursor('down')", "Down", show=False),
@@ -91,7 +93,9 @@ class BrowseScreen(Screen[None]):
         "lapses; a click on a column's header sorts by it, a second click reverses), x "
         "clears them all. ↑ ↓ (or j k) move, enter opens the card, p practises it, d runs "
         "its demo. ! suspends the card (! again unsuspends it), - buries it until the "
-        "next study day, u takes back today's last action."
+        "next study day, u takes back today's last action. n writes a new card of your "
+        "own in $EDITOR, e edits the selected one (a built-in card is copied into your "
+        "folder first); the app steps aside while the editor runs."
     )
 
     def __init__(self, session: Session) -> None:
@@ -153,6 +157,7 @@ class BrowseScreen(Screen[None]):
         return True
 
     @on(messages.InterviewChanged)
+    @on(messages.CardsChanged)
     def load(self, keep: str | None = None) -> None:
         """Reads every card's standing again and shows the rows."""
         self.rows = entries(self.session)
@@ -300,13 +305,14 @@ class BrowseScreen(Screen[None]):
         """The title line (how many cards) and the filters line (what is in force)."""
         total = len(self.rows)
         if self.grouped:
-            title = f"[b]All cards[/b] · {total:,} card{'s' if total != 1 else ''} by topic"
+            title = f"[b]All cards[/b] · {total:,} by topic"
         else:
             title = f"[b]Cards[/b] · {shown:,} of {total:,}"
-        title += " · enter opens · p practises · d demo" + ("" if self.grouped else " · x clears")
+        title += " · enter open · p practise · d demo · n new · e edit"
         self.query_one("#browse-title", Static).update(title)
         topic = self.session.deck.get(self.topic or "")
-        parts = [
+        parts = [] if self.grouped else ["x clears"]
+        parts += [
             f"f state: {self.state or 'all'}",
             f"t tag: {self.tag or 'all'}",
             f"g topic: {printable(topic.title) if topic else 'all'}",
@@ -423,6 +429,14 @@ class BrowseScreen(Screen[None]):
         card = self.session.deck.get(self.selected() or "")
         if card is not None:
             self.post_message(messages.OpenDemo(card))
+
+    def action_new_card(self) -> None:
+        self.post_message(messages.WriteCard(None))
+
+    def action_edit_card(self) -> None:
+        card = self.session.deck.get(self.selected() or "")
+        if card is not None:
+            self.post_message(messages.WriteCard(card))
 
     def action_suspend(self) -> None:
         row = self._entry()
