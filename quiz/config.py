@@ -145,6 +145,7 @@ def load(store: Store) -> Config:
         rollover_hour=int(values.get("rollover-hour", DEFAULT_ROLLOVER_HOUR)),
         theme=values.get("theme"),
         cards_folder=values.get("cards-folder"),
+        leech_lapses=int(values.get("leech-lapses", DEFAULT_LEECH_LAPSES)),
     )
 
 
