@@ -197,7 +197,9 @@ def main() -> None:
     compile_checkout()
     with tempfile.TemporaryDirectory(prefix="quiz-bench-") as tmp:
         work = Path(tmp)
-        big = work / "cards"
+        # Not "cards": that is the folder of one's own cards beside a database in work.
+        big = work / "deck"
+        os.environ["QUIZ_CARDS"] = str(work / "no-own-cards")  # none of one's own
         t0 = time.perf_counter()
         make_deck(big, args.cards)
         print(f"  written in {time.perf_counter() - t0:.1f} s")
