@@ -49,6 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run 'quiz' with no command to start today's session.",
     )
     parser.add_argument("--version", action="version", version=f"quiz {__version__}")
+    parser.add_argument(
+        "--tag",
+        metavar="TAG",
+        default=None,
+        help="today's session over the cards with this tag only (e.g. optimisation)",
+    )
     _db_option(parser, None)
     # Subcommands accept --db too; SUPPRESS keeps a global --db from being overwritten.
     common = argparse.ArgumentParser(add_help=False)
@@ -97,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
         "config",
         parents=[common],
         help="show or change settings (interview-date, new-per-day, rollover-hour, theme, "
-        "cards-folder)",
+        "cards-folder, leech-lapses)",
         description="With no KEY, show every setting; 'quiz config KEY' shows one.\n"
         "'quiz config KEY VALUE' sets one; 'quiz config KEY --clear' returns it to its\n"
         "default.",
@@ -108,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="?",
         metavar="KEY",
         # Two lines: wrapped, "cards-folder" would be split at its hyphen.
-        help="interview-date, new-per-day, rollover-hour, theme,\nor cards-folder",
+        help="interview-date, new-per-day, rollover-hour, theme,\ncards-folder or leech-lapses",
     )
     config.add_argument("value", nargs="?", metavar="VALUE", help="the new value")
     config.add_argument("--clear", action="store_true", help="return KEY to its default")
@@ -317,6 +323,7 @@ def _session(args: argparse.Namespace, *, create: bool = False) -> tuple[Session
         rollover_hour=settings.rollover_hour,
         new_per_day=settings.new_per_day,
         interview=settings.interview_date,
+        leech_lapses=settings.leech_lapses,
     )
     return session, deck
 
@@ -348,6 +355,12 @@ def _run_app(args: argparse.Namespace) -> int:
 
 def _run_locked_app(args: argparse.Namespace) -> int:
     session, _ = _session(args, create=True)
+    if args.tag is not None:
+        try:
+            session.tag = session.check_tag(args.tag)
+        except QuizError as exc:
+            session.store.close()
+            raise UsageError(str(exc)) from None
     from quiz import config, crashlog
     from quiz.backup import AutoBackup
     from quiz.tui.app import QuizApp
@@ -566,6 +579,9 @@ def _show_config(args: argparse.Namespace, key: str | None) -> int:
         f"{current.rollover_hour}:00 local time)",
         "theme": current.theme or "not set (Textual's default)",
         "cards-folder": current.cards_folder or "not set (cards/ beside the database)",
+        "leech-lapses": f"{current.leech_lapses} (a card that lapses this often is suspended)"
+        if current.leech_lapses
+        else "0 (leeches are never suspended)",
     }
     if key is not None:
         print(shown[key])

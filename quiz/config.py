@@ -1,8 +1,8 @@
 """User settings, kept in the database's ``settings`` table so they travel with it.
 
-Five settings: the interview date, new cards per day, the hour the study day rolls
-over, the TUI's colour theme, and the folder of the user's own cards. Names on the
-command line are kebab-case (``interview-date``).
+Six settings: the interview date, new cards per day, the hour the study day rolls
+over, the TUI's colour theme, the folder of the user's own cards, and the lapses that
+make a card a leech. Names on the command line are kebab-case (``interview-date``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from quiz.errors import QuizError
 from quiz.store import Store
 
 DEFAULT_NEW_PER_DAY = 15  # new cards a day, unless the config says otherwise
+DEFAULT_LEECH_LAPSES = 8  # lapses that make a card a leech (Anki's default)
 
 # Textual's theme names have this shape; which names exist is Textual's to say, and
 # this module does not import Textual (the command line checks the name against it).
@@ -36,6 +37,7 @@ class Config:
         theme: the name of the TUI's Textual theme, or None for Textual's default.
         cards_folder: the folder of the user's own cards, or None for ``cards/``
             beside the database (see :mod:`quiz.userdeck`).
+        leech_lapses: lapses after which a card is tagged leech and suspended (0: never).
     """
 
     interview_date: date | None = None
@@ -43,6 +45,7 @@ class Config:
     rollover_hour: int = DEFAULT_ROLLOVER_HOUR
     theme: str | None = None
     cards_folder: str | None = None
+    leech_lapses: int = DEFAULT_LEECH_LAPSES
 
 
 KEYS = {
@@ -51,6 +54,8 @@ KEYS = {
     "rollover-hour": "the local hour (0-23) at which a new study day starts",
     "theme": "the colour theme of the app (a Textual theme name, e.g. nord)",
     "cards-folder": "the folder of your own cards (default: cards/ beside the database)",
+    "leech-lapses": "lapses (grades below 3 after a card was learnt) that make it a leech:"
+    " tagged leech and suspended (0-100; 0: never)",
 }
 
 
@@ -103,7 +108,7 @@ def parse(key: str, text: str, *, today: date | None = None) -> str:
             )
         # Stored absolute: a relative path would mean another folder in another shell.
         return str(Path(text).expanduser().absolute())
-    low, high = (0, 100) if key == "new-per-day" else (0, 23)
+    low, high = (0, 100) if key in ("new-per-day", "leech-lapses") else (0, 23)
     try:
         value = int(text)
     except ValueError:
@@ -140,6 +145,7 @@ def load(store: Store) -> Config:
         rollover_hour=int(values.get("rollover-hour", DEFAULT_ROLLOVER_HOUR)),
         theme=values.get("theme"),
         cards_folder=values.get("cards-folder"),
+        leech_lapses=int(values.get("leech-lapses", DEFAULT_LEECH_LAPSES)),
     )
 
 

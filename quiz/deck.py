@@ -7,6 +7,7 @@ lines (see the content format in the design). A broken file is reported as one
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tomllib
@@ -157,8 +158,12 @@ class Deck:
         return len(self.cards)
 
     def get(self, card_id: str) -> Card | None:
-        """The card with this id, or None."""
-        return next((c for c in self.cards if c.id == card_id), None)
+        """The card with this id, or None (a dict lookup: a deck may hold thousands)."""
+        return self._by_id.get(card_id)
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Card]:
+        return {c.id: c for c in self.cards}
 
     @property
     def ids(self) -> list[str]:
@@ -202,7 +207,7 @@ def load_deck(folder: Path | None = None, demos: Collection[str] | None = None) 
         from solvers import DEMOS  # the registry only: no NumPy
 
         demos = DEMOS
-    paths = sorted(_card_paths(folder))
+    paths = sorted(_card_paths(folder), key=os.fspath)  # Path's own order: 10x slower
     if not paths:
         raise QuizError(f"no cards (*.md files) in {folder}")
     from quiz import deckcache  # parsed once, kept until a card changes

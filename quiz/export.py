@@ -14,6 +14,7 @@ from quiz import tempfiles
 from quiz.dbfile import create_private_file, reason
 from quiz.deck import Deck
 from quiz.errors import QuizError
+from quiz.records import ACTIONS
 from quiz.store import Store
 
 LOG_COLUMNS = [
@@ -48,6 +49,8 @@ def log_rows(store: Store) -> Iterator[dict[str, Any]]:
         for key in ("ef_before", "ef_after"):
             if isinstance(values[key], int):
                 values[key] = values[key] / 100
+        if values.get("mode") in ACTIONS:
+            values["grade"] = None  # a suspend, unsuspend, bury or leech: not a grade
         yield {column: values.get(column) for column in LOG_COLUMNS}
 
 

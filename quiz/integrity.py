@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from quiz.dbfile import reason
-from quiz.records import CardState, apply, card_from_row, review_from_row
+from quiz.records import IS_GRADE, CardState, apply, card_from_row, review_from_row
 from quiz.schema import MIGRATIONS, SCHEMA_VERSION
 from quiz.store import Store
 
@@ -174,7 +174,10 @@ def replay(conn: sqlite3.Connection) -> Replay:
 
 def _replay(conn: sqlite3.Connection, result: Replay) -> Replay:
     try:
-        result.grades = int(conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
+        # Grades only: suspend, unsuspend, bury and leech rows move no schedule.
+        result.grades = int(
+            conn.execute(f"SELECT count(*) FROM reviews WHERE {IS_GRADE}").fetchone()[0]
+        )
         expected: dict[str, CardState] = {}
         # Only scheduling grades move a card (re-drills and practice leave it), so only
         # they are replayed: on a long log most rows are practice (``tests/perf/bench_scale.py``).

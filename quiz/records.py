@@ -20,6 +20,18 @@ from quiz import sm2
 
 Mode = Literal["review", "drill", "practice"]
 MODES: tuple[Mode, ...] = ("review", "drill", "practice")
+# Rows that are not grades: a card suspended (by hand, or as a leech: "leech"),
+# unsuspended, or buried until the next study day. Their grade column holds 0 and
+# their state columns the card's state unchanged; they never move a schedule, and
+# nothing counts them as grades.
+Action = Literal["suspend", "unsuspend", "bury", "leech"]
+ACTIONS: tuple[Action, ...] = ("suspend", "unsuspend", "bury", "leech")
+LogMode = Mode | Action
+LOG_MODES: tuple[LogMode, ...] = (*MODES, *ACTIONS)
+# SQL: a log row that is a grade (the same expression the schema's partial index of
+# actions negates; keep the two in step).
+IS_GRADE = "mode IN ('review', 'drill', 'practice')"
+IS_ACTION = "mode IN ('suspend', 'unsuspend', 'bury', 'leech')"
 # A sqlite3.Row, or a dict with the same keys (a row about to be inserted).
 RowLike = sqlite3.Row | Mapping[str, Any]
 
@@ -58,13 +70,18 @@ class Review:
     ts_ms: int
     day: date
     grade: int
-    mode: Mode
+    mode: LogMode
     before: sm2.SM2State
     after: sm2.SM2State
     due_before: date | None
     due_after: date | None
     answer_ms: int | None
     answer: str
+
+    @property
+    def is_grade(self) -> bool:
+        """True for a grade; False for a suspend, unsuspend, bury or leech row."""
+        return self.mode in MODES
 
 
 def apply(card: CardState | None, review: Review) -> CardState | None:
@@ -148,6 +165,39 @@ def graded(
         answer_ms=answer_ms,
         answer=answer,
     )
+
+
+def action(
+    card: CardState | None, card_id: str, mode: Action, *, day: date, ts_ms: int, note: str = ""
+) -> Review:
+    """The log row of a suspend, unsuspend, bury or leech (its ``id`` still 0): grade
+    0 (the column holds a number), the card's state unchanged, ``note`` as the answer."""
+    if mode not in ACTIONS:
+        raise ValueError(f"mode must be one of {ACTIONS}, not {mode!r}")
+    state = card.state if card else sm2.SM2State()
+    due = card.due if card else None
+    return Review(
+        id=0,
+        card_id=card_id,
+        ts_ms=ts_ms,
+        day=day,
+        grade=0,
+        mode=mode,
+        before=state,
+        after=state,
+        due_before=due,
+        due_after=due,
+        answer_ms=None,
+        answer=note,
+    )
+
+
+def is_leech(lapses: int, threshold: int) -> bool:
+    """Whether a card that just lapsed for the ``lapses``-th time becomes a leech: at
+    the threshold, then every half threshold after it (as Anki does); 0 turns it off."""
+    if threshold <= 0 or lapses < threshold:
+        return False
+    return (lapses - threshold) % max(1, threshold // 2) == 0
 
 
 # The columns of a log row quiz writes, in the order of review_values().
@@ -299,7 +349,7 @@ def review_from_row(row: RowLike) -> Review:
     The typed answer is free text: a NULL reads as empty, bytes as text.
     """
     _column(row, "grade", _is_grade, "a grade from 0 to 5")
-    _column(row, "mode", lambda v: v in MODES, f"one of {', '.join(MODES)}")
+    _column(row, "mode", lambda v: v in LOG_MODES, f"one of {', '.join(LOG_MODES)}")
     _column(row, "ts_ms", _is_int(0, MAX_TS_MS), "a time in milliseconds")
     _column(row, "day", _is_day, _DAY)
     for name in ("due_before", "due_after"):

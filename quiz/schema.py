@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 OUR_TABLES = {"cards", "reviews", "settings"}
 
 
@@ -66,8 +66,19 @@ def _indexes_v2(db: sqlite_utils.Database) -> None:
     db.table("reviews").create_index(["card_id", "mode", "id"])
 
 
+def _actions_v3(db: sqlite_utils.Database) -> None:
+    """Suspend, unsuspend, bury and leech rows join the log (:data:`quiz.records.ACTIONS`).
+    Which cards are suspended or buried is read from them alone: a partial index holds
+    just those rows, so the read is as quick on ten million grades as on ten."""
+    db.execute(
+        "CREATE INDEX idx_reviews_actions ON reviews (card_id, id)"
+        " WHERE mode IN ('suspend', 'unsuspend', 'bury', 'leech')"
+    )
+
+
 # MIGRATIONS[v] upgrades a database at schema version v to version v + 1.
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     0: _create_v1,
     1: _indexes_v2,
+    2: _actions_v3,
 }

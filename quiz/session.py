@@ -15,6 +15,11 @@ that was quit (or killed) resumes exactly where it stopped:
    topic at a time in turn (:func:`_new_cards`);
 4. re-drills not ready yet, soonest first (:meth:`Session.waiting`).
 
+Suspended cards (by hand, or as leeches) and cards buried today sit out of all four;
+a session limited to a tag (:attr:`Session.tag`) asks only the cards with that tag.
+Suspending, unsuspending and burying are rows of the log (:meth:`Session.mark`), so
+undo takes them back as it takes back a grade.
+
 An undone card is asked again first. Practice (any card, any time) is logged as
 ``practice`` and never moves a schedule.
 
@@ -35,12 +40,14 @@ from pathlib import Path
 from typing import Protocol
 
 from quiz import config, plan
-from quiz.config import DEFAULT_NEW_PER_DAY
+from quiz.config import DEFAULT_LEECH_LAPSES, DEFAULT_NEW_PER_DAY
 from quiz.days import DEFAULT_ROLLOVER_HOUR, local_now, study_day, to_ms
 from quiz.deck import Card, Deck
 from quiz.errors import QuizError
-from quiz.records import CardState, Mode, Review
-from quiz.store import Store
+from quiz.records import Action, CardState, Mode, Review
+from quiz.store import Marks, Store
+
+LEECH_TAG = "leech"
 
 PASSING_DRILL_GRADE = 4
 DRILL_AFTER_CARDS = 3  # a failed card comes back once this many others were graded
@@ -81,11 +88,15 @@ class Graded:
         due: the study day of the card's next scheduled review, as the schedule will
             really ask it (an interview plan may make it earlier than SM-2's interval);
             None for a practice grade, which moves no schedule.
+        leech: the grade made the card a leech: tagged leech and suspended.
+        lapses: the card's lapses after the grade.
     """
 
     review: Review
     again_today: bool
     due: date | None
+    leech: bool = False
+    lapses: int = 0
 
     @property
     def interval(self) -> int:
@@ -207,6 +218,8 @@ class Session:
         new_per_day: how many new cards to introduce per day.
         interview: the interview date, if set: reviews are planned before it
             (:mod:`quiz.plan`).
+        tag: ask only the cards with this tag (None: every card).
+        leech_lapses: lapses that make a card a leech (0: never).
     """
 
     def __init__(
@@ -218,8 +231,12 @@ class Session:
         rollover_hour: int = DEFAULT_ROLLOVER_HOUR,
         new_per_day: int = DEFAULT_NEW_PER_DAY,
         interview: date | None = None,
+        tag: str | None = None,
+        leech_lapses: int = DEFAULT_LEECH_LAPSES,
     ) -> None:
         self.store = store
+        self.tag = tag
+        self.leech_lapses = leech_lapses
         self.interview = interview
         self.deck = deck
         self.now = now
@@ -249,15 +266,76 @@ class Session:
         Args:
             day: the study day to plan from (default: today).
         """
-        return plan.due_dates(self.states(), day or self.today, self.interview)
+        dates = plan.due_dates(self.states(), day or self.today, self.interview)
+        # A suspended card has no next review until it is unsuspended: not in the
+        # forecast, nor in "next review" anywhere.
+        suspended = {card_id for card_id, mark in self.marks().items() if mark.suspended}
+        return {k: v for k, v in dates.items() if k not in suspended} if suspended else dates
+
+    def marks(self) -> dict[str, Marks]:
+        """What the log says of each suspended, buried or leech card, by id."""
+        return self.store.marks()
+
+    def tags_of(self, card: Card, marks: Mapping[str, Marks] | None = None) -> tuple[str, ...]:
+        """The card's tags, with ``leech`` once it has become one."""
+        mark = (self.marks() if marks is None else marks).get(card.id)
+        if mark is not None and mark.leech and LEECH_TAG not in card.tags:
+            return (*card.tags, LEECH_TAG)
+        return card.tags
+
+    def all_tags(self) -> dict[str, int]:
+        """Every tag of the deck (``leech`` included once a card is one), with how many
+        cards carry it, by name."""
+        marks = self.marks()
+        counts: dict[str, int] = {}
+        for card in self.deck:
+            for tag in self.tags_of(card, marks):
+                counts[tag] = counts.get(tag, 0) + 1
+        return dict(sorted(counts.items()))
+
+    def check_tag(self, tag: str) -> str:
+        """``tag`` if a card carries it; else QuizError listing the tags there are."""
+        tags = self.all_tags()
+        if tag not in tags:
+            listed = ", ".join(tags) or "none"
+            raise QuizError(f"no card has the tag {tag!r}; tags: {listed}")
+        return tag
+
+    def mark(self, card_id: str, mode: Action) -> Review:
+        """Suspends, unsuspends or buries (until the next study day) a card: one row
+        of the log, committed before this returns; no schedule moves.
+
+        Raises:
+            LookupError: no card of the deck has this id.
+            QuizError: the database cannot be written.
+        """
+        if self.deck.get(card_id) is None:
+            raise LookupError(f"no card {card_id!r} in the deck")
+        moment = self.now()
+        review = self.store.mark(
+            card_id, mode, day=study_day(moment, self.rollover_hour), ts_ms=to_ms(moment)
+        )
+        if mode == "unsuspend" and self._front == card_id:
+            self._front = None
+        return review
 
     def _today(self, moment: datetime) -> _Today:
         day = study_day(moment, self.rollover_hour)
         states = self.states()
-        by_id = {c.id: c for c in self.deck}
+        marks = self.marks()
+        # Suspended cards, those buried today and (in a session of one tag) those
+        # without it sit out: of the queue, and of the grades it allows.
+        out = {card_id for card_id, mark in marks.items() if mark.suspended or mark.buried == day}
+        tag = self.tag
+        by_id = {
+            c.id: c
+            for c in self.deck
+            if c.id not in out and (tag is None or tag in self.tags_of(c, marks))
+        }
         # Grades of cards no longer in the deck (renamed) stay in the log, out of today.
+        in_deck = set(self.deck.ids)
         todays = [
-            r for r in self.store.reviews_on(day) if r.mode != "practice" and r.card_id in by_id
+            r for r in self.store.reviews_on(day) if r.mode != "practice" and r.card_id in in_deck
         ]
         scheduled = {r.card_id for r in todays if r.mode == "review"}
         latest: dict[str, int] = {}  # card -> index in todays of its latest grade
@@ -267,12 +345,15 @@ class Session:
         dates = plan.due_dates(states, day, self.interview)
         due_ids = {card_id for card_id, due in dates.items() if due <= day} - scheduled
         due = sorted(
-            (c for c in self.deck if c.id in due_ids),
+            (c for c in self.deck if c.id in due_ids and c.id in by_id),
             key=lambda c: (dates[c.id], _shuffle_key(day, c.id)),
         )
         started_today = sum(1 for s in states.values() if s.introduced == day)
         allowance = max(0, self.new_per_day - started_today)
-        new = _new_cards(self.deck, states)[:allowance]
+        if tag is None:
+            new = [c for c in _new_cards(self.deck, states) if c.id in by_id][:allowance]
+        else:  # asked for by tag: its cards in deck order, their topics seen or not
+            new = [c for c in self.deck if c.id in by_id and c.id not in states][:allowance]
         failed = [
             (Item(by_id[cid], "drill", day), len(todays) - 1 - i, todays[i].ts_ms)
             for cid, i in latest.items()
@@ -403,11 +484,20 @@ class Session:
             answer_ms=answer_ms,
             schedule=None if self.interview is None else schedule,
             check=check,
+            leech_lapses=self.leech_lapses,
         )
         if self._front == card_id:
             self._front = None
         due = self.due_dates(day).get(card_id) or review.due_after or day
-        return Graded(review, again_today=grade < PASSING_DRILL_GRADE, due=due)
+        leech = review.mode == "review" and review.grade < 3 and self.store.leeched(review)
+        state = self.store.card_state(card_id) if review.mode == "review" else None
+        return Graded(
+            review,
+            again_today=grade < PASSING_DRILL_GRADE and not leech,
+            due=due,
+            leech=leech,
+            lapses=state.lapses if state else 0,
+        )
 
     def _find(self, today: _Today, card_id: str) -> Item | None:
         """``card_id``'s place in today's queue (re-drills not ready yet included: an

@@ -76,7 +76,7 @@ def summary(session: Session, deck: Deck) -> Summary:
         due_today=progress.due + progress.drills,
         new_today=progress.new,
         reviewed_today=progress.done_today,
-        reviews=store.review_count(),
+        reviews=store.review_count(grades_only=True),
         streak=session.streak(),
         best_streak=best_streak(days),
     )
@@ -195,7 +195,7 @@ def activity(session: Session) -> Activity:
         studied=studied,
         streak=session.streak(),
         best=best_streak(studied),
-        reviews=store.review_count(),
+        reviews=store.review_count(grades_only=True),
     )
 
 
@@ -286,7 +286,8 @@ def topics(session: Session) -> list[Topic]:
                 state=stage_text,
                 easiness=sum(s.state.easiness for s in seen) / len(seen) if seen else None,
                 interval=min(s.state.interval for s in seen) if seen else None,
-                due=min(dates[s.card_id] for s in seen) if seen else None,
+                # A suspended card has no next review (Session.due_dates).
+                due=min((dates[s.card_id] for s in seen if s.card_id in dates), default=None),
                 lapses=sum(s.lapses for s in seen),
                 last_grades=session.store.last_grades(core.id) if core.id in states else [],
                 mastery=sum(mastery(s.state.interval) for s in seen) / len(cards),
@@ -319,7 +320,7 @@ def card_rows(session: Session) -> list[CardRow]:
             rows.append(CardRow(card, "new", None, None))
         else:
             interval = state.state.interval
-            rows.append(CardRow(card, stage(interval), dates[card.id], state.state.easiness))
+            rows.append(CardRow(card, stage(interval), dates.get(card.id), state.state.easiness))
     return rows
 
 
@@ -351,7 +352,8 @@ def interview(session: Session) -> Interview | None:
 
     def is_ready(card_id: str) -> bool:
         state = states.get(card_id)
-        return state is not None and state.last_grade >= 4 and dates[card_id] >= today
+        due = dates.get(card_id)  # None: suspended
+        return state is not None and state.last_grade >= 4 and due is not None and due >= today
 
     shares = []
     for core in session.deck.topics:

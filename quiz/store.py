@@ -40,16 +40,21 @@ from quiz.dbfile import (
 )
 from quiz.errors import QuizError
 from quiz.records import (
+    IS_ACTION,
+    IS_GRADE,
     REVIEW_COLUMNS,
     STATE_COLUMNS,
+    Action,
     BadRow,
     CardState,
     Mode,
     Review,
+    action,
     apply,
     card_from_row,
     card_to_row,
     graded,
+    is_leech,
     log_day,
     replay_review,
     review_from_row,
@@ -62,10 +67,32 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 MAX_ROWID = 2**63 - 1
+# INDEXED BY: the planner would scan a small log in id order; the partial index
+# holds the action rows alone whatever the log's length.
+MARKS_QUERY = (
+    "SELECT id, card_id, mode, day FROM reviews INDEXED BY idx_reviews_actions"
+    f" WHERE {IS_ACTION} ORDER BY id"
+)
+LEECH_NOTE = "lapsed {lapses} times"  # the answer column of a leech row
 INSERT_REVIEW = (
     f"INSERT INTO reviews ({', '.join(REVIEW_COLUMNS)})"
     f" VALUES ({', '.join('?' for _ in REVIEW_COLUMNS)})"
 )
+
+
+@dataclasses.dataclass(frozen=True)
+class Marks:
+    """What the log's suspend, unsuspend, bury and leech rows say of one card.
+
+    Attributes:
+        suspended: no reviews until unsuspended (by hand, or as a leech).
+        buried: the study day it was last buried on (it sits out that day), or None.
+        leech: it lapsed the leech threshold's number of times (it stays one).
+    """
+
+    suspended: bool = False
+    buried: date | None = None
+    leech: bool = False
 
 
 class Store:
@@ -221,10 +248,11 @@ class Store:
             return None if row is None else card_from_row(row)
 
     def reviews_on(self, day: date) -> list[Review]:
-        """The log rows of study day ``day``, oldest first."""
+        """The grades of study day ``day``, oldest first (suspensions and burials left out)."""
         with self._reading():
             rows = self.conn.execute(
-                "SELECT * FROM reviews WHERE day = ? ORDER BY id", (day.isoformat(),)
+                f"SELECT * FROM reviews WHERE day = ? AND {IS_GRADE} ORDER BY id",
+                (day.isoformat(),),
             )
             return [review_from_row(r) for r in rows]
 
@@ -292,23 +320,47 @@ class Store:
         except sqlite3.Error as exc:
             raise database_error(exc, self.path, "read") from None
 
-    def review_count(self) -> int:
-        """The number of rows in the log."""
+    def review_count(self, *, grades_only: bool = False) -> int:
+        """The number of rows in the log (``grades_only``: of grades, the suspend,
+        unsuspend, bury and leech rows left out)."""
+        where = f" WHERE {IS_GRADE}" if grades_only else ""
         with self._reading():
-            return int(self.conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
+            return int(self.conn.execute(f"SELECT count(*) FROM reviews{where}").fetchone()[0])
+
+    def marks(self) -> dict[str, Marks]:
+        """Each card the log has suspended, unsuspended, buried or made a leech, by id:
+        what those rows, oldest first, leave it as. Read from a partial index of just
+        those rows (schema version 3): a long log of grades does not slow it."""
+        marks: dict[str, Marks] = {}
+        with self._reading():
+            rows = self.conn.execute(MARKS_QUERY)
+            for _, card_id, mode, day in rows:
+                mark = marks.get(card_id, Marks())
+                if mode == "suspend":
+                    mark = dataclasses.replace(mark, suspended=True)
+                elif mode == "unsuspend":
+                    mark = dataclasses.replace(mark, suspended=False)
+                elif mode == "bury":
+                    mark = dataclasses.replace(mark, buried=log_day(day))
+                else:  # leech
+                    mark = dataclasses.replace(mark, suspended=True, leech=True)
+                marks[card_id] = mark
+        return marks
 
     def has_review_on(self, day: date) -> bool:
         """True if any grade was logged on study day ``day`` (an index lookup)."""
         with self._reading():
             row = self.conn.execute(
-                "SELECT 1 FROM reviews WHERE day = ? LIMIT 1", (day.isoformat(),)
+                f"SELECT 1 FROM reviews WHERE day = ? AND {IS_GRADE} LIMIT 1", (day.isoformat(),)
             ).fetchone()
             return row is not None
 
     def review_days(self) -> list[date]:
         """The distinct study days with at least one review, newest first."""
         with self._reading():
-            rows = self.conn.execute("SELECT DISTINCT day FROM reviews ORDER BY day DESC")
+            rows = self.conn.execute(
+                f"SELECT DISTINCT day FROM reviews WHERE {IS_GRADE} ORDER BY day DESC"
+            )
             return [log_day(r[0]) for r in rows]
 
     def daily_counts(
@@ -324,7 +376,8 @@ class Store:
         """
         with self._reading():
             rows = self.conn.execute(
-                "SELECT day, count(*), sum(mode = 'review'), sum(mode = 'review' AND grade >= 3),"
+                f"SELECT day, sum({IS_GRADE}), sum(mode = 'review'),"
+                " sum(mode = 'review' AND grade >= 3),"
                 " sum(coalesce(answer_ms, 0)) FROM reviews WHERE day >= ? GROUP BY day",
                 (since.isoformat(),),
             )
@@ -392,10 +445,14 @@ class Store:
         answer_ms: int | None = None,
         schedule: Callable[[date], date] | None = None,
         check: Callable[[], None] | None = None,
+        leech_lapses: int = 0,
     ) -> Review:
         """Logs a grade and, in ``review`` mode, moves the card's SM-2 schedule.
 
-        Both happen in one transaction, committed before this returns.
+        Both happen in one transaction, committed before this returns. A lapse that
+        makes the card a leech (:func:`quiz.records.is_leech` with ``leech_lapses``;
+        0: never) also logs a ``leech`` row, in the same transaction: the card is
+        suspended. :meth:`leeched` says whether it did; undo takes both back.
 
         Args:
             check: called first inside the transaction, holding the write lock; what
@@ -426,12 +483,42 @@ class Store:
                 answer_ms=answer_ms,
                 schedule=schedule,
             )
-            cursor = self.conn.execute(INSERT_REVIEW, review_values(review))
-            review = dataclasses.replace(review, id=int(cursor.lastrowid or 0))
+            review = self._insert(review)
             updated = apply(card, review)
             if updated is not card and updated is not None:
                 self._put_card(updated)
+                lapsed = updated.lapses > (card.lapses if card else 0)
+                if lapsed and is_leech(updated.lapses, leech_lapses):
+                    note = LEECH_NOTE.format(lapses=updated.lapses)
+                    self._insert(action(updated, card_id, "leech", day=day, ts_ms=ts_ms, note=note))
         return review
+
+    def leeched(self, review: Review) -> bool:
+        """Whether the grade ``review`` made its card a leech (a leech row follows it)."""
+        with self._reading():
+            row = self.conn.execute(
+                "SELECT mode FROM reviews WHERE card_id = ? AND id > ? ORDER BY id LIMIT 1",
+                (review.card_id, review.id),
+            ).fetchone()
+            return row is not None and row[0] == "leech"
+
+    def mark(self, card_id: str, mode: Action, *, day: date, ts_ms: int) -> Review:
+        """Logs a suspend, unsuspend or bury of ``card_id`` (one row, committed before
+        this returns); the card's schedule does not move. Undo takes it back as it
+        takes back a grade.
+
+        Raises:
+            ValueError: ``mode`` is not an action.
+            QuizError: the database cannot be written.
+        """
+        with self._write():
+            return self._insert(
+                action(self.card_state(card_id), card_id, mode, day=day, ts_ms=ts_ms)
+            )
+
+    def _insert(self, review: Review) -> Review:
+        cursor = self.conn.execute(INSERT_REVIEW, review_values(review))
+        return dataclasses.replace(review, id=int(cursor.lastrowid or 0))
 
     def undo_last(self, on_day: date | None = None) -> Review | None:
         """Removes the newest log row and restores its card's schedule to before it.
@@ -454,6 +541,12 @@ class Store:
             if row is None or (on_day is not None and row["day"] != on_day.isoformat()):
                 return None
             self.conn.execute("DELETE FROM reviews WHERE id = ?", (row["id"],))
+            if row["mode"] == "leech":
+                # Made by the grade before it, in the same transaction: both go.
+                row = self.conn.execute("SELECT * FROM reviews ORDER BY id DESC LIMIT 1").fetchone()
+                if row is None:
+                    return None
+                self.conn.execute("DELETE FROM reviews WHERE id = ?", (row["id"],))
             card_id = row["card_id"]
             if any(row[column] is None for column in STATE_COLUMNS):
                 card = self._replay_card(card_id)  # a row that cannot say

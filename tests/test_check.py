@@ -41,7 +41,7 @@ def test_check_of_a_healthy_database_says_so_and_exits_0(db_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "integrity: ok",
-        "schema: ok (version 2)",
+        "schema: ok (version 3)",
         "review log: 300 grades of 5 cards",
         "cards table: matches a replay of the review log (5 cards)",
         f"{db_path} is healthy",

@@ -304,7 +304,8 @@ def test_config_refuses_an_unknown_setting_as_a_usage_error(
     line = assert_one_line_error(result, 2)
     assert result.stderr == (
         "quiz: error: unknown setting 'foo'; "
-        "settings: interview-date, new-per-day, rollover-hour, theme, cards-folder\n"
+        "settings: interview-date, new-per-day, rollover-hour, theme, cards-folder,"
+        " leech-lapses\n"
     )
     assert line.startswith("quiz: error:")
     assert files_under(tmp_path) == set()

@@ -67,7 +67,7 @@ def test_an_unknown_setting_names_the_settings(store: Store) -> None:
         config.set_value(store, "colour", "blue")
     assert str(refused.value) == (
         "unknown setting 'colour'; settings: interview-date, new-per-day, rollover-hour, "
-        "theme, cards-folder"
+        "theme, cards-folder, leech-lapses"
     )
 
 

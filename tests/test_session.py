@@ -406,7 +406,7 @@ def test_two_sessions_on_one_file_grading_alternately_log_only_what_each_showed(
                     item.mode,
                     item.day,
                 )
-        assert store.review_count() == logged
+        assert store.review_count(grades_only=True) == logged  # leeches add rows, not grades
         assert refused > 50 and logged > 200  # both paths taken, many times
 
 

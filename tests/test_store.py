@@ -13,7 +13,7 @@ from quiz.dbfile import resolve_path
 from quiz.errors import QuizError
 from quiz.schema import SCHEMA_VERSION
 from quiz.sm2 import SM2State
-from quiz.store import Store
+from quiz.store import MARKS_QUERY, Store
 
 DAY = date(2026, 3, 3)
 
@@ -206,7 +206,7 @@ def test_a_version_1_database_is_migrated_keeping_its_history(db_path: Path) -> 
             conn.execute(f"DROP INDEX {name}")
         conn.execute("PRAGMA user_version = 1")
     with Store.open(db_path) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 2
+        assert store.schema_version() == SCHEMA_VERSION == 3
         indexes = {
             r[0]
             for r in store.conn.execute("SELECT sql FROM sqlite_master WHERE type = 'index'")
@@ -214,6 +214,24 @@ def test_a_version_1_database_is_migrated_keeping_its_history(db_path: Path) -> 
         }
         assert any("mode" in sql and "grade" in sql for sql in indexes)
         assert [r.grade for r in store.reviews_of("mlp")] == [4]
+
+
+def test_a_version_2_database_is_migrated_and_its_cards_can_be_suspended(
+    db_path: Path,
+) -> None:
+    with Store.open(db_path) as store:
+        grade(store, "mlp", 4)
+    with sqlite3.connect(db_path) as conn:  # as version 2 left it: no index of actions
+        conn.execute("DROP INDEX idx_reviews_actions")
+        conn.execute("PRAGMA user_version = 2")
+    with Store.open(db_path) as store:
+        assert store.schema_version() == SCHEMA_VERSION == 3
+        assert store.marks() == {}
+        store.mark("mlp", "suspend", day=date(2026, 3, 4), ts_ms=2)
+        assert store.marks()["mlp"].suspended
+        assert [r.grade for r in store.reviews_of("mlp") if r.is_grade] == [4]
+        plan = store.conn.execute(f"EXPLAIN QUERY PLAN {MARKS_QUERY}").fetchall()
+        assert "idx_reviews_actions" in " ".join(str(tuple(r)) for r in plan)
 
 
 def test_a_planned_day_is_stored_but_never_after_sm2s_nor_before_the_next_day(

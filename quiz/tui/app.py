@@ -246,12 +246,61 @@ class QuizApp(App[None]):
 
         self.push_screen(HistoryScreen(self.session, message.card))
 
+    @on(messages.WriteCard)
+    def _write_card(self, message: messages.WriteCard) -> None:
+        """Runs $EDITOR on a new card or on ``message.card`` (the app steps aside
+        while it runs), then reads the deck again."""
+        from textual.app import SuspendNotSupported
+
+        from quiz import usercards, userdeck
+
+        card = message.card
+        try:
+            with self.suspend():
+                if card is None:
+                    outcome = attempt(self, usercards.add_card, self.deck, usercards.run_editor)
+                else:
+                    outcome = attempt(
+                        self, usercards.edit_card, self.deck, card.id, usercards.run_editor
+                    )
+        except SuspendNotSupported:
+            self.notify(
+                "This terminal cannot hand itself to an editor; run quiz add or quiz edit",
+                severity="error",
+                markup=False,
+            )
+            return
+        if isinstance(outcome, Failed):
+            return  # said on screen; nothing was saved
+        deck = attempt(self, userdeck.reloaded, self.deck)
+        if isinstance(deck, Failed):
+            return
+        self.session.deck = self.deck = deck
+        self.notify(printable(outcome.message), markup=False)
+        self.screen.post_message(messages.CardsChanged())
+
     @on(messages.BrowseRequested)
     def action_browse(self) -> None:
         from quiz.tui.screens.browse import BrowseScreen
 
         if not isinstance(self.screen, BrowseScreen):
             self.push_screen(BrowseScreen(self.session))
+
+    def action_review_tag(self) -> None:
+        """Asks for a tag; today's session then asks only the cards with it."""
+        from quiz.tui.screens.pick import PickScreen
+
+        tags = self.session.all_tags()
+        choices = [("", f"Every card ({len(self.deck)})")]
+        choices += [(tag, f"{tag} ({count})") for tag, count in tags.items()]
+        self.push_screen(PickScreen("Review one tag", choices, self.session.tag), self._review_tag)
+
+    def _review_tag(self, tag: str | None) -> None:
+        if tag is None:
+            return  # closed choosing nothing
+        self.session.tag = tag or None
+        status = f"Reviewing the tag {tag}" if tag else "Reviewing every card"
+        self.show_today(status)
 
     def action_help(self) -> None:
         from quiz.tui.screens.help import HelpScreen
@@ -284,6 +333,11 @@ class QuizApp(App[None]):
                 lambda: self.action_demo(card.id),
             )
         yield SystemCommand("Browse topics", "All topics and their state (b)", self.action_browse)
+        yield SystemCommand(
+            "Review one tag…",
+            "Today's session over the cards with one tag (quiz --tag TAG)",
+            self.action_review_tag,
+        )
         yield SystemCommand(
             "Practice",
             "Go through every card, weakest first; no schedule moves",

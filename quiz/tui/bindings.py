@@ -15,3 +15,19 @@ PRACTICE_ALL = Binding(
 UNDO = Binding("u", "undo", "Undo", id="undo", tooltip="Take back the last grade")
 DEMO = Binding("d", "demo", "Demo", id="demo", tooltip="Run the NumPy demo behind this answer")
 BACK = Binding("escape", "app.pop_screen", "Back", id="back")
+SUSPEND = Binding(
+    "exclamation_mark",
+    "mark('suspend')",
+    "Suspend",
+    key_display="!",
+    id="suspend",
+    tooltip="Suspend this card: no reviews until you unsuspend it (Browse, !); u undoes",
+)
+BURY = Binding(
+    "minus",
+    "mark('bury')",
+    "Bury",
+    key_display="-",
+    id="bury",
+    tooltip="Bury this card until the next study day; u undoes",
+)

@@ -73,3 +73,15 @@ class BrowseRequested(Message):
 
 class InterviewChanged(Message):
     """The interview date was set or cleared: figures on screen may have moved."""
+
+
+@dataclass
+class WriteCard(Message):
+    """Write a card of one's own in $EDITOR: a new one (None), or this one (a built-in
+    card is copied into the user's folder as an override)."""
+
+    card: Card | None = None
+
+
+class CardsChanged(Message):
+    """The deck was read again (a card added or edited): lists on screen may change."""

@@ -31,4 +31,22 @@ def undone_text(review: Review, deck: Deck) -> str:
     """What an undo did: "↶ Undid grade 3 for “Backpropagation”"."""
     card = deck.get(review.card_id)
     title = card.title if card else review.card_id
+    if not review.is_grade:
+        what = {"bury": "burial", "unsuspend": "unsuspension"}.get(review.mode, "suspension")
+        return f"↶ Undid the {what} of “{title}”"
     return f"↶ Undid grade {review.grade} for “{title}”"
+
+
+def mark_text(mode: str, title: str) -> str:
+    """What ``!`` or ``-`` did: "⏸ Suspended “Backpropagation” · u undoes"."""
+    what = {
+        "suspend": "⏸ Suspended",
+        "unsuspend": "▶ Unsuspended",
+        "bury": "⤓ Buried until the next study day:",
+    }.get(mode, mode)
+    return f"{what} “{title}” · u undoes"
+
+
+def leech_text(title: str, lapses: int) -> str:
+    """What a grade that made a leech did (the hint line under the next card)."""
+    return f"⚠ “{title}” lapsed {lapses} times: a leech, tagged leech and suspended · u undoes"

@@ -164,9 +164,11 @@ async def test_browse_and_every_card_screen_show_the_cards_as_written(
         await until(pilot, lambda: isinstance(app.screen, BrowseScreen))
         await pilot.pause()
         # Each topic's title as written, with its count of cards seen (clipped to the
-        # column, as every title is, with "…").
+        # column, as wide as the terminal leaves it, with "…").
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
         assert table_titles(app, "#topics", 1) == [
-            browse_clipped(f"{printable(c.title)} · 0/1 seen") for c in deck
+            browse_clipped(f"{printable(c.title)} · 0/1 seen", screen.title_cells) for c in deck
         ]
         assert PRICE in screen_text(app)
         assert_clean_terminal(app)

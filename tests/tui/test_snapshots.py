@@ -90,11 +90,12 @@ def test_nothing_due(snap_compare: Any, session: Session) -> None:
 
 
 def test_browse(snap_compare: Any, store: Store, full_deck: Deck, clock: Clock) -> None:
-    """Browse on the whole deck after a first day: each topic in bold with its figures
-    over all its cards ("Deep learning · 1/7 seen", learning, tomorrow, its ease), and
-    under it each follow-up card with its kind ("derive: ..."), still new. At 80
-    columns a long title is cut with "…", so the state, next review and ease stay in
-    view."""
+    """Browse on the whole deck after a first day: the search box and the filters line
+    (state, tag, topic, sort: all, by topic) above the table; each topic in bold with
+    its figures over all its cards ("Deep learning · 1/7 seen", learning, tomorrow, its
+    ease), and under it each follow-up card with its kind ("derive: ..."), still new.
+    At 80 columns a long title is cut with "…", so the state, next review, ease and
+    lapses stay in view; the footer offers / Search, ! Suspend, - Bury, u Undo."""
     session = Session(store, full_deck, now=clock)
     grade_everything_today(session)
 
@@ -103,11 +104,47 @@ def test_browse(snap_compare: Any, store: Store, full_deck: Deck, clock: Clock) 
         await pilot.press("b")
         await settle(pilot)
         shown = screen_text(pilot.app)
-        for text in ("All topics", "Deep learning · 1/", "tomorrow", "Ease", "new", "…"):
+        for text in (
+            "All cards",
+            "Deep learning · 1/",
+            "tomorrow",
+            "Ease",
+            "Lapses",
+            "new",
+            "…",
+            "f state: all",
+            "/ search",
+            "! Suspend",
+        ):
             assert text in shown, text
         assert any(f"{kind}: " in shown for kind in ("derive", "explain", "trap", "debug"))
 
     assert snap_compare(make_app(session), run_before=browse)
+
+
+def test_browse_searched_and_sorted(
+    snap_compare: Any, store: Store, full_deck: Deck, clock: Clock
+) -> None:
+    """Browse after "/softmax", sorted by state, with one card suspended: the title
+    says how many of the cards the search keeps ("Cards · N of 105"), the box holds
+    "softmax", the filters line says "sort: by state", and the suspended card is last
+    (the cursor on it: j to the end), its state "suspended"; the rows are flat (no topic rows)
+    with their topic's number."""
+    session = Session(store, full_deck, now=clock)
+    grade_everything_today(session)
+    session.mark("softmax-relu", "suspend")
+
+    async def search(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("slash", *"softmax", "enter", "o", "o", *["j"] * 40)
+        await settle(pilot)
+        shown = screen_text(pilot.app)
+        for text in ("Cards · ", "of 105", "softmax", "sort: by state", "suspended"):
+            assert text in shown, text
+
+    assert snap_compare(make_app(session), run_before=search)
 
 
 def test_summary(snap_compare: Any, session: Session) -> None:

@@ -1,48 +1,127 @@
-"""Browse: every topic, with its figures over all its cards, and under it each card
-(its question, then its follow-ups); open one to read or practise it."""
+"""Browse: every card, grouped by topic; searched as you type, filtered by state, tag
+and topic, sorted by any column; suspend, bury, open, practise.
+
+With no search, filter or sort, each topic is a bold row with its figures over all
+its cards, and its follow-up cards follow it. Anything else lists the cards it keeps
+flat. The rows are read once when the screen shows (:func:`quiz.browsing.entries`);
+a keystroke only filters them in memory.
+"""
 
 from __future__ import annotations
 
-from rich.cells import cell_len
+from datetime import date
+
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
+from quiz.browsing import SORT_NAMES, SORTS, STATES, Entry, entries, select
 from quiz.days import due_text
+from quiz.records import Action
 from quiz.session import Session
-from quiz.stats import CardRow, card_rows, topics
-from quiz.text import printable
+from quiz.stats import Topic, topics
+from quiz.text import plural, printable
 from quiz.tui import messages
-from quiz.tui.bindings import BACK
+from quiz.tui.saving import Failed, attempt
+from quiz.tui.screens.pick import PickScreen
 from quiz.tui.text import literal_cell
 from quiz.tui.widgets.footer import QuizFooter
+from quiz.tui.wording import mark_text, undone_text
+
+# Column index -> the sort a click on its header asks for.
+COLUMN_SORTS = ("number", "title", "state", "due", "ease", "lapses")
+COLUMNS = ("#", "Card", "State", "Next review", "Ease", "Lapses")
+PAGE = 60  # rows given to the table at a time (more than a tall terminal shows)
 
 
 class BrowseScreen(Screen[None]):
-    """A table of every topic: number, title, state, next review, easiness."""
+    """A table of every card: number, title, state, next review, ease, lapses."""
 
+    # The footer has room for the card's keys; the filter keys are named in the line
+    # above the table (and every key in help, ?).
     BINDINGS = [
         Binding("enter", "open", "Open", id="open", tooltip="Read the selected card"),
         Binding(
-            "p",
-            "practice",
-            "Practice",
-            id="practice",
-            tooltip="Practise the selected card; its schedule does not move",
+            "slash",
+            "search",
+            "Search",
+            key_display="/",
+            id="search",
+            tooltip="Search questions, answers and key points as you type",
         ),
-        Binding("d", "demo", "Demo", id="demo", tooltip="Run the selected card's demo"),
-        BACK,
+        Binding("f", "state", "State", id="state", show=False),
+        Binding("t", "tag", "Tag", id="tag", show=False),
+        Binding("g", "topic", "Topic", id="topic", show=False),
+        Binding("o", "sort", "Sort", id="sort", show=False),
+        Binding("x", "clear", "Clear filters", id="clear", show=False),
+        Binding(
+            "exclamation_mark",
+            "suspend",
+            "Suspend",
+            key_display="!",
+            id="suspend",
+            tooltip="Suspend the selected card, or unsuspend a suspended one; u undoes",
+        ),
+        Binding(
+            "minus",
+            "bury",
+            "Bury",
+            key_display="-",
+            id="bury",
+            tooltip="Bury the selected card until the next study day; u undoes",
+        ),
+        Binding("p", "practice", "Practice", id="practice", show=False),
+        Binding("n", "new_card", "New card", id="new-card", show=False),
+        Binding("e", "edit_card", "Edit card", id="edit-card", show=False),
+        Binding("d", "demo", "Demo", id="demo", show=False),
+        Binding("u", "undo", "Undo", id="undo", tooltip="Take back today's last action"),
+        Binding("j", "cursor('down')", "Down", show=False),
+        Binding("k", "cursor('up')", "Up", show=False),
+        Binding("escape", "leave", "Back", id="back", tooltip="Clear the search box, or go back"),
     ]
+
+    HELP = (
+        "Every card, grouped by topic: each topic in bold with its figures over all its "
+        "cards, then its follow-ups. / searches the questions, answers and key points as "
+        "you type (every word must appear); enter or ↓ goes to the list, escape clears "
+        "the search. f cycles the state filter (new, learning, due, suspended, leech), t "
+        "shows one tag, g one topic, o cycles the sort (title, state, next review, ease, "
+        "lapses; a click on a column's header sorts by it, a second click reverses), x "
+        "clears them all. ↑ ↓ (or j k) move, enter opens the card, p practises it, d runs "
+        "its demo. ! suspends the card (! again unsuspends it), - buries it until the "
+        "next study day, u takes back today's last action. n writes a new card of your "
+        "own in $EDITOR, e edits the selected one (a built-in card is copied into your "
+        "folder first); the app steps aside while the editor runs."
+    )
 
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        self.rows: list[Entry] = []
+        self.query_text = ""
+        self.state: str | None = None
+        self.tag: str | None = None
+        self.topic: str | None = None
+        self.sort: str | None = None
+        self.descending = False
+        self.pending: list[tuple[str, Topic | Entry, str]] = []  # rows not in the table yet
+        self.listed = 0  # rows listed, in the table or pending
+        self._by_id: dict[str, Entry] = {}
+        self.title_cells = TITLE_CELLS  # the card column's width, from the terminal's
+        self._table_grouped = True  # what the table's rows are: topics and cards, or cards
 
     def compose(self) -> ComposeResult:
-        yield Static("[b]All topics[/b] · enter opens a card", id="browse-title")
+        yield Static("[b]All cards[/b]", id="browse-title")
+        yield Input(
+            placeholder="/ search questions, answers and key points",
+            id="browse-search",
+            select_on_focus=False,
+        )
+        yield Static("", id="browse-filters")
         yield DataTable(id="topics", cursor_type="row", zebra_stripes=True)
         yield QuizFooter(compact=True)
 
@@ -50,54 +129,196 @@ class BrowseScreen(Screen[None]):
         if not self.is_attached:
             return  # quit in the same burst of keys that opened it: nothing to set up
         table = self.query_one(DataTable)
-        table.add_columns("#", "Topic", "State", "Next review", "Ease")
+        table.add_columns(*COLUMNS)
         table.focus()
+
+    def on_resize(self) -> None:
+        if self.rows and max(TITLE_CELLS, self.app.size.width - 47) != self.title_cells:
+            self.show()  # the card column follows the terminal's width
 
     def on_screen_resume(self) -> None:
         if not self.is_attached:
             return  # the app is closing
-        # Also runs when the screen is first shown: the one place its figures are read.
-        self.fill()
+        # Also runs when the screen is first shown: the one place its rows are read.
+        self.load()
+
+    @property
+    def grouped(self) -> bool:
+        """No search, filter or sort: the topics with their cards under them."""
+        return not (self.query_text.strip() or self.state or self.tag or self.topic or self.sort)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.query("#topics"):
+            # Keys typed in the same burst as b, before the screen is built.
+            return action == "leave"
+        if isinstance(self.focused, Input):
+            # The search box has the keys: letters type; enter, ↓ and escape leave it.
+            return action in ("leave", "open")
+        return True
 
     @on(messages.InterviewChanged)
-    def fill(self) -> None:
+    @on(messages.CardsChanged)
+    def load(self, keep: str | None = None) -> None:
+        """Reads every card's standing again and shows the rows."""
+        self.rows = entries(self.session)
+        self.show(keep)
+
+    def show(self, keep: str | None = None, reuse: bool = False) -> None:
+        """Lists what the search, filters and sort keep; the cursor stays on ``keep``
+        (default: the selected card) when it is still listed. ``reuse``: the rows
+        already in the table are current (a search narrowed), keep those that stay.
+
+        The table gets the rows a page at a time (:data:`PAGE`), the next page once
+        the cursor nears the last row: a DataTable measures every cell it is given,
+        some 0.5 ms a row, so 2,000 rows at once would take a second a keystroke.
+        """
+        table = self.query_one(DataTable)
+        keep = keep or self.selected()
+        today = self.session.today
+        # The card column takes what the figures leave (47 cells of a row).
+        cells = max(TITLE_CELLS, self.app.size.width - 47)
+        if cells != self.title_cells:
+            # A column keeps the widest cell it ever had: start the columns afresh.
+            self.title_cells, reuse = cells, False
+            table.clear(columns=True)
+            table.add_columns(*COLUMNS)
+        if self.grouped:
+            self.pending = self._grouped()
+        else:
+            kept = select(
+                self.rows,
+                today,
+                query=self.query_text,
+                state=self.state,
+                tag=self.tag,
+                topic=self.topic,
+                sort=self.sort,
+                descending=self.descending,
+            )
+            self.pending = [
+                (row.card.id, row, "" if row.card.is_core else f"{row.card.kind}: ") for row in kept
+            ]
+        self.listed = len(self.pending)
+        where = next((i for i, (key, _, _) in enumerate(self.pending) if key == keep), None)
+        in_table = [str(key.value) for key in table.rows]
+        if (
+            not reuse
+            or self.grouped
+            or self._table_grouped
+            or not self._same_start(in_table)
+            or (where is not None and where >= len(in_table))
+        ):
+            table.clear()
+            self.pending.reverse()  # taken from the end, a page at a time
+            self._add_rows(max(PAGE, (where or 0) + PAGE // 2))
+        else:
+            # Typing on in a long list: its first rows, the ones on screen, are those
+            # already in the table. Only the rows still to come change.
+            self.pending = self.pending[len(in_table) :][::-1]
+        self._table_grouped = self.grouped
+        self._describe(self.listed)
+        if where is not None:
+            table.move_cursor(row=where)
+
+    def listed_ids(self) -> list[str]:
+        """The ids of every row listed, top to bottom: those in the table, then those
+        still to come."""
+        in_table = [str(key.value) for key in self.query_one(DataTable).rows]
+        return in_table + [key for key, _, _ in reversed(self.pending)]
+
+    def _same_start(self, in_table: list[str]) -> bool:
+        """Whether the table's rows are the first rows of the list (same cards, same
+        order), and the list is long enough that re-adding them would be the cost."""
+        if len(in_table) < PAGE or len(self.pending) < len(in_table):
+            return False
+        return all(key == listed[0] for key, listed in zip(in_table, self.pending, strict=False))
+
+    def _add_rows(self, count: int) -> None:
+        """Moves up to ``count`` pending rows into the table."""
+        table = self.query_one(DataTable)
+        today = self.session.today
+        for _ in range(min(count, len(self.pending))):
+            key, what, prefix = self.pending.pop()
+            if isinstance(what, Topic):
+                table.add_row(*self._topic_cells(what, today), key=key)
+            else:
+                cells = self._cells(what, prefix)
+                if self.grouped:
+                    cells = ("", *cells[1:])
+                table.add_row(*cells, key=key)
+
+    @on(DataTable.RowHighlighted)
+    def _near_the_end(self, message: DataTable.RowHighlighted) -> None:
+        table = self.query_one(DataTable)
+        if self.pending and message.cursor_row >= table.row_count - PAGE // 3:
+            self._add_rows(PAGE)
+
+    def _cells(self, row: Entry, prefix: str = "") -> tuple[object, ...]:
+        today = self.session.today
+        return (
+            str(row.card.number),
+            literal_cell(_clipped(prefix + row.card.title, self.title_cells)),
+            row.state(today),
+            due_text(row.due, today) if row.due else "—",
+            f"{row.easiness:.2f}" if row.easiness is not None else "—",
+            str(row.lapses) if row.lapses else "—",
+        )
+
+    def _topic_cells(self, topic: Topic, today: date) -> tuple[object, ...]:
+        core = self._by_id.get(topic.card_id)
+        state = topic.state
+        if core is not None and core.state(today) in ("suspended", "buried"):
+            state = core.state(today)  # what sits out matters more than the figures
+        return (
+            str(topic.number),
+            Text(
+                _clipped(
+                    f"{printable(topic.title)} · {topic.seen}/{topic.cards} seen",
+                    self.title_cells,
+                ),
+                style="bold",
+            ),
+            state,
+            due_text(topic.due, today) if topic.due else "—",
+            f"{topic.easiness:.2f}" if topic.easiness is not None else "—",
+            str(topic.lapses) if topic.lapses else "—",
+        )
+
+    def _grouped(self) -> list[tuple[str, Topic | Entry, str]]:
         """One row per topic (its figures over all its cards; it opens the topic's
         question), then a row per follow-up card of it, with its kind."""
-        table = self.query_one(DataTable)
-        row = table.cursor_row
-        table.clear()
-        session = self.session
-        today = session.today
-        by_topic: dict[str, list[CardRow]] = {}
-        for card_row in card_rows(session):
-            by_topic.setdefault(card_row.card.topic_id, []).append(card_row)
-        for topic in topics(session):
-            # The topic's row stands for its core card (enter opens its question); its
-            # figures are the topic's, over all its cards.
-            table.add_row(
-                str(topic.number),
-                Text(
-                    _clipped(f"{printable(topic.title)} · {topic.seen}/{topic.cards} seen"),
-                    style="bold",
-                ),
-                topic.state,
-                due_text(topic.due, today) if topic.due else "—",
-                f"{topic.easiness:.2f}" if topic.easiness is not None else "—",
-                key=topic.card_id,
-            )
-            for card_row in by_topic.get(topic.card_id, []):
-                card = card_row.card
-                if card.is_core:
-                    continue
-                table.add_row(
-                    "",
-                    literal_cell(_clipped(f"  {card.kind}: {card.title}")),
-                    card_row.state,
-                    due_text(card_row.due, today) if card_row.due else "—",
-                    f"{card_row.easiness:.2f}" if card_row.easiness is not None else "—",
-                    key=card.id,
-                )
-        table.move_cursor(row=row)
+        by_topic: dict[str, list[Entry]] = {}
+        for row in self.rows:
+            by_topic.setdefault(row.card.topic_id, []).append(row)
+        self._by_id = {row.card.id: row for row in self.rows}
+        listed: list[tuple[str, Topic | Entry, str]] = []
+        for topic in topics(self.session):
+            listed.append((topic.card_id, topic, ""))
+            listed += [
+                (row.card.id, row, f"  {row.card.kind}: ")
+                for row in by_topic.get(topic.card_id, [])
+                if not row.card.is_core
+            ]
+        return listed
+
+    def _describe(self, shown: int) -> None:
+        """The title line (how many cards) and the filters line (what is in force)."""
+        total = len(self.rows)
+        if self.grouped:
+            title = f"[b]All cards[/b] · {total:,} by topic"
+        else:
+            title = f"[b]Cards[/b] · {shown:,} of {total:,}"
+        title += " · enter open · p practise · d demo · n new · e edit"
+        self.query_one("#browse-title", Static).update(title)
+        topic = self.session.deck.get(self.topic or "")
+        parts = [] if self.grouped else ["x clears"]
+        parts += [
+            f"f state: {self.state or 'all'}",
+            f"t tag: {self.tag or 'all'}",
+            f"g topic: {printable(topic.title) if topic else 'all'}",
+            f"o sort: {SORT_NAMES[self.sort]}{' ↓' if self.descending else ''}",
+        ]
+        self.query_one("#browse-filters", Static).update(Text(" · ".join(parts)))
 
     def selected(self) -> str | None:
         table = self.query_one(DataTable)
@@ -105,8 +326,96 @@ class BrowseScreen(Screen[None]):
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
+    def _entry(self) -> Entry | None:
+        card_id = self.selected()
+        return next((row for row in self.rows if row.card.id == card_id), None)
+
+    # -- search and filters ----------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Changed, "#browse-search")
+    def _typed(self, message: Input.Changed) -> None:
+        self.query_text = message.value
+        self.show(reuse=True)
+
+    @on(Input.Submitted, "#browse-search")
+    def _submitted(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "down" and isinstance(self.focused, Input):
+            self.query_one(DataTable).focus()  # ↓ from the search box goes to the list
+
+    def action_leave(self) -> None:
+        """escape: in the search box, clears it and goes to the list; else goes back."""
+        search = self.focused
+        if isinstance(search, Input):
+            search.value = ""
+            self.query_one(DataTable).focus()
+        else:
+            self.app.pop_screen()
+
+    def action_state(self) -> None:
+        self.state = STATES[(STATES.index(self.state) + 1) % len(STATES)]
+        self.show()
+
+    def action_sort(self) -> None:
+        current = self.sort if self.sort in SORTS else None
+        self.sort = SORTS[(SORTS.index(current) + 1) % len(SORTS)]
+        self.descending = False
+        self.show()
+
+    @on(DataTable.HeaderSelected)
+    def _header(self, message: DataTable.HeaderSelected) -> None:
+        sort = COLUMN_SORTS[message.column_index]
+        self.descending = not self.descending if sort == self.sort else False
+        self.sort = sort
+        self.show()
+
+    def action_tag(self) -> None:
+        tags = self.session.all_tags()
+        choices = [("", f"Every tag ({plural(len(self.rows), 'card')})")]
+        choices += [(tag, f"{tag} ({count})") for tag, count in tags.items()]
+        self.app.push_screen(PickScreen("Show one tag", choices, self.tag), self._tag_chosen)
+
+    def _tag_chosen(self, tag: str | None) -> None:
+        if tag is not None:
+            self.tag = tag or None
+            self.show()
+
+    def action_topic(self) -> None:
+        choices = [("", "Every topic")]
+        choices += [(c.id, f"{c.number}. {c.title}") for c in self.session.deck.topics]
+        self.app.push_screen(PickScreen("Show one topic", choices, self.topic), self._topic_chosen)
+
+    def _topic_chosen(self, topic: str | None) -> None:
+        if topic is not None:
+            self.topic = topic or None
+            self.show()
+
+    def action_clear(self) -> None:
+        self.state = self.tag = self.topic = self.sort = None
+        self.descending = False
+        self.query_one(Input).value = ""  # its Changed message shows the rows
+        self.query_text = ""
+        self.show()
+
+    def action_cursor(self, direction: str) -> None:
+        table = self.query_one(DataTable)
+        if direction == "down":
+            table.action_cursor_down()
+        else:
+            table.action_cursor_up()
+
+    # -- what the selected card does ----------------------------------------------
+
     @on(DataTable.RowSelected)
     def action_open(self) -> None:
+        if isinstance(self.focused, Input):
+            self.query_one(DataTable).focus()
+            return
         card = self.session.deck.get(self.selected() or "")
         if card is not None:
             self.post_message(messages.OpenCard(card))
@@ -121,14 +430,46 @@ class BrowseScreen(Screen[None]):
         if card is not None:
             self.post_message(messages.OpenDemo(card))
 
+    def action_new_card(self) -> None:
+        self.post_message(messages.WriteCard(None))
 
-TITLE_CELLS = 44  # the topic column's width: at 80 columns the figures stay in view
+    def action_edit_card(self) -> None:
+        card = self.session.deck.get(self.selected() or "")
+        if card is not None:
+            self.post_message(messages.WriteCard(card))
+
+    def action_suspend(self) -> None:
+        row = self._entry()
+        if row is not None:
+            self._mark(row, "unsuspend" if row.suspended else "suspend")
+
+    def action_bury(self) -> None:
+        row = self._entry()
+        if row is not None:
+            self._mark(row, "bury")
+
+    def _mark(self, row: Entry, mode: Action) -> None:
+        if isinstance(attempt(self, self.session.mark, row.card.id, mode), Failed):
+            return
+        self.notify(mark_text(mode, printable(row.card.title)), markup=False)
+        self.load(row.card.id)
+
+    def action_undo(self) -> None:
+        review = attempt(self, self.session.undo)
+        if isinstance(review, Failed):
+            return
+        if review is None:
+            self.notify("Nothing to undo today.", severity="warning")
+            return
+        self.notify(printable(undone_text(review, self.session.deck)), markup=False)
+        self.load()
 
 
-def _clipped(text: str) -> str:
-    """``text`` cut to :data:`TITLE_CELLS` cells, with "…" where it was cut."""
-    if cell_len(text) <= TITLE_CELLS:
+TITLE_CELLS = 33  # the card column's least width: at 80 columns every figure stays in view
+
+
+def _clipped(text: str, cells: int = TITLE_CELLS) -> str:
+    """``text`` cut to ``cells`` cells, with "…" where it was cut."""
+    if len(text) <= cells // 2 or cell_len(text) <= cells:
         return text
-    while cell_len(text) > TITLE_CELLS - 1:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    return set_cell_size(text, cells - 1).rstrip() + "…"

@@ -30,7 +30,14 @@ class CardScreen(Screen[None]):
         ),
         DEMO,
         BACK,
+        Binding("j", "scroll('down')", "Scroll down", show=False),
+        Binding("k", "scroll('up')", "Scroll up", show=False),
     ]
+
+    HELP = (
+        "The card scrolls with ↑ ↓ PageUp PageDown Home End, j k and the mouse wheel. "
+        "p practises it (its schedule does not move), d runs its demo, escape goes back."
+    )
 
     def __init__(self, card: Card) -> None:
         super().__init__()
@@ -50,6 +57,13 @@ class CardScreen(Screen[None]):
             return  # quit in the same burst of keys that opened it: nothing to set up
         self.query_one(KeyPoints).show(self.card, "")
         self.query_one("#card").focus()
+
+    def action_scroll(self, direction: str) -> None:
+        pane = self.query_one("#card", VerticalScroll)
+        if direction == "down":
+            pane.scroll_down(animate=False)
+        else:
+            pane.scroll_up(animate=False)
 
     def action_practice(self) -> None:
         self.post_message(messages.PracticeRequested([self.card]))

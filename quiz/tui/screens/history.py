@@ -142,6 +142,14 @@ class HistoryScreen(Screen[None]):
         return Content(f"The newest {self.shown:,}{of} · scroll down (↓ PgDn End) for older ones")
 
 
+ACTION_WORDS = {
+    "suspend": "suspended",
+    "unsuspend": "unsuspended",
+    "bury": "buried until the next study day",
+    "leech": "a leech: tagged leech and suspended",
+}
+
+
 def _lines(reviews: list[Review]) -> list[Content]:
     lines = []
     for review in reviews:
@@ -149,7 +157,9 @@ def _lines(reviews: list[Review]) -> list[Content]:
         lines.append(
             Content.assemble(
                 (f"{moment:%a %-d %b %Y %H:%M}", "bold"),
-                f"  grade {review.grade} ({review.mode})",
+                f"  grade {review.grade} ({review.mode})"
+                if review.is_grade
+                else f"  {ACTION_WORDS.get(review.mode, review.mode)}",
             )
         )
         if review.answer.strip():

@@ -36,11 +36,12 @@ from textual.widgets import Static
 from quiz import startup
 from quiz.deck import Card
 from quiz.predict import choice_of, choices_text, letter, right_choice
+from quiz.records import Action
 from quiz.session import Graded, Item, Progress, Queue, Session, StaleGrade
 from quiz.sm2 import GRADE_WORDS
 from quiz.text import plural
 from quiz.tui import messages
-from quiz.tui.bindings import BROWSE, DEMO, UNDO
+from quiz.tui.bindings import BROWSE, BURY, DEMO, SUSPEND, UNDO
 from quiz.tui.saving import Failed, attempt
 from quiz.tui.text import literal
 from quiz.tui.widgets.answer_box import AnswerBox
@@ -50,7 +51,7 @@ from quiz.tui.widgets.grades import GradeBar
 from quiz.tui.widgets.keypoints import KeyPoints
 from quiz.tui.widgets.session_bar import SessionBar
 from quiz.tui.widgets.today import TodayBar
-from quiz.tui.wording import graded_text, undone_text
+from quiz.tui.wording import graded_text, leech_text, mark_text, undone_text
 
 ANSWER_PLACEHOLDER = "Type your answer here; enter checks it (optional)"
 PRERENDER_DELAY = 0.6  # seconds the question shows before the answer renders hidden
@@ -143,6 +144,13 @@ class ReviewScreen(Screen[None]):
         ),
         UNDO,
         DEMO,
+        SUSPEND,
+        # Bury is in help (?), not the footer: with u Undo shown it would push q off
+        # the footer at 80 columns.
+        Binding(BURY.key, BURY.action, BURY.description, show=False),
+        # After the reveal the grades fill the footer: the same keys, not shown there.
+        Binding(SUSPEND.key, "mark_revealed('suspend')", SUSPEND.description, show=False),
+        Binding(BURY.key, "mark_revealed('bury')", BURY.description, show=False),
         Binding(
             "escape",
             "leave",
@@ -176,7 +184,10 @@ class ReviewScreen(Screen[None]):
         "words of your answer that made the point, and a wrong claim you made is shown "
         "with its correction (it caps the suggestion at 2). t goes to the ticks: ↑ ↓ "
         "choose, space (or a click) flips a tick or dismisses a wrong claim, and the "
-        "suggestion follows; escape comes back."
+        "suggestion follows; escape comes back. ! suspends the card (no reviews until "
+        "you unsuspend it in Browse) and - buries it until the next study day; u takes "
+        "either back. A card that lapses leech-lapses times (8 unless set) is tagged "
+        "leech and suspended."
     )
 
     # Focus is placed by show_card (the answer box), not by Textual's auto focus.
@@ -201,6 +212,7 @@ class ReviewScreen(Screen[None]):
         self.rendered: str | None = None  # the card whose answer the Markdown holds
         self.status = status  # the last action's one-line result, shown before the hint
         self._render_lock = asyncio.Lock()
+        self._marked = 0  # cards suspended or buried from this screen (u takes them back)
         self._done = 0  # grades logged (today, or in this practice run), as last read
 
     def compose(self) -> ComposeResult:
@@ -288,7 +300,10 @@ class ReviewScreen(Screen[None]):
         if action == "back":
             return self._practising and not self.typing
         if action == "undo":
-            return not self.typing and self._done > 0
+            return not self.typing and (self._done > 0 or self._marked > 0)
+        if action in ("mark", "mark_revealed"):
+            shown = not self.typing and not self._practising and self.card is not None
+            return shown and (action == "mark_revealed") == self.revealed
         if action == "demo":
             return not self.typing and self.card is not None and bool(self.card.demo)
         if action in ("browse", "scroll"):
@@ -635,6 +650,17 @@ class ReviewScreen(Screen[None]):
             # the question at 80×24. The date is the day the card is really asked (an
             # interview date can bring it before SM-2's interval).
             self.status = graded_text(grade, result)
+            if result.leech:
+                self.status = leech_text(card.title, result.lapses)
+                self.notify(
+                    f"“{card.title}” lapsed {result.lapses} times: tagged leech and suspended. "
+                    "Rewrite it, or "
+                    "unsuspend it in Browse (!); u takes the grade back.",
+                    title="Leech",
+                    severity="warning",
+                    timeout=10,
+                    markup=False,
+                )
             self.show_card()
         self.refresh_bindings()
 
@@ -670,3 +696,20 @@ class ReviewScreen(Screen[None]):
     def action_demo(self) -> None:
         if self.card is not None:
             self.post_message(messages.OpenDemo(self.card))
+
+    def action_mark_revealed(self, mode: str) -> None:
+        self.action_mark(mode)
+
+    def action_mark(self, mode: str) -> None:
+        """``!`` suspends the card on screen, ``-`` buries it until the next study day:
+        a row of the log (u takes it back); the next card shows."""
+        card, item = self.card, self.item
+        if card is None or item is None or item.card is not card or self._practising:
+            return
+        action: Action = "bury" if mode == "bury" else "suspend"
+        if isinstance(attempt(self, self.session.mark, card.id, action), Failed):
+            return
+        self._marked += 1
+        self.status = mark_text(action, card.title)
+        self.show_card()
+        self.refresh_bindings()

@@ -19,7 +19,10 @@ class TodayBar(Static):
         self.update(
             f"[b]{progress.left}[/b] left · [b]{progress.new}[/b] new · "
             f"[b]{progress.done_today}[/b] done today · streak [b]{days}[/b] "
-            f"day{'s' if days != 1 else ''}" + _interview_text(session)
+            f"day{'s' if days != 1 else ''}"
+            # A tag is a lower-case word (checked as the deck loads): no markup in it.
+            + (f" · tag [b]{session.tag}[/b]" if session.tag else "")
+            + _interview_text(session)
         )
 
 

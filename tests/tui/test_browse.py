@@ -1,0 +1,322 @@
+"""Browse at scale: search as you type, filters by state, tag and topic, sorts,
+j/k, suspend and bury (and their undo); the same two keys on the review screen, the
+leech message, and a session of one tag from the palette."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+from textual.widgets import DataTable, Input, OptionList
+
+from quiz.deck import Deck
+from quiz.session import Session
+from quiz.store import Store
+from quiz.tui.screens.browse import BrowseScreen
+from quiz.tui.screens.card import CardScreen
+from quiz.tui.screens.pick import PickScreen
+from quiz.tui.screens.review import ReviewScreen
+from tests.conftest import Clock
+
+from .helpers import make_app, screen_text, settle, text_of, until
+from .test_palette import run_command
+
+
+def listed(app: object) -> list[str]:
+    """The card ids of every row listed, top to bottom (the table takes them a page
+    at a time)."""
+    from textual.app import App
+
+    assert isinstance(app, App)
+    screen = app.screen
+    assert isinstance(screen, BrowseScreen)
+    return screen.listed_ids()
+
+
+def titles(app: object) -> list[str]:
+    from textual.app import App
+
+    assert isinstance(app, App)
+    table = app.screen.query_one(DataTable)
+    cells = [table.get_row_at(i)[1] for i in range(table.row_count)]
+    return [cell.plain if isinstance(cell, Text) else str(cell) for cell in cells]
+
+
+async def open_browse(pilot: object) -> BrowseScreen:
+    from textual.pilot import Pilot
+
+    assert isinstance(pilot, Pilot)
+    await settle(pilot)
+    await pilot.press("escape", "b")
+    await until(pilot, lambda: isinstance(pilot.app.screen, BrowseScreen))
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, BrowseScreen)
+    return screen
+
+
+async def test_search_narrows_the_list_as_you_type_and_escape_clears_it(
+    store: Store, full_deck: Deck, clock: Clock
+) -> None:
+    session = Session(store, full_deck, now=clock)
+    app = make_app(session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_browse(pilot)
+        assert len(listed(app)) == len(full_deck)  # grouped: every card once
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        counts = []
+        for key in "jacobian":
+            await pilot.press(key)
+            await pilot.pause()
+            counts.append(len(listed(app)))
+        assert counts[0] > counts[-1] > 0  # each keystroke narrows the list
+        for card_id in listed(app):
+            card = full_deck.get(card_id)
+            assert card is not None
+            text = f"{card.title} {card.question} {card.body}".lower()
+            text += " ".join(p.text for p in card.key_points).lower()
+            assert "jacobian" in text
+        assert f"{counts[-1]} of {len(full_deck)}" in screen_text(app)
+        await pilot.press("escape")  # clears the box and goes to the list
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == ""
+        assert len(listed(app)) == len(full_deck)
+        assert isinstance(app.focused, DataTable)
+        table = app.screen.query_one(DataTable)
+        start = table.cursor_row  # still on the card it was on in the search
+        await pilot.press("j", "j")
+        assert table.cursor_row == start + 2
+        await pilot.press("k")
+        assert table.cursor_row == start + 1
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, BrowseScreen))
+    assert app.crash is None
+
+
+async def test_sort_by_title_and_reverse_by_clicking_the_header(
+    store: Store, full_deck: Deck, clock: Clock
+) -> None:
+    app = make_app(Session(store, full_deck, now=clock))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_browse(pilot)
+        await pilot.press("o")  # the first sort: by title
+        await pilot.pause()
+        assert "by title" in screen_text(app)
+        shown = [full_deck.get(i).title.casefold() for i in listed(app)]  # type: ignore[union-attr]
+        assert shown == sorted(c.title.casefold() for c in full_deck)
+        assert titles(app)[0].split(": ", 1)[-1].casefold().startswith(shown[0][:20])
+        table = screen.query_one(DataTable)
+        screen.post_message(DataTable.HeaderSelected(table, "x", 1, Text("Card")))
+        await pilot.pause()
+        assert [full_deck.get(i).title.casefold() for i in listed(app)] == shown[::-1]  # type: ignore[union-attr]
+        screen.post_message(DataTable.HeaderSelected(table, "x", 3, Text("Next review")))
+        await pilot.pause()
+        assert "by next review" in screen_text(app)
+        await pilot.press("x")  # clears: grouped by topic again
+        await pilot.pause()
+        assert "by topic" in screen_text(app)
+    assert app.crash is None
+
+
+async def test_rows_come_a_page_at_a_time_as_the_cursor_goes_down(
+    store: Store, full_deck: Deck, clock: Clock
+) -> None:
+    app = make_app(Session(store, full_deck, now=clock))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_browse(pilot)
+        table = app.screen.query_one(DataTable)
+        first = table.row_count
+        assert first < len(full_deck) == len(listed(app))
+        for _ in range(first):
+            await pilot.press("j")
+        await pilot.pause()
+        assert table.row_count > first
+        assert table.cursor_row == first
+    assert app.crash is None
+
+
+async def test_suspend_in_browse_filters_unsuspends_and_undoes(
+    store: Store, full_deck: Deck, clock: Clock
+) -> None:
+    session = Session(store, full_deck, now=clock)
+    app = make_app(session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_browse(pilot)
+        await pilot.press("j")
+        chosen = listed(app)[1]
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        assert session.marks()[chosen].suspended
+        assert chosen not in [item.card.id for item in session.queue()]
+        await pilot.press("f", "f", "f", "f")  # new, learning, due, suspended
+        await pilot.pause()
+        assert "state: suspended" in screen_text(app)
+        assert listed(app) == [chosen]
+        assert "suspended" in screen_text(app)
+        await pilot.press("exclamation_mark")  # ! again unsuspends
+        await pilot.pause()
+        assert not session.marks()[chosen].suspended and listed(app) == []
+        await pilot.press("u")  # takes the unsuspend back: suspended again
+        await pilot.pause()
+        assert session.marks()[chosen].suspended and listed(app) == [chosen]
+        await pilot.press("minus")  # bury too, then u takes the bury back
+        await pilot.pause()
+        assert session.marks()[chosen].buried == session.today
+        await pilot.press("u")
+        await pilot.pause()
+        assert session.marks()[chosen].buried is None
+    assert app.crash is None
+
+
+async def test_the_tag_and_topic_filters_keep_only_their_cards(
+    store: Store, full_deck: Deck, clock: Clock
+) -> None:
+    session = Session(store, full_deck, now=clock)
+    tags = session.all_tags()
+    tag = max(tags, key=lambda t: tags[t])
+    app = make_app(session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_browse(pilot)
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, PickScreen))
+        options = app.screen.query_one(OptionList)
+        options.highlighted = 1 + list(tags).index(tag)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, BrowseScreen))
+        await pilot.pause()
+        shown = listed(app)
+        assert len(shown) == tags[tag]
+        assert all(tag in full_deck.get(i).tags for i in shown)  # type: ignore[union-attr]
+        await pilot.press("g")
+        await until(pilot, lambda: isinstance(app.screen, PickScreen))
+        await pilot.press("j", "enter")  # the first topic
+        await until(pilot, lambda: isinstance(app.screen, BrowseScreen))
+        await pilot.pause()
+        topic = full_deck.topics[0].id
+        assert all(full_deck.get(i).topic_id == topic for i in listed(app))  # type: ignore[union-attr]
+    assert app.crash is None
+
+
+async def test_the_card_view_scrolls(session: Session) -> None:
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_browse(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CardScreen))
+        await settle(pilot)
+        pane = app.screen.query_one("#card")
+        await until(pilot, lambda: pane.max_scroll_y > 0)
+        await pilot.press("j", "j", "j")
+        await pilot.pause()
+        assert pane.scroll_y > 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert pane.scroll_y == pane.max_scroll_y
+    assert app.crash is None
+
+
+async def test_review_screen_suspends_and_buries_and_u_brings_the_card_back(
+    session: Session,
+) -> None:
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        first = app.screen.card
+        assert first is not None
+        await pilot.press("escape", "exclamation_mark")
+        await until(pilot, lambda: getattr(app.screen, "card", None) is not first)
+        await settle(pilot)
+        assert "Suspended" in text_of(app, "#hint")
+        assert session.marks()[first.id].suspended
+        await pilot.press("escape", "u")
+        await until(pilot, lambda: getattr(app.screen, "card", None) is first)
+        assert first.id not in session.marks() or not session.marks()[first.id].suspended
+        await pilot.press("escape", "minus")
+        await until(pilot, lambda: getattr(app.screen, "card", None) is not first)
+        assert session.marks()[first.id].buried == session.today
+    assert app.crash is None
+
+
+async def test_a_leech_is_said_and_suspended(store: Store, deck: Deck, clock: Clock) -> None:
+    session = Session(store, deck, now=clock, leech_lapses=1, new_per_day=1)
+    first = session.current()
+    assert first is not None
+    session.grade(first, 5)  # learnt
+    clock.advance(days=1)
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen) and app.screen.card is first.card
+        await pilot.press("escape", "space")
+        await pilot.pause()
+        await pilot.press("1")
+        await until(pilot, lambda: getattr(app.screen, "card", None) is not first.card)
+        await pilot.pause()
+        assert "leech" in screen_text(app)
+        mark = session.marks()[first.card.id]
+        assert mark.leech and mark.suspended
+    assert app.crash is None
+
+
+async def test_the_palette_reviews_one_tag(store: Store, full_deck: Deck, clock: Clock) -> None:
+    session = Session(store, full_deck, now=clock, new_per_day=100)
+    tags = session.all_tags()
+    tag = max(tags, key=lambda t: tags[t])
+    app = make_app(session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")
+        await run_command(pilot, "review one tag")
+        await until(pilot, lambda: isinstance(app.screen, PickScreen))
+        app.screen.query_one(OptionList).highlighted = 1 + list(tags).index(tag)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await settle(pilot)
+        assert session.tag == tag
+        card = app.screen.card
+        assert card is not None and tag in card.tags
+        assert f"tag {tag}" in screen_text(app)
+    assert app.crash is None
+
+
+OWN_CARD = """+++
+id = "my-own-card"
+topic = "softmax-relu"
+title = "My own card about softmax"
+question = "What does my own card ask?"
+tags = ["mine"]
+
+[[key_points]]
+text = "It asks what I wrote"
+phrases = ["what i wrote"]
++++
+## Answer
+
+What I wrote.
+"""
+
+
+async def test_n_writes_a_new_card_in_the_editor_and_browse_lists_it(
+    store: Store, tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quiz import usercards
+    from quiz.deck import load_deck
+    from quiz.userdeck import with_user_cards
+    from tests.conftest import CONTENT
+
+    deck = with_user_cards(load_deck(CONTENT), tmp_path / "cards")
+    monkeypatch.setattr(usercards, "run_editor", lambda path: path.write_text(OWN_CARD))
+    session = Session(store, deck, now=clock)
+    app = make_app(session)
+    monkeypatch.setattr(app, "suspend", contextlib.nullcontext)  # no terminal to hand over
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_browse(pilot)
+        before = len(listed(app))
+        await pilot.press("n")
+        await until(pilot, lambda: len(listed(app)) == before + 1)
+        assert "my-own-card" in listed(app) and session.deck.get("my-own-card") is not None
+        assert (tmp_path / "cards").is_dir()
+    assert app.crash is None
