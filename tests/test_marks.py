@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from conftest import Clock
 
 from quiz import export, integrity
 from quiz.deck import Deck
@@ -17,7 +18,6 @@ from quiz.errors import QuizError
 from quiz.session import Session
 from quiz.stats import summary
 from quiz.store import Store
-from tests.conftest import Clock
 
 
 def queue_ids(session: Session) -> list[str]:

@@ -8,8 +8,10 @@ import contextlib
 from pathlib import Path
 
 import pytest
+from conftest import Clock
 from rich.text import Text
 from textual.widgets import DataTable, Input, OptionList
+from textual.widgets.data_table import ColumnKey
 
 from quiz.deck import Deck
 from quiz.session import Session
@@ -18,7 +20,6 @@ from quiz.tui.screens.browse import BrowseScreen
 from quiz.tui.screens.card import CardScreen
 from quiz.tui.screens.pick import PickScreen
 from quiz.tui.screens.review import ReviewScreen
-from tests.conftest import Clock
 
 from .helpers import make_app, screen_text, settle, text_of, until
 from .test_palette import run_command
@@ -109,10 +110,10 @@ async def test_sort_by_title_and_reverse_by_clicking_the_header(
         assert shown == sorted(c.title.casefold() for c in full_deck)
         assert titles(app)[0].split(": ", 1)[-1].casefold().startswith(shown[0][:20])
         table = screen.query_one(DataTable)
-        screen.post_message(DataTable.HeaderSelected(table, "x", 1, Text("Card")))
+        screen.post_message(DataTable.HeaderSelected(table, ColumnKey("x"), 1, Text("Card")))
         await pilot.pause()
         assert [full_deck.get(i).title.casefold() for i in listed(app)] == shown[::-1]  # type: ignore[union-attr]
-        screen.post_message(DataTable.HeaderSelected(table, "x", 3, Text("Next review")))
+        screen.post_message(DataTable.HeaderSelected(table, ColumnKey("x"), 3, Text("Next review")))
         await pilot.pause()
         assert "by next review" in screen_text(app)
         await pilot.press("x")  # clears: grouped by topic again
@@ -224,7 +225,9 @@ async def test_review_screen_suspends_and_buries_and_u_brings_the_card_back(
     app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        first = app.screen.card
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        first = screen.card
         assert first is not None
         await pilot.press("escape", "exclamation_mark")
         await until(pilot, lambda: getattr(app.screen, "card", None) is not first)
@@ -276,7 +279,9 @@ async def test_the_palette_reviews_one_tag(store: Store, full_deck: Deck, clock:
         await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
         await settle(pilot)
         assert session.tag == tag
-        card = app.screen.card
+        shown = app.screen
+        assert isinstance(shown, ReviewScreen)
+        card = shown.card
         assert card is not None and tag in card.tags
         assert f"tag {tag}" in screen_text(app)
     assert app.crash is None
@@ -302,10 +307,11 @@ What I wrote.
 async def test_n_writes_a_new_card_in_the_editor_and_browse_lists_it(
     store: Store, tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from conftest import CONTENT
+
     from quiz import usercards
     from quiz.deck import load_deck
     from quiz.userdeck import with_user_cards
-    from tests.conftest import CONTENT
 
     deck = with_user_cards(load_deck(CONTENT), tmp_path / "cards")
     monkeypatch.setattr(usercards, "run_editor", lambda path: path.write_text(OWN_CARD))
