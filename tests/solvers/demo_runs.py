@@ -49,3 +49,8 @@ def failed_evidence(events: list[dict[str, Any]]) -> list[str]:
         and e.get("kind") != "identity"
         and not e.get("control")
     ]
+
+
+def checks(events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """A run's check events by name."""
+    return {e["name"]: e for e in events if e["type"] == "check"}

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from demo_runs import checks
 from scipy.special import expit, softmax
 
 from solvers import activations, nn
@@ -19,10 +20,6 @@ def run(**overrides: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     events = list(execute(activations, values))
     assert events[-1]["type"] == "done"
     return events, events[-1]
-
-
-def checks(events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {e["name"]: e for e in events if e["type"] == "check"}
 
 
 def test_defaults_pass_every_check_with_the_right_numbers() -> None:

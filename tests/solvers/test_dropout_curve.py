@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from demo_runs import broken_events, demo_events, demo_metrics
+from demo_runs import broken_events, checks, demo_events, demo_metrics
 
 from solvers import dropout_curve as demo
 from solvers.cli import execute
@@ -21,10 +21,6 @@ def run(**values: Any) -> list[dict[str, Any]]:
 
 def metrics(**values: Any) -> dict[str, Any]:
     return demo_metrics(demo, **values)
-
-
-def checks(events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {e["name"]: e for e in events if e["type"] == "check"}
 
 
 NEAR_MIN = "with dropout the validation loss stays near its minimum"

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from demo_runs import broken_events, failed_evidence
+from demo_runs import broken_events, checks, failed_evidence
 from scipy.optimize import minimize_scalar
 
 from solvers import gradient_descent as gd
@@ -96,10 +96,6 @@ def test_a_wrong_update_rule_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(gd, "quadratic_grad", lambda x, a: 2 * a * x)
     _, done = run()
     assert not done["ok"]
-
-
-def checks(events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {e["name"]: e for e in events if e["type"] == "check"}
 
 
 def test_both_controls_fail_as_predicted() -> None:

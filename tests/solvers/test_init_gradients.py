@@ -7,17 +7,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from demo_runs import broken_events, demo_events, demo_metrics, failed_evidence
+from demo_runs import broken_events, checks, demo_events, demo_metrics, failed_evidence
 
 from solvers import init_gradients as demo
 
 
 def run(**values: Any) -> list[dict[str, Any]]:
     return demo_events(demo, **values)
-
-
-def checks(events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {e["name"]: e for e in events if e["type"] == "check"}
 
 
 def test_defaults_pass_every_check_with_three_controls() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from demo_runs import broken_events, demo_events, demo_metrics, failed_evidence
+from demo_runs import broken_events, checks, demo_events, demo_metrics, failed_evidence
 
 from solvers import learning_rate as demo
 from solvers.cli import execute
@@ -101,10 +101,6 @@ def test_gradient_descent_matches_closed_form_iteration() -> None:
 
 
 REGIMES = ("0.01/L", "1/L", "0.95·2/L", "1.05·2/L")
-
-
-def checks(events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {e["name"]: e for e in events if e["type"] == "check"}
 
 
 def test_all_four_regimes_and_the_control_are_streamed() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from demo_runs import broken_events, demo_events, demo_metrics
+from demo_runs import broken_events, checks, demo_events, demo_metrics
 
 from solvers import lstm_gradients as demo
 from solvers import nn
@@ -21,10 +21,6 @@ def run(**values: Any) -> list[dict[str, Any]]:
 
 def metrics(**values: Any) -> dict[str, Any]:
     return demo_metrics(demo, **values)
-
-
-def checks(events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {e["name"]: e for e in events if e["type"] == "check"}
 
 
 CLAIM = "the LSTM's forget path carries the gradient back 49 steps"
