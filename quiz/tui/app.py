@@ -153,11 +153,15 @@ class QuizApp(App[None]):
 
     def _tick(self) -> None:
         """Tells the screen on top the time has moved (see each screen's ``tick``)."""
+        screen = self.screen
+        tick = getattr(screen, "tick", None)
+        if tick is None or not screen.is_mounted:
+            # A screen still being put up (switched to a moment ago) has no widgets to
+            # update yet: the next tick tells it, a new day included.
+            return
         day = self.session.today
         new_day, self._day = day != self._day, day
-        tick = getattr(self.screen, "tick", None)
-        if tick is not None:
-            tick(new_day)
+        tick(new_day)
 
     def _save_theme(self, theme: Theme) -> None:
         from quiz import config

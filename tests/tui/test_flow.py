@@ -23,7 +23,15 @@ from quiz.tui.widgets.grades import GradeBar
 from quiz.tui.widgets.keypoints import KeyPoints
 from quiz.tui.widgets.session_bar import SessionBar
 
-from .helpers import finish_yesterday_and_before, make_app, screen_text, text_of, until
+from .helpers import (
+    finish_yesterday_and_before,
+    grade_everything_today,
+    make_app,
+    screen_text,
+    settle,
+    text_of,
+    until,
+)
 
 
 async def test_opens_on_the_first_due_card_then_reveal_and_grade(session: Session) -> None:
@@ -337,3 +345,26 @@ async def test_a_burst_of_keys_as_a_card_shows_all_lands_in_the_box(session: Ses
         assert isinstance(app.screen, ReviewScreen)
         assert app.screen.query_one("#answer", AnswerBox).text == "undo? no"
         assert [r.grade for r in session.store.reviews_of("deep-learning")] == [5]
+
+
+async def test_the_clock_waits_for_a_screen_to_be_up(session: Session) -> None:
+    """The app's clock ticks once a second whatever is happening: a tick that lands
+    while a screen is still being put up (switched to a moment before) must wait for
+    it, not ask its widgets, which do not exist yet (that ended the app, found by CI:
+    'No nodes match #summary-title')."""
+    from quiz.tui.screens.summary import SummaryScreen
+
+    grade_everything_today(session)  # nothing left: the summary stays up
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = SummaryScreen(session)
+        waiting = app.push_screen(screen)  # not mounted until the loop runs
+        assert not screen.is_mounted
+        app._tick()  # the clock, at that moment
+        await waiting
+        await pilot.pause()
+        assert app.screen is screen
+        app._tick()  # and once it is up, the tick reaches it
+        await pilot.pause()
+    assert app.crash is None and app.problem is None
