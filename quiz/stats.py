@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from quiz.deck import Card, Deck
+from quiz.deck import Deck
 from quiz.session import Session
 from quiz.store import Store
 
@@ -296,32 +296,6 @@ def topics(session: Session) -> list[Topic]:
             )
         )
     return result
-
-
-@dataclass(frozen=True)
-class CardRow:
-    """One card's standing, for lists of cards (Browse)."""
-
-    card: Card
-    state: str  # new, learning or mature
-    due: date | None
-    easiness: float | None
-
-
-def card_rows(session: Session) -> list[CardRow]:
-    """Every card of the deck, in deck order (each topic's core card, then its
-    follow-ups), due when the schedule really asks it."""
-    states = session.states()
-    dates = session.due_dates()
-    rows = []
-    for card in session.deck:
-        state = states.get(card.id)
-        if state is None:
-            rows.append(CardRow(card, "new", None, None))
-        else:
-            interval = state.state.interval
-            rows.append(CardRow(card, stage(interval), dates.get(card.id), state.state.easiness))
-    return rows
 
 
 @dataclass(frozen=True)

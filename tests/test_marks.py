@@ -188,14 +188,15 @@ def test_a_suspended_card_leaves_the_forecast(session: Session, clock: Clock) ->
 
 
 def test_figures_and_lists_hold_a_suspended_card(session: Session, deck: Deck) -> None:
-    from quiz.stats import card_rows, report, topics
+    from quiz.browsing import entries
+    from quiz.stats import report, topics
 
     first = session.current()
     assert first is not None
     session.grade(first, 5)
     session.set_interview((session.today + timedelta(days=20)).isoformat())
     session.mark(first.card.id, "suspend")
-    row = next(r for r in card_rows(session) if r.card.id == first.card.id)
+    row = next(r for r in entries(session) if r.card.id == first.card.id)
     assert row.due is None
     assert next(t for t in topics(session) if t.card_id == first.card.id).due is None
     report(session)  # every figure of the progress screen, a suspended card in them
