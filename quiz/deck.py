@@ -134,9 +134,14 @@ class Card:
         """The demo's preset parameters, by name (empty when the card has none)."""
         return dict(self.demo_params)
 
+    def demo_texts(self) -> dict[str, str]:
+        """The preset's values as ``--set`` reads them, by name (the demo runner and
+        the demo screen's form take these)."""
+        return {name: _setting_text(value) for name, value in self.demo_params}
+
     def demo_settings(self) -> list[str]:
         """The preset as ``KEY=VALUE`` texts, as ``--set`` takes them."""
-        return [f"{name}={_setting_text(value)}" for name, value in self.demo_params]
+        return [f"{name}={text}" for name, text in self.demo_texts().items()]
 
 
 @dataclass(frozen=True)

@@ -167,8 +167,7 @@ class DemoScreen(Screen[None]):
             f"[b]Demo {self.card.demo}[/b] · {self.module.TITLE}", id="demo-title", markup=True
         )
         # A card may open its demo with preset values (its demo_params).
-        preset = dict(setting.split("=", 1) for setting in self.card.demo_settings())
-        yield ParamForm(self.module.PARAMS, id="form", preset=preset)
+        yield ParamForm(self.module.PARAMS, id="form", preset=self.card.demo_texts())
         yield Static(id="demo-command")
         with TabbedContent(initial="plot", id="demo-tabs"):
             with TabPane("Plot", id="plot"):

@@ -532,7 +532,7 @@ class ReviewScreen(Screen[None]):
     async def _run_prediction(self, card: Card, choice: int | None, picked: str) -> None:
         from quiz.runner import demo_command, run_demo
 
-        settings = dict(s.split("=", 1) for s in card.demo_settings())
+        settings = card.demo_texts()
         last: dict[str, object] = {}
         async with contextlib.aclosing(run_demo(demo_command(card.demo, settings))) as events:
             async for event in events:
