@@ -11,7 +11,7 @@ import functools
 import os
 import re
 import tomllib
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -166,9 +166,30 @@ class Deck:
         """The card with this id, or None (a dict lookup: a deck may hold thousands)."""
         return self._by_id.get(card_id)
 
+    @property
+    def by_id(self) -> Mapping[str, Card]:
+        """The cards by id (made once: a deck may hold thousands)."""
+        return self._by_id
+
     @functools.cached_property
     def _by_id(self) -> dict[str, Card]:
         return {c.id: c for c in self.cards}
+
+    @functools.cached_property
+    def introduction_order(self) -> tuple[Card, ...]:
+        """Every card in the order new ones are introduced: the core cards in deck
+        order, then the follow-ups a topic at a time in turn (every topic's first
+        follow-up, then every topic's second...), in deck order within a turn. Made
+        once per deck: the day's queue filters it rather than sorting the deck."""
+        rank: dict[str, int] = {}  # topic -> follow-ups of it ranked so far
+        order: list[tuple[int, int, Card]] = []
+        for position, card in enumerate(self.cards):
+            if card.is_core:
+                order.append((0, position, card))
+            else:
+                turn = rank[card.topic_id] = rank.get(card.topic_id, 0) + 1
+                order.append((turn, position, card))
+        return tuple(card for _, _, card in sorted(order, key=lambda entry: entry[:2]))
 
     @property
     def ids(self) -> list[str]:

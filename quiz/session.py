@@ -36,6 +36,7 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import islice
 from pathlib import Path
 from typing import Protocol
 
@@ -182,22 +183,15 @@ class _Today:
             yield waiting.item
 
 
-def _new_cards(deck: Deck, states: Mapping[str, CardState]) -> list[Card]:
+def _new_cards(deck: Deck, states: Mapping[str, CardState]) -> Iterator[Card]:
     """The cards never scheduled that may be introduced, in the order they are: every
     topic's core card first (deck order); a follow-up card only once its topic's core
     card has been seen, the follow-ups taken a topic at a time in turn, so that a day's
-    new cards span the topics instead of exhausting the first one."""
-    rank: dict[str, int] = {}  # topic -> follow-ups of it ranked so far
-    order: list[tuple[int, int, Card]] = []
-    for position, card in enumerate(deck):
-        if card.is_core:
-            if card.id not in states:
-                order.append((0, position, card))
-            continue
-        turn = rank[card.topic_id] = rank.get(card.topic_id, 0) + 1
-        if card.id not in states and card.topic_id in states:
-            order.append((turn, position, card))
-    return [card for _, _, card in sorted(order, key=lambda entry: entry[:2])]
+    new cards span the topics instead of exhausting the first one
+    (:attr:`Deck.introduction_order`)."""
+    for card in deck.introduction_order:
+        if card.id not in states and (card.is_core or card.topic_id in states):
+            yield card
 
 
 def _shuffle_key(day: date, card_id: str) -> int:
@@ -327,13 +321,17 @@ class Session:
         # without it sit out: of the queue, and of the grades it allows.
         out = {card_id for card_id, mark in marks.items() if mark.suspended or mark.buried == day}
         tag = self.tag
-        by_id = {
-            c.id: c
-            for c in self.deck
-            if c.id not in out and (tag is None or tag in self.tags_of(c, marks))
-        }
+        in_deck = self.deck.by_id
+        by_id: Mapping[str, Card]
+        if out or tag is not None:
+            by_id = {
+                c.id: c
+                for c in self.deck
+                if c.id not in out and (tag is None or tag in self.tags_of(c, marks))
+            }
+        else:
+            by_id = in_deck
         # Grades of cards no longer in the deck (renamed) stay in the log, out of today.
-        in_deck = set(self.deck.ids)
         todays = [
             r for r in self.store.reviews_on(day) if r.mode != "practice" and r.card_id in in_deck
         ]
@@ -351,7 +349,8 @@ class Session:
         started_today = sum(1 for s in states.values() if s.introduced == day)
         allowance = max(0, self.new_per_day - started_today)
         if tag is None:
-            new = [c for c in _new_cards(self.deck, states) if c.id in by_id][:allowance]
+            introduced = (c for c in _new_cards(self.deck, states) if c.id in by_id)
+            new = list(islice(introduced, allowance))
         else:  # asked for by tag: its cards in deck order, their topics seen or not
             new = [c for c in self.deck if c.id in by_id and c.id not in states][:allowance]
         failed = [
