@@ -1,36 +1,130 @@
-"""A cache of the user's parsed cards, so that 2,000 of them do not cost a second of
-TOML parsing at every start.
+"""A cache of the user's parsed cards, so that 2,000 of them cost a few milliseconds
+at every start rather than a second of TOML parsing.
 
-One JSON file per card folder, in the user cache folder (on Linux
-``~/.cache/quiz/cards/``): for each card file, its size, modification time and inode,
-and the card as parsed (or the one line that refused it). A file whose size, time or
-inode changed is parsed again; a cache written by another version of quiz, for other
-demos, or by a card loader changed since, is ignored. The cache is only ever a copy:
-deleting it costs one slow start, and one that cannot be read or written is passed over.
+Two files per card folder, in the private cache folder of :mod:`quiz.deckcache` (so
+``QUIZ_CACHE`` moves them too, and a file anyone else could write is never read):
+
+- ``cards-KEY.index``: for each card file, its size, modification time and inode,
+  and either the one line that refused it or the card's light fields (id, topic,
+  number, title, question, demo, kind, tags): all a start needs to order the day's
+  cards and show the first one;
+- ``cards-KEY.details``: each card's heavy fields (answer, key points, references,
+  misconceptions, demo preset, choices), pickled one card at a time.
+
+A card read through the index is a :class:`CachedCard`: a :class:`~quiz.deck.Card`
+whose heavy fields are read from the details file the first time any of them is
+asked for (Browse's search asks for all of them; the review screen for the card on
+screen). A file whose size, time or inode changed is parsed again and the cache
+rewritten; a cache written by another version of quiz, for other demos, or by a card
+loader changed since, is ignored. The cache is only ever a copy: deleting it costs
+one slow start, and one that cannot be read or written is passed over.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import json
 import os
+import pickle
+import secrets
 from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
-from quiz import __version__
-from quiz.deck import Card, Choice, KeyPoint, Misconception, Prediction
+from quiz import __version__, deckcache
+from quiz.deck import Card
 from quiz.errors import QuizError
 
-FORMAT = 1
+FORMAT = 2
+LIGHT = ("id", "number", "title", "question", "demo", "topic", "kind", "tags", "origin")
+HEAVY = ("key_points", "references", "body", "demo_params", "misconceptions", "predict")
+
+Signature = tuple[int, int, int]  # size, modification time (ns), inode
+# A card file's entry: its signature, then the refusal line and nothing else, or None
+# and the card's light fields and where its heavy ones are in the details file.
+Entry = tuple[Signature, str | None, tuple[Any, ...], int, int]
 
 
-def cache_path(folder: Path) -> Path:
-    """The cache file of the card folder ``folder``."""
-    import platformdirs
-
+def names(folder: Path) -> tuple[str, str]:
+    """The index's and the details' file names for the card folder ``folder``."""
     key = hashlib.sha1(str(folder.absolute()).encode("utf-8", "surrogateescape")).hexdigest()
-    return platformdirs.user_cache_path("quiz", appauthor=False) / "cards" / f"{key[:20]}.json"
+    return f"cards-{key[:20]}.index", f"cards-{key[:20]}.details"
+
+
+class Details:
+    """The details file a set of cached cards reads its heavy fields from: read whole
+    the first time a card asks (or kept from the run that wrote it), and checked to
+    be the file the index was written with."""
+
+    def __init__(self, name: str, token: bytes) -> None:
+        self.name, self.token = name, token
+        self.data: bytes | None = None
+
+    def fields(self, card: CachedCard) -> dict[str, Any] | None:
+        """The card's heavy fields by name, or None when the file is gone or is not
+        the one its index named (another quiz rewrote it since)."""
+        if self.data is None:
+            data = deckcache.read_bytes(self.name)
+            self.data = data if data is not None and data.startswith(self.token) else b""
+        start, length = card._where
+        if not self.data or start + length > len(self.data):
+            return None
+        try:
+            values = pickle.loads(self.data[start : start + length])
+            return dict(zip(HEAVY, values, strict=True))
+        except Exception:  # a damaged file: the card is parsed again
+            return None
+
+
+class CachedCard(Card):
+    """A card from the index: its heavy fields are read on first use (see the module).
+
+    It equals the :class:`~quiz.deck.Card` parsed from the same file.
+    """
+
+    _details: Details
+    _where: tuple[int, int]
+    _parse: Callable[[Path], Card]
+
+    def __getattr__(self, name: str) -> Any:  # only for a field not read yet
+        if name not in HEAVY:
+            raise AttributeError(name)
+        fields = self._details.fields(self)
+        if fields is None:  # the cache went away: the file itself
+            try:
+                parsed = self._parse(self.path)
+                fields = {field: getattr(parsed, field) for field in HEAVY}
+            except QuizError as exc:  # broken since the start: say so in the answer
+                fields = {field: getattr(_EMPTY, field) for field in HEAVY}
+                fields["body"] = f"This card could not be read again: {exc}"
+        self.__dict__.update(fields)
+        return fields[name]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Card):
+            return NotImplemented
+        fields = (*LIGHT, *HEAVY, "path")
+        return all(getattr(self, f) == getattr(other, f) for f in fields)
+
+    def __hash__(self) -> int:  # as a Card's: every field, in order
+        return hash(tuple(getattr(self, f.name) for f in dataclasses.fields(Card)))
+
+    def __copy__(self) -> CachedCard:  # still lazy (the deck numbers its copies)
+        card = CachedCard.__new__(CachedCard)
+        card.__dict__.update(self.__dict__)
+        return card
+
+    def __reduce__(self) -> tuple[Any, ...]:  # a plain card, with every field
+        return (_plain, (self.__dict__ | {f: getattr(self, f) for f in HEAVY},))
+
+
+def _plain(fields: dict[str, Any]) -> Card:
+    card = Card.__new__(Card)
+    card.__dict__.update({k: v for k, v in fields.items() if not k.startswith("_")})
+    return card
+
+
+_EMPTY = Card("", 0, "", "", "", (), (), "", Path())
 
 
 class CardCache:
@@ -38,18 +132,19 @@ class CardCache:
     writes it back if anything changed."""
 
     def __init__(self, folder: Path, demos: Collection[str]) -> None:
-        self.path = cache_path(folder)
+        self.index_name, self.details_name = names(folder)
         self.stamp = f"{__version__}/{FORMAT}/{_loader_stamp()}/" + ",".join(sorted(demos))
-        self.entries: dict[str, list[Any]] = {}
-        self.used: dict[str, list[Any]] = {}
+        self.entries: dict[str, Entry] = {}
+        self.used: dict[str, Entry] = {}
+        self.fresh: dict[str, Card] = {}  # parsed this time, by path
         self.changed = False
-        try:
-            with self.path.open(encoding="utf-8") as f:
-                data = json.load(f)
-            if isinstance(data, dict) and data.get("stamp") == self.stamp:
-                self.entries = data["cards"]
-        except (OSError, ValueError, KeyError, TypeError):
-            self.entries = {}
+        stored = deckcache.read(self.stamp, self.index_name)
+        token = b""
+        if isinstance(stored, tuple) and len(stored) == 2:
+            token, self.entries = stored
+            if deckcache.read_bytes(self.details_name, len(token)) != token:
+                token, self.entries = b"", {}  # its details are gone: parse again
+        self.details = Details(self.details_name, token)
 
     def parse(self, path: Path, parse: Callable[[Path], Card]) -> Card:
         """The card at ``path``, from the cache when its file is unchanged, else
@@ -61,40 +156,68 @@ class CardCache:
         key = str(path)
         try:
             st = path.stat()
-            signature = [st.st_size, st.st_mtime_ns, st.st_ino]
         except OSError:
             return parse(path)  # says what is wrong with it
+        signature = (st.st_size, st.st_mtime_ns, st.st_ino)
         entry = self.entries.get(key)
-        if entry is not None and entry[0] == signature:
-            try:
-                self.used[key] = entry
-                if entry[2] is not None:
-                    raise QuizError(str(entry[2]))
-                return _card(entry[1], path)
-            except (KeyError, TypeError, ValueError, IndexError):
-                pass  # a cache from a hand or a bug: parse the file
+        if entry is not None and entry[0] == signature and self.details.token:
+            self.used[key] = entry
+            if entry[1] is not None:
+                raise QuizError(entry[1])
+            return self._cached(path, entry, parse)
         self.changed = True
         try:
             card = parse(path)
         except QuizError as exc:
-            self.used[key] = [signature, None, str(exc)]
+            self.used[key] = (signature, str(exc), (), 0, 0)
             raise
-        self.used[key] = [signature, _json(card), None]
+        self.used[key] = (signature, None, (), 0, 0)
+        self.fresh[key] = card
+        return card
+
+    def _cached(self, path: Path, entry: Entry, parse: Callable[[Path], Card]) -> CachedCard:
+        card = CachedCard.__new__(CachedCard)
+        fields = card.__dict__
+        fields.update(zip(LIGHT, entry[2], strict=True))
+        fields["path"] = path
+        fields["_details"], fields["_where"], fields["_parse"] = self.details, entry[3:], parse
         return card
 
     def save(self) -> None:
         """Writes the cache (the files seen this time only), if anything changed;
         a cache that cannot be written is left out, silently: it is only a copy."""
-        if not self.changed and set(self.used) == set(self.entries):
+        if not self.changed and self.used.keys() == self.entries.keys():
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            with temp.open("w", encoding="utf-8") as f:
-                json.dump({"stamp": self.stamp, "cards": self.used}, f, ensure_ascii=False)
-            os.replace(temp, self.path)
-        except OSError:
-            return
+        old = self.details.data
+        if old is None:
+            old = deckcache.read_bytes(self.details_name) or b""
+            self.details.data = old if old.startswith(self.details.token) else b""
+            old = self.details.data
+        token = secrets.token_bytes(16)
+        chunks = [token]
+        offset = len(token)
+        entries: dict[str, Entry] = {}
+        for key, (signature, error, _, start, length) in self.used.items():
+            if error is not None:
+                entries[key] = (signature, error, (), 0, 0)
+                continue
+            card = self.fresh.get(key)
+            if card is not None:
+                blob = pickle.dumps(
+                    tuple(getattr(card, f) for f in HEAVY), protocol=pickle.HIGHEST_PROTOCOL
+                )
+                light = tuple(getattr(card, f) for f in LIGHT)
+            else:
+                blob = old[start : start + length]
+                light = self.entries[key][2]
+                if len(blob) != length:
+                    continue  # its details are gone: parsed again next time
+            chunks.append(blob)
+            entries[key] = (signature, None, light, offset, len(blob))
+            offset += len(blob)
+        # The details first: an index always names details that exist (or none).
+        if deckcache.write_bytes(self.details_name, b"".join(chunks)):
+            deckcache.write(self.stamp, (token, entries), self.index_name)
 
 
 def _loader_stamp() -> str:
@@ -110,57 +233,3 @@ def _loader_stamp() -> str:
         except OSError:
             stamps.append("?")
     return "+".join(stamps)
-
-
-def _json(card: Card) -> dict[str, Any]:
-    return {
-        "id": card.id,
-        "number": card.number,
-        "title": card.title,
-        "question": card.question,
-        "demo": card.demo,
-        "key_points": [[p.text, list(p.keywords), list(p.phrases)] for p in card.key_points],
-        "references": list(card.references),
-        "body": card.body,
-        "topic": card.topic,
-        "kind": card.kind,
-        "tags": list(card.tags),
-        "demo_params": [[k, v] for k, v in card.demo_params],
-        "misconceptions": [
-            [m.claim, list(m.phrases), m.correction, list(m.contradicts)]
-            for m in card.misconceptions
-        ],
-        "predict": None
-        if card.predict is None
-        else [card.predict.metric, [[c.text, c.when] for c in card.predict.choices]],
-    }
-
-
-def _card(data: dict[str, Any], path: Path) -> Card:
-    predict = data["predict"]
-    return Card(
-        id=data["id"],
-        number=data["number"],
-        title=data["title"],
-        question=data["question"],
-        demo=data["demo"],
-        key_points=tuple(KeyPoint(t, tuple(k), tuple(p)) for t, k, p in data["key_points"]),
-        references=tuple(data["references"]),
-        body=data["body"],
-        path=path,
-        topic=data["topic"],
-        kind=data["kind"],
-        tags=tuple(data["tags"]),
-        demo_params=tuple(
-            (k, tuple(v) if isinstance(v, list) else v) for k, v in data["demo_params"]
-        ),
-        misconceptions=tuple(
-            Misconception(c, tuple(p), r, tuple(n)) for c, p, r, n in data["misconceptions"]
-        ),
-        predict=None
-        if predict is None
-        else Prediction(
-            predict[0],
-            tuple(Choice(t, tuple(w) if isinstance(w, list) else w) for t, w in predict[1]),
-        ),
-    )

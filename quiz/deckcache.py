@@ -63,42 +63,64 @@ def key(folder: Path, paths: Sequence[Path], demos: Collection[str]) -> str | No
     return digest.hexdigest()
 
 
-def read(digest: str) -> object | None:
-    """What was cached for ``digest`` (the caller checks it is a deck), or None (no
-    cache, another key, or a file that cannot be trusted or read)."""
+def read(digest: str, name: str = "deck.pickle") -> object | None:
+    """What was cached for ``digest`` in the file ``name`` (the caller checks what it
+    is), or None (no cache, another key, or a file that cannot be trusted or read)."""
+    data = read_bytes(name)
+    if data is None:
+        return None
+    try:
+        stored_key, value = pickle.loads(data)
+    except Exception:  # a damaged or foreign file: parse the deck instead
+        return None
+    return value if stored_key == digest else None
+
+
+def write(digest: str, value: object, name: str = "deck.pickle") -> None:
+    """Keeps ``value`` for the next start under ``digest``; any failure is ignored."""
+    with contextlib.suppress(Exception):
+        write_bytes(name, pickle.dumps((digest, value), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def read_bytes(name: str, size: int = -1) -> bytes | None:
+    """The file ``name`` of the cache folder (its first ``size`` bytes if given), or
+    None when there is none or it cannot be trusted or read."""
     folder = cache_dir()
     if folder is None:
         return None
-    path = folder / "deck.pickle"
+    path = folder / name
     try:
         if not _ours(folder) or not _ours(path):
             return None
         with path.open("rb") as f:
-            stored_key, deck = pickle.load(f)
-    except Exception:  # a damaged or foreign file: parse the deck instead
+            return f.read(size)
+    except OSError:
         return None
-    return deck if stored_key == digest else None
 
 
-def write(digest: str, deck: object) -> None:
-    """Keeps ``deck`` for the next start; any failure is ignored."""
+def write_bytes(name: str, data: bytes) -> bool:
+    """Writes the file ``name`` of the cache folder whole (a reader sees the old file
+    or the new one); False when it could not be written."""
     folder = cache_dir()
     if folder is None:
-        return
-    with contextlib.suppress(Exception):
+        return False
+    try:
         folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         folder.mkdir(mode=0o700, exist_ok=True)
         if not _ours(folder):
-            return
-        fd, temp = tempfile.mkstemp(prefix=".deck-", dir=folder)
+            return False
+        fd, temp = tempfile.mkstemp(prefix=".cache-", dir=folder)
         try:
             with os.fdopen(fd, "wb") as f:
-                pickle.dump((digest, deck), f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, folder / "deck.pickle")
+                f.write(data)
+            os.replace(temp, folder / name)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
             raise
+    except OSError:
+        return False
+    return True
 
 
 def _ours(path: Path) -> bool:

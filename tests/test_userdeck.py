@@ -3,6 +3,7 @@ broken user card skipped with one line while the others load."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -175,16 +176,28 @@ def test_a_user_cards_key_points_work_in_the_checker(full_deck: Deck, tmp_path: 
     assert point_made(card.key_points[0], "Each head looks at a different subspace.")
 
 
+def cache_files(folder: Path) -> tuple[Path, Path]:
+    """The card cache's index and details files for the card folder ``folder``."""
+    from quiz import cardcache, deckcache
+
+    where = deckcache.cache_dir()
+    assert where is not None
+    index, details = cardcache.names(folder)
+    return where / index, where / details
+
+
 def test_a_second_start_reads_the_cards_from_the_cache_and_sees_changes(
     full_deck: Deck, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import quiz.userdeck
-    from quiz.cardcache import cache_path
 
     own(tmp_path, "a.md", "heads", 'tags = ["attention"]')
     bad = own(tmp_path, "b.md", "bad", 'demo = "softmx"')
     first = with_user_cards(full_deck, tmp_path)
-    assert cache_path(tmp_path).is_file()
+    index, details = cache_files(tmp_path)
+    assert index.is_file() and details.is_file()
+    # In the test run's own cache folder (QUIZ_CACHE), not the user's.
+    assert str(index).startswith(os.environ["QUIZ_CACHE"])
 
     def no_parsing(*args: object, **kwargs: object) -> None:
         raise AssertionError("parsed again")
@@ -192,22 +205,47 @@ def test_a_second_start_reads_the_cards_from_the_cache_and_sees_changes(
     with monkeypatch.context() as m:
         m.setattr(quiz.userdeck, "parse_card", no_parsing)
         second = with_user_cards(full_deck, tmp_path)
-    assert second == first  # the same cards, and the same line for the broken one
+        cached = second.get("heads")
+        assert cached is not None and "body" not in vars(cached)  # not read yet
+        # Every field as parsed, the answer read from the cache when asked for.
+        assert second == first  # the same cards, and the same line for the broken one
+        assert "body" in vars(cached)
     bad.write_text(bad.read_text().replace("softmx", "softmax"))
     third = with_user_cards(full_deck, tmp_path)
     assert third.skipped == () and third.get("bad") is not None
 
 
-def test_a_damaged_cache_is_passed_over(full_deck: Deck, tmp_path: Path) -> None:
-    from quiz.cardcache import cache_path
+def test_a_cached_cards_answer_comes_from_its_file_when_the_cache_goes(
+    full_deck: Deck, tmp_path: Path
+) -> None:
+    own(tmp_path, "a.md", "heads")
+    expected = with_user_cards(full_deck, tmp_path).get("heads")
+    _, details = cache_files(tmp_path)
+    for damage in ("gone", "another index's", "garbled"):
+        with_user_cards(full_deck, tmp_path)  # (re)writes the cache
+        card = with_user_cards(full_deck, tmp_path).get("heads")
+        assert card is not None and "body" not in vars(card)
+        if damage == "gone":
+            details.unlink()
+        elif damage == "another index's":
+            details.write_bytes(b"0123456789abcdef" + details.read_bytes()[16:])
+        else:
+            details.write_bytes(details.read_bytes()[:16] + b"\x80garbage" * 40)
+        assert expected is not None
+        assert (card.body, card.key_points) == (expected.body, expected.key_points), damage
 
+
+def test_a_damaged_cache_is_passed_over(full_deck: Deck, tmp_path: Path) -> None:
     own(tmp_path, "a.md", "heads")
     with_user_cards(full_deck, tmp_path)
-    cache_path(tmp_path).write_text('{"stamp": 3, "cards": [')
+    index, details = cache_files(tmp_path)
+    index.write_bytes(b"not a pickle")
     assert with_user_cards(full_deck, tmp_path).get("heads") is not None
-    cache_path(tmp_path).unlink()
-    cache_path(tmp_path).mkdir()  # cannot be written either
-    assert with_user_cards(full_deck, tmp_path).get("heads") is not None
+    for file in (index, details):
+        file.unlink()
+        file.mkdir()  # cannot be written either
+    card = with_user_cards(full_deck, tmp_path).get("heads")
+    assert card is not None and card.title == "Multi-head attention"
 
 
 def test_quiz_list_shows_ones_own_topics_and_names_a_skipped_card(tmp_path: Path) -> None:
