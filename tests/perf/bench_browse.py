@@ -5,8 +5,8 @@ Run by hand from the checkout (it is not a test and asserts nothing)::
 
     python tests/perf/bench_browse.py [--cards 2000] [--runs 7]
 
-The deck is the built-in cards and ``--cards`` generated ones
-(``tests/perf/make_cards.py``), loaded with ``QUIZ_CONTENT``.
+The deck is the built-in cards and ``--cards`` generated cards of one's own
+(``tests/perf/make_cards.py``), in a card folder (``QUIZ_CARDS``).
 
 - First card: a real terminal (tmux 80x24, as ``bench_startup.py``): quiz on the big
   deck against a bare Textual app showing one line, and against quiz on the built-in
@@ -51,12 +51,10 @@ def make_deck(folder: Path, cards: int) -> None:
 
 
 def time_start(work: Path, big: Path, runs: int) -> None:
-    from quiz.deck import load_deck
-
     bare = work / "bare_app.py"
     bare.write_text(BARE_APP)
     db = work / "start.db"
-    questions = [card.question[:30] for card in load_deck(big)]
+    questions = [card.question[:30] for card in whole_deck(big)]
     programs = {
         "bare Textual app": ([sys.executable, str(bare)], [BARE_MARKER]),
         # Each with a deck cache of its own (made by the warm-up run), not the user's.
@@ -75,7 +73,7 @@ def time_start(work: Path, big: Path, runs: int) -> None:
         f"quiz, {len(questions):,} cards": (
             [
                 "env",
-                f"QUIZ_CONTENT={big}",
+                f"QUIZ_CARDS={big}",
                 f"QUIZ_CACHE={work / 'big-cache'}",
                 sys.executable,
                 "-m",
@@ -108,18 +106,25 @@ def time_start(work: Path, big: Path, runs: int) -> None:
     print(f"  goal <= {GOAL_START}x the bare app: {verdict} it")
 
 
-async def time_browse(deck_folder: Path | None, db: Path, runs: int) -> tuple[float, list[float]]:
+def whole_deck(cards: Path | None) -> Any:
+    """The built-in cards and, if ``cards`` is given, the cards of that folder."""
+    from quiz.deck import load_deck
+    from quiz.userdeck import with_user_cards
+
+    return load_deck() if cards is None else with_user_cards(load_deck(), cards)
+
+
+async def time_browse(cards: Path | None, db: Path, runs: int) -> tuple[float, list[float]]:
     """(median seconds to open Browse, every search keystroke's seconds)."""
     from textual import events
     from textual.widgets import DataTable
 
-    from quiz.deck import load_deck
     from quiz.session import Session
     from quiz.store import Store
     from quiz.tui.app import QuizApp
     from quiz.tui.screens.browse import BrowseScreen
 
-    deck = load_deck(deck_folder)
+    deck = whole_deck(cards)
     opens: list[float] = []
     keys: list[float] = []
 
@@ -197,18 +202,15 @@ def main() -> None:
     compile_checkout()
     with tempfile.TemporaryDirectory(prefix="quiz-bench-") as tmp:
         work = Path(tmp)
-        # Not "cards": that is the folder of one's own cards beside a database in work.
-        big = work / "deck"
+        big = work / "own-cards"
         os.environ["QUIZ_CARDS"] = str(work / "no-own-cards")  # none of one's own
         t0 = time.perf_counter()
         make_deck(big, args.cards)
         print(f"  written in {time.perf_counter() - t0:.1f} s")
         if not args.no_start:
             time_start(work, big, args.runs)
-        from quiz.deck import load_deck
-
         results: dict[str, Any] = {}
-        for name, folder in (("built-in cards", None), (f"{len(load_deck(big)):,} cards", big)):
+        for name, folder in (("built-in cards", None), (f"{len(whole_deck(big)):,} cards", big)):
             results[name] = asyncio.run(time_browse(folder, work / f"{len(name)}.db", args.runs))
     (small_open, small_keys), (big_open, big_keys) = results.values()
     names = list(results)

@@ -1,17 +1,17 @@
-"""Writes a deck of many varied, valid cards to measure Browse and the start on.
+"""Writes a folder of many varied, valid cards of one's own, to measure Browse and the
+start on.
 
     python tests/perf/make_cards.py DIR [COUNT]
 
-DIR gets the built-in cards (copied, so ``QUIZ_CONTENT=DIR`` is the whole deck) and
-COUNT (default 2,000) follow-up cards spread over the fifteen topics: every kind,
-one to four key points, a few tags from a list of forty, answers of a few hundred
-words to a few kB, some with a misconception. Seeded: the same deck each run.
+DIR (a card folder: ``QUIZ_CARDS=DIR``) gets COUNT (default 2,000) follow-up cards
+spread over the fifteen built-in topics: every kind, one to four key points, a few
+tags from a list of forty, answers of a few hundred words to a few kB, some with a
+misconception. Seeded: the same cards each run.
 """
 
 from __future__ import annotations
 
 import random
-import shutil
 import sys
 from pathlib import Path
 
@@ -83,17 +83,18 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(REPO))
     from quiz.deck import load_deck
+    from quiz.userdeck import with_user_cards
 
     builtin = load_deck(REPO / "content")
-    for card in builtin:
-        shutil.copy(card.path, folder / card.path.name)
     topics = [card.id for card in builtin.topics]
     rng = random.Random(18)
     for number in range(1, count + 1):
         topic = topics[number % len(topics)]
-        (folder / f"99-gen-{number:05}.md").write_text(card_text(rng, number, topic))
-    deck = load_deck(folder)  # every card must load, or this stops here with the file
-    print(f"{folder}: {len(deck)} cards ({len(builtin)} built-in, {count} generated)")
+        (folder / f"gen-{number:05}.md").write_text(card_text(rng, number, topic))
+    deck = with_user_cards(builtin, folder)
+    if deck.skipped:  # every card must load, or this stops here with the file
+        raise SystemExit(deck.skipped[0])
+    print(f"{folder}: {len(deck)} cards ({len(builtin)} built-in, {count} of one's own)")
 
 
 if __name__ == "__main__":
