@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from quiz import __version__, deckcache
-from quiz.deck import Card
+from quiz.deck import Card, Deck
 from quiz.errors import QuizError
 
 FORMAT = 2
@@ -45,10 +45,11 @@ Signature = tuple[int, int, int]  # size, modification time (ns), inode
 Entry = tuple[Signature, str | None, tuple[Any, ...], int, int]
 
 
-def names(folder: Path) -> tuple[str, str]:
-    """The index's and the details' file names for the card folder ``folder``."""
+def names(folder: Path) -> tuple[str, str, str]:
+    """The index's, the details' and the placed deck's file names for the card folder
+    ``folder``."""
     key = hashlib.sha1(str(folder.absolute()).encode("utf-8", "surrogateescape")).hexdigest()
-    return f"cards-{key[:20]}.index", f"cards-{key[:20]}.details"
+    return tuple(f"cards-{key[:20]}.{kind}" for kind in ("index", "details", "deck"))  # type: ignore[return-value]
 
 
 class Details:
@@ -86,7 +87,12 @@ class CachedCard(Card):
     _where: tuple[int, int]
     _parse: Callable[[Path], Card]
 
+    _file: str
+
     def __getattr__(self, name: str) -> Any:  # only for a field not read yet
+        if name == "path":  # made when asked for: 2,000 Paths take 5 ms
+            path = self.__dict__["path"] = Path(self._file)
+            return path
         if name not in HEAVY:
             raise AttributeError(name)
         fields = self._details.fields(self)
@@ -115,7 +121,19 @@ class CachedCard(Card):
         return card
 
     def __reduce__(self) -> tuple[Any, ...]:  # a plain card, with every field
-        return (_plain, (self.__dict__ | {f: getattr(self, f) for f in HEAVY},))
+        fields = {f: getattr(self, f) for f in (*HEAVY, "path")}
+        return (_plain, (self.__dict__ | fields,))
+
+    def same(self, other: Card) -> bool:
+        """True when ``other`` is this card read from the same cache entry again (no
+        field read: what :func:`quiz.userdeck.changed` compares)."""
+        return (
+            isinstance(other, CachedCard)
+            and self._where == other._where
+            and self._details.token == other._details.token
+            and self._file == other._file
+            and all(self.__dict__[f] == other.__dict__[f] for f in LIGHT)
+        )
 
 
 def _plain(fields: dict[str, Any]) -> Card:
@@ -132,12 +150,13 @@ class CardCache:
     writes it back if anything changed."""
 
     def __init__(self, folder: Path, demos: Collection[str]) -> None:
-        self.index_name, self.details_name = names(folder)
-        self.stamp = f"{__version__}/{FORMAT}/{_loader_stamp()}/" + ",".join(sorted(demos))
+        self.index_name, self.details_name, self.deck_name = names(folder)
+        self.stamp = stamp(demos)
         self.entries: dict[str, Entry] = {}
         self.used: dict[str, Entry] = {}
         self.fresh: dict[str, Card] = {}  # parsed this time, by path
         self.changed = False
+        self.saved: tuple[bytes, dict[str, Entry]] | None = None  # what save() wrote
         stored = deckcache.read(self.stamp, self.index_name)
         token = b""
         if isinstance(stored, tuple) and len(stored) == 2:
@@ -179,7 +198,7 @@ class CardCache:
         card = CachedCard.__new__(CachedCard)
         fields = card.__dict__
         fields.update(zip(LIGHT, entry[2], strict=True))
-        fields["path"] = path
+        fields["path"], fields["_file"] = path, str(path)
         fields["_details"], fields["_where"], fields["_parse"] = self.details, entry[3:], parse
         return card
 
@@ -218,6 +237,77 @@ class CardCache:
         # The details first: an index always names details that exist (or none).
         if deckcache.write_bytes(self.details_name, b"".join(chunks)):
             deckcache.write(self.stamp, (token, entries), self.index_name)
+            self.saved = token, entries
+
+    def place(self, deck: Deck, builtin: Deck, stored: object) -> None:
+        """Keeps how ``deck`` (the built-in cards ``builtin`` joined by this folder's)
+        was put together, for :func:`placed` at the next start, unless ``stored`` (what
+        :func:`placed` read) already says it."""
+        token, entries = self.saved or (self.details.token, self.used)
+        order: list[str | tuple[Any, ...]] = []
+        for card in deck:
+            if card.origin == "built-in":
+                order.append(card.id)
+                continue
+            entry = entries.get(str(card.path))
+            if entry is None or entry[1] is not None or (entry[3], entry[4]) == (0, 0):
+                return  # not in the details file (it could not be written)
+            order.append((str(card.path), tuple(getattr(card, f) for f in LIGHT), *entry[3:]))
+        value = (_builtin_key(builtin), token, deck.skipped, tuple(order))
+        if value != stored:
+            deckcache.write(self.stamp, value, self.deck_name)
+
+
+def last_placed(folder: Path, demos: Collection[str]) -> object:
+    """What the last full load of ``folder`` kept of how it put the deck together
+    (see :meth:`CardCache.place`), for :func:`placed`; None when nothing was kept."""
+    return deckcache.read(stamp(demos), names(folder)[2])
+
+
+def placed(builtin: Deck, folder: Path, demos: Collection[str], stored: object) -> Deck | None:
+    """The deck as the last full load of ``folder`` put it together (``stored``,
+    from :func:`last_placed`), its cards not checked against their files; None when
+    nothing usable was kept for these built-in cards."""
+    value = stored
+    if not isinstance(value, tuple) or len(value) != 4 or value[0] != _builtin_key(builtin):
+        return None
+    _, token, skipped, order = value
+    details_name = names(folder)[1]
+    if not token or deckcache.read_bytes(details_name, len(token)) != token:
+        return None  # the details went: the cards are parsed again
+    details = Details(details_name, token)
+    from quiz.deck import parse_card
+
+    def parse(path: Path) -> Card:
+        return parse_card(path, demos, user=True)
+
+    by_id = builtin.by_id
+    cards: list[Card] = []
+    try:
+        for entry in order:
+            if entry.__class__ is str:
+                cards.append(by_id[entry])
+                continue
+            card = CachedCard.__new__(CachedCard)
+            fields = card.__dict__
+            fields.update(zip(LIGHT, entry[1], strict=True))
+            fields["_file"], fields["_where"] = entry[0], entry[2:]
+            fields["_details"], fields["_parse"] = details, parse
+            cards.append(card)
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+    return Deck(tuple(cards), tuple(skipped), folder, builtin, unchecked=True)
+
+
+def stamp(demos: Collection[str]) -> str:
+    """What a cache of parsed cards was made by: this quiz, its card loader and the
+    demos the cards were checked against."""
+    return f"{__version__}/{FORMAT}/{_loader_stamp()}/" + ",".join(sorted(demos))
+
+
+def _builtin_key(builtin: Deck) -> tuple[tuple[str, int, str], ...]:
+    """What placing the user's cards depends on in the built-in deck."""
+    return tuple((c.id, c.number, c.topic) for c in builtin)
 
 
 def _loader_stamp() -> str:

@@ -296,12 +296,16 @@ def _error(problem: str) -> None:
     print(f"quiz: error: {printable(problem)}", file=sys.stderr)
 
 
-def _session(args: argparse.Namespace, *, create: bool = False) -> tuple[Session, Deck]:
+def _session(
+    args: argparse.Namespace, *, create: bool = False, as_last_time: bool = False
+) -> tuple[Session, Deck]:
     """Loads the deck (first: a broken card is reported before the database is
     touched) and opens the database.
 
     Only commands that write pass ``create``: one that only reads refuses a missing
     database rather than leave a new empty one wherever a mistyped ``--db`` points.
+    The app passes ``as_last_time``: the user's cards as the last load found them,
+    looked at again once the first card is up (:func:`quiz.userdeck.changed`).
     """
     from quiz import config
     from quiz.dbfile import resolve_path
@@ -314,7 +318,8 @@ def _session(args: argparse.Namespace, *, create: bool = False) -> tuple[Session
     path = resolve_path(args.db)
     store = Store.open(path, create=create)
     settings = config.load(store)
-    deck = with_user_cards(deck, cards_folder(path, settings.cards_folder))
+    folder = cards_folder(path, settings.cards_folder)
+    deck = with_user_cards(deck, folder, as_last_time=as_last_time)
     if args.command is not None:  # the app shows them itself
         _warn_skipped(deck)
     session = Session(
@@ -354,7 +359,7 @@ def _run_app(args: argparse.Namespace) -> int:
 
 
 def _run_locked_app(args: argparse.Namespace) -> int:
-    session, _ = _session(args, create=True)
+    session, _ = _session(args, create=True, as_last_time=True)
     if args.tag is not None:
         try:
             session.tag = session.check_tag(args.tag)

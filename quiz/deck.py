@@ -12,7 +12,7 @@ import os
 import re
 import tomllib
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -149,12 +149,17 @@ class Deck:
     """The cards in order of their number.
 
     ``skipped`` holds one line per user card that was not loaded (see
-    :mod:`quiz.userdeck`); ``user_folder`` is the folder the user's cards came from.
+    :mod:`quiz.userdeck`); ``user_folder`` is the folder the user's cards came from,
+    ``builtin`` the built-in deck they joined; ``unchecked``: the user's cards are as
+    the last load found them, their files not looked at yet (a start's deck, see
+    :func:`quiz.userdeck.changed`).
     """
 
     cards: tuple[Card, ...]
     skipped: tuple[str, ...] = ()
     user_folder: Path | None = None
+    builtin: Deck | None = field(default=None, compare=False, repr=False)
+    unchecked: bool = field(default=False, compare=False)
 
     def __iter__(self) -> Iterator[Card]:
         return iter(self.cards)

@@ -182,7 +182,7 @@ def cache_files(folder: Path) -> tuple[Path, Path]:
 
     where = deckcache.cache_dir()
     assert where is not None
-    index, details = cardcache.names(folder)
+    index, details, _ = cardcache.names(folder)
     return where / index, where / details
 
 
@@ -276,3 +276,66 @@ def test_quiz_list_shows_ones_own_topics_and_names_a_skipped_card(tmp_path: Path
     assert warning.endswith("(card skipped)")
     # QUIZ_CARDS wins over the setting; cards/ beside the database is the default.
     assert "Multi-head" not in quiz("list", QUIZ_CARDS=str(tmp_path / "none")).stdout
+
+
+def test_a_start_takes_the_cards_as_the_last_load_placed_them_without_looking(
+    full_deck: Deck, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import quiz.userdeck
+    from quiz.userdeck import changed
+
+    own(tmp_path, "a.md", "heads", 'tags = ["attention"]')
+    own(tmp_path, "b.md", "bad", 'demo = "softmx"')
+    own(tmp_path / "overrides", "softmax.md", "softmax-relu", 'topic = "softmax-relu"')
+    full = with_user_cards(full_deck, tmp_path)
+    assert not full.unchecked
+
+    def no_looking(*args: object) -> None:
+        raise AssertionError("the card folder was looked at")
+
+    with monkeypatch.context() as m:
+        m.setattr(quiz.userdeck, "card_files", no_looking)
+        m.setattr(quiz.userdeck, "parse_card", no_looking)
+        fast = with_user_cards(full_deck, tmp_path, as_last_time=True)
+        assert fast.unchecked
+        # The same deck: cards, order, numbers, the override in place, the skipped line.
+        assert [(c.id, c.number, c.origin) for c in fast] == [
+            (c.id, c.number, c.origin) for c in full
+        ]
+        assert fast == full and fast.skipped == full.skipped
+    assert changed(fast) is None  # nothing changed since
+
+
+def test_a_card_changed_since_the_last_start_is_seen_by_the_check_after_it(
+    full_deck: Deck, tmp_path: Path
+) -> None:
+    from quiz.userdeck import changed
+
+    card = own(tmp_path, "a.md", "heads")
+    with_user_cards(full_deck, tmp_path)
+    card.write_text(card.read_text().replace("Why use several", "Why use many"))
+    fast = with_user_cards(full_deck, tmp_path, as_last_time=True)
+    assert fast.get("heads").question.startswith("Why use several")  # type: ignore[union-attr]
+    fresh = changed(fast)
+    assert fresh is not None and not fresh.unchecked
+    assert fresh.get("heads").question.startswith("Why use many")  # type: ignore[union-attr]
+    # The check kept what it found: the next start has the new question.
+    again = with_user_cards(full_deck, tmp_path, as_last_time=True)
+    assert again.unchecked and again.get("heads").question.startswith("Why use many")  # type: ignore[union-attr]
+    assert changed(again) is None
+    # A card removed, one added broken: each seen.
+    card.unlink()
+    own(tmp_path, "c.md", "broken", 'demo = "softmx"')
+    fresh = changed(with_user_cards(full_deck, tmp_path, as_last_time=True))
+    assert fresh is not None and fresh.get("heads") is None and len(fresh.skipped) == 1
+
+
+def test_cards_placed_against_other_built_in_cards_are_placed_again(
+    full_deck: Deck, deck: Deck, tmp_path: Path
+) -> None:
+    own(tmp_path, "a.md", "heads")
+    with_user_cards(full_deck, tmp_path)
+    # Another set of built-in cards (an upgrade): the topic numbers may differ.
+    other = with_user_cards(Deck(deck.cards[:3]), tmp_path, as_last_time=True)
+    assert not other.unchecked
+    assert [(c.id, c.number) for c in other][-1] == ("heads", 4)

@@ -80,10 +80,13 @@ class QuizApp(App[None]):
         # before that). The app's queue runs once the start is over, so the first
         # screen goes to the terminal as soon as it is laid out.
         self.call_later(self.show_today, "", True)
-        if self.deck.skipped:
+        self._say_skipped(self.deck.skipped)
+
+    def _say_skipped(self, skipped: Sequence[str]) -> None:
+        if skipped:
             # A broken card of the user's is left out, not fatal: say which, once.
-            first = printable(self.deck.skipped[0])
-            more = len(self.deck.skipped) - 1
+            first = printable(skipped[0])
+            more = len(skipped) - 1
             self.notify(
                 first + (f" (and {more} more: quiz list names them)" if more else ""),
                 title="A card of yours was skipped",
@@ -190,9 +193,31 @@ class QuizApp(App[None]):
             screen = SummaryScreen(session)
         if first:
             self.push_screen(screen)
-            screen.call_after_refresh(startup.after_first_paint)
+            screen.call_after_refresh(self._first_painted)
         else:
             self.switch_screen(screen)
+
+    def _first_painted(self) -> None:
+        startup.after_first_paint()
+        if self.deck.unchecked:
+            # The user's cards were taken as the last start found them, their files
+            # not looked at (2,000 of them take 10 ms): looked at now, in a thread.
+            self.run_worker(self._check_cards, thread=True, group="cards")
+
+    def _check_cards(self) -> None:
+        from quiz.userdeck import changed
+
+        deck = changed(self.deck)
+        if deck is not None:
+            self.call_from_thread(self._cards_read_again, deck)
+
+    def _cards_read_again(self, deck: Deck) -> None:
+        """A card file changed since the last start: the deck read from the files
+        replaces the one the start took from the cache."""
+        said = self.deck.skipped
+        self.session.deck = self.deck = deck
+        self.screen.post_message(messages.CardsChanged())
+        self._say_skipped([line for line in deck.skipped if line not in said])
 
     # -- what screens ask (quiz.tui.messages), and actions reachable from every screen
 

@@ -321,6 +321,15 @@ class ReviewScreen(Screen[None]):
         if self.card is not None:
             self._update_header()
 
+    @on(messages.CardsChanged)
+    def _cards_changed(self) -> None:
+        """The deck was read again: a card on screen whose file changed since it was
+        shown is shown again as it is now (the typed answer kept), unless its answer
+        is out already."""
+        card = self.card
+        if card is not None and not self.revealed and self.session.deck.get(card.id) is not card:
+            self.show_card(keep=(card.id, self.box.text))
+
     # -- the flow ------------------------------------------------------------------
 
     def show_card(self, keep: tuple[str, str] | None = None) -> None:
