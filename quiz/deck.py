@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import tomllib
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,7 +17,6 @@ from typing import Any
 
 from quiz.dbfile import reason
 from quiz.errors import QuizError
-from quiz.phrases import syntax_error
 from quiz.text import file_kind
 
 FENCE = "+++"
@@ -415,6 +413,8 @@ def parse_text(path: Path, text: str, demos: Collection[str], *, user: bool = Fa
         raise QuizError(f"{path}: the front matter has no closing '+++' line") from None
     front = "\n".join(lines[start + 1 : end])
     body = "\n".join(lines[end + 1 :]).strip()
+    import tomllib  # here: a start reads the parsed cards from the cache (quiz.deckcache)
+
     try:
         data = tomllib.loads(front)
     except tomllib.TOMLDecodeError as exc:
@@ -657,6 +657,8 @@ def _phrases(f: _Fields, raw: dict[str, Any], key: str, field: str) -> tuple[str
     phrases = f.texts(raw[key], f"{field}.{key}")
     if key == "phrases":
         for j, phrase in enumerate(phrases):
+            from quiz.phrases import syntax_error
+
             problem = syntax_error(phrase)
             if problem is not None:
                 raise f.error(f"{field}.{key}[{j}]", f"{phrase!r} {problem}")

@@ -5,14 +5,12 @@ the app."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from textual.message import Message
 
 from quiz.deck import Card
 
 
-@dataclass
 class ShowToday(Message):
     """Show what today's session asks now: its next card, or the end of the day.
 
@@ -21,21 +19,23 @@ class ShowToday(Message):
             line ("✓ Graded 4: next review in 6 days").
     """
 
-    status: str = ""
+    def __init__(self, status: str = "") -> None:
+        super().__init__()
+        self.status = status
 
 
 class UndoRequested(Message):
     """Take back today's last grade and ask that card again."""
 
 
-@dataclass
 class PracticeRequested(Message):
     """Practise these cards (None: every card, weakest first); no schedule moves."""
 
-    cards: Sequence[Card] | None = None
+    def __init__(self, cards: Sequence[Card] | None = None) -> None:
+        super().__init__()
+        self.cards = cards
 
 
-@dataclass
 class PracticeOver(Message):
     """A practice run went through its last card.
 
@@ -43,28 +43,33 @@ class PracticeOver(Message):
         status: the result of its last grade.
     """
 
-    status: str = ""
+    def __init__(self, status: str = "") -> None:
+        super().__init__()
+        self.status = status
 
 
-@dataclass
 class OpenDemo(Message):
     """Run the demo behind a card."""
 
-    card: Card
+    def __init__(self, card: Card) -> None:
+        super().__init__()
+        self.card = card
 
 
-@dataclass
 class OpenCard(Message):
     """Read a card."""
 
-    card: Card
+    def __init__(self, card: Card) -> None:
+        super().__init__()
+        self.card = card
 
 
-@dataclass
 class OpenHistory(Message):
     """Show every grade of a card, with the typed answers."""
 
-    card: Card
+    def __init__(self, card: Card) -> None:
+        super().__init__()
+        self.card = card
 
 
 class BrowseRequested(Message):
@@ -75,12 +80,13 @@ class InterviewChanged(Message):
     """The interview date was set or cleared: figures on screen may have moved."""
 
 
-@dataclass
 class WriteCard(Message):
     """Write a card of one's own in $EDITOR: a new one (None), or this one (a built-in
     card is copied into the user's folder as an override)."""
 
-    card: Card | None = None
+    def __init__(self, card: Card | None = None) -> None:
+        super().__init__()
+        self.card = card
 
 
 class CardsChanged(Message):
