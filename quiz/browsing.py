@@ -116,6 +116,18 @@ def entries(session: Session) -> list[Entry]:
     return result
 
 
+def suspended_by_topic(rows: Iterable[Entry]) -> dict[str, tuple[int, int]]:
+    """How many cards of each topic are suspended, and how many of those are
+    leeches, by the topic's id (its core card's); a topic with none is left out.
+    Over :func:`entries`, so that ``quiz list`` counts what Browse shows."""
+    counts: dict[str, tuple[int, int]] = {}
+    for row in rows:
+        if row.suspended:
+            suspended, leeches = counts.get(row.card.topic_id, (0, 0))
+            counts[row.card.topic_id] = (suspended + 1, leeches + int(row.leech))
+    return counts
+
+
 def select(
     rows: Iterable[Entry],
     today: date,

@@ -410,6 +410,7 @@ def _run_locked_app(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     from rich.cells import cell_len
 
+    from quiz.browsing import entries, suspended_by_topic
     from quiz.days import due_text
     from quiz.stats import topics
     from quiz.text import printable
@@ -417,6 +418,7 @@ def _list(args: argparse.Namespace) -> int:
     session, _ = _session(args)
     with session.store:
         today = session.today
+        suspended = suspended_by_topic(entries(session))
         rows = [
             (
                 f"{topic.number:>2}",
@@ -424,16 +426,30 @@ def _list(args: argparse.Namespace) -> int:
                 printable(topic.title),
                 topic.state,
                 due_text(topic.due, today, with_date=True) if topic.due else "—",
+                _suspended_text(*suspended.get(topic.card_id, (0, 0))),
             )
             for topic in topics(session)
         ]
-    header = ("#", "Topic", "State", "Next review")
+    header = ("#", "Topic", "State", "Next review", "Suspended")
     # Columns by the cells a text takes on screen: a wide letter or an emoji takes two.
-    widths = [max(cell_len(r[i]) for r in [header, *rows]) for i in range(4)]
+    widths = [max(cell_len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         cells = (cell + " " * (w - cell_len(cell)) for cell, w in zip(row, widths, strict=True))
         print("  ".join(cells).rstrip())
     return 0
+
+
+def _suspended_text(suspended: int, leeches: int) -> str:
+    """The Suspended column of ``quiz list``: empty for none, "2", "2, 1 leech", or
+    "1 leech" when every suspended card is a leech (short: the table fits 80 columns)."""
+    from quiz.text import plural
+
+    if not suspended:
+        return ""
+    if not leeches:
+        return str(suspended)
+    said = plural(leeches, "leech", "leeches")
+    return said if leeches == suspended else f"{suspended}, {said}"
 
 
 def _stats(args: argparse.Namespace) -> int:

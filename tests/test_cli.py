@@ -67,7 +67,7 @@ def test_list_shows_every_topic_in_order_on_a_fresh_database(tmp_path: Path) -> 
     result = quiz("--db", str(db), "list", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["#", "Topic", "State", "Next", "review"]
+    assert lines[0].split() == ["#", "Topic", "State", "Next", "review", "Suspended"]
     numbers = [int(line.split()[0]) for line in lines[1:]]
     assert numbers == list(range(1, 16))
     assert all(" new " in line for line in lines[1:])
@@ -140,6 +140,60 @@ def test_list_shows_state_and_due_date_after_a_grade(tmp_path: Path) -> None:
     softmax = next(line for line in lines if line.lstrip().startswith("12 "))
     assert "learning" in mlp and "overdue 2d" in mlp
     assert "learning" in softmax and "tomorrow" in softmax
+
+
+def suspended_column(lines: list[str]) -> dict[int, str]:
+    """The Suspended column of ``quiz list``'s rows, by topic number."""
+    start = lines[0].index("Suspended")
+    return {int(line.split()[0]): line[start:].strip() for line in lines[1:]}
+
+
+def test_list_says_how_many_cards_of_a_topic_are_suspended_and_leeches(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from rich.cells import cell_len
+
+    from quiz.days import local_now, study_day
+    from quiz.session import Session
+    from quiz.store import Store
+
+    db = tmp_path / "quiz.db"
+    deck = load_deck()
+    softmax = [card.id for card in deck.of_topic("softmax-relu")]
+    today = study_day(local_now())
+    with Store.open(db) as store:
+        session = Session(store, deck, leech_lapses=1)
+        session.mark("mlp", "suspend")  # ! in the app
+        session.mark(softmax[1], "suspend")
+        # Learnt, then lapsed once with a leech threshold of 1: a leech, suspended.
+        store.record(softmax[0], 5, "review", day=today - timedelta(days=9), ts_ms=0)
+        store.record(softmax[0], 5, "review", day=today - timedelta(days=8), ts_ms=0)
+        store.record(softmax[0], 1, "review", day=today, ts_ms=0, leech_lapses=1)
+        assert session.marks()[softmax[0]].leech
+    result = quiz("--db", str(db), "list")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    column = suspended_column(lines)
+    assert column[3] == "1"
+    assert column[12] == "2, 1 leech"
+    assert all(column[n] == "" for n in column if n not in (3, 12))
+    assert all(cell_len(line) <= 80 for line in lines)
+
+
+def test_list_shows_no_suspended_count_when_nothing_is_suspended(tmp_path: Path) -> None:
+    from quiz.session import Session
+    from quiz.store import Store
+
+    db = tmp_path / "quiz.db"
+    with Store.open(db) as store:
+        session = Session(store, load_deck())
+        session.mark("mlp", "suspend")
+        session.mark("mlp", "unsuspend")  # ! twice: back in the schedule
+        session.mark("dropout-vs-batchnorm", "bury")  # sits out today: not suspended
+    result = quiz("--db", str(db), "list")
+    assert result.returncode == 0, result.stderr
+    column = suspended_column(result.stdout.splitlines())
+    assert sorted(column) == list(range(1, 16)) and set(column.values()) == {""}
 
 
 def test_stats_json_on_a_fresh_database(tmp_path: Path) -> None:
