@@ -167,6 +167,8 @@ def edit_card(deck: Deck, card_id: str, editor: EditorRunner = run_editor) -> Ou
     text = _edit(start, card_id, editor, lambda t: _check_edit(t, card, deck, target))
     if text is None or (card.origin != "built-in" and text == _strip_comments(original)):
         return Outcome(None, None, f"no change: {card_id} is as it was")
+    if card.origin != "user":  # the file says what it is to whoever opens it later
+        text = _override_note(card_id, card.path if card.origin == "built-in" else None) + text
     _save(target, text, draft=text)
     if card.origin == "built-in":
         return Outcome(
@@ -194,6 +196,13 @@ def card_folder(deck: Deck) -> Path:
             "QUIZ_CARDS (or 'quiz config cards-folder DIR') to another folder"
         ) from None
     return folder
+
+
+def _override_note(card_id: str, builtin: Path | None) -> str:
+    """The comment line atop a saved override (comment lines above ``+++`` are not
+    part of the card)."""
+    what = f"the built-in card {card_id}" + (f" ({builtin.name})" if builtin else "")
+    return f"# Your copy of {what}: it replaces that card. Delete this file to go back to it.\n"
 
 
 def _strip_comments(text: str) -> str:

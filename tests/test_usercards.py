@@ -204,6 +204,19 @@ def test_editing_a_built_in_card_makes_an_override_with_a_note(
     card = user_deck(full_deck, folder).get("softmax-relu")
     assert card is not None and card.origin == "override" and "In my words." in card.body
     assert "In my words." not in (CONTENT / "12-softmax-relu.md").read_text(encoding="utf-8")
+    # The saved copy says what it is to whoever opens the folder later, and says it
+    # once however often it is edited again.
+    note = (
+        "# Your copy of the built-in card softmax-relu (12-softmax-relu.md): it replaces "
+        "that card. Delete this file to go back to it.\n+++\n"
+    )
+    assert outcome.path is not None and outcome.path.read_text().startswith(note)
+    again = Editor(lambda t: t.replace("In my words.", "In my own words."))
+    edit_card(user_deck(full_deck, folder), "softmax-relu", again)
+    assert again.seen[0].startswith("# Your card softmax-relu")
+    saved = outcome.path.read_text()
+    assert saved.startswith("# Your copy of the built-in card softmax-relu: it replaces that")
+    assert saved.count("# Your copy") == 1 and "In my own words." in saved
 
 
 def test_editing_a_built_in_card_without_a_change_makes_no_override(

@@ -152,9 +152,11 @@ async def test_e_on_a_built_in_card_makes_an_override_with_a_note(
         seen = (tmp_path / "seen.md").read_text()
         assert seen.startswith("# hopfield-vs-boltzmann is a built-in card: your copy is saved as")
         assert str(override) in seen.splitlines()[0]
-        # The override holds the change (not the note); content/ is never written to.
+        # The override holds the change, under a line saying what the file is;
+        # content/ is never written to.
         saved = override.read_text()
-        assert f'question = "{NEW_QUESTION}"' in saved and not saved.startswith("#")
+        assert f'question = "{NEW_QUESTION}"' in saved
+        assert saved.startswith("# Your copy of the built-in card hopfield-vs-boltzmann")
         assert built_in.read_bytes() == before
         card = app.session.deck.get("hopfield-vs-boltzmann")
         assert card is not None and card.question == NEW_QUESTION
