@@ -113,6 +113,7 @@ class BrowseScreen(Screen[None]):
         self._by_id: dict[str, Entry] = {}
         self.title_cells = TITLE_CELLS  # the card column's width, from the terminal's
         self._table_grouped = True  # what the table's rows are: topics and cards, or cards
+        self._lines: dict[str, str | Text] = {}  # what the lines above the table say
 
     def compose(self) -> ComposeResult:
         yield Static("[b]All cards[/b]", id="browse-title")
@@ -309,7 +310,7 @@ class BrowseScreen(Screen[None]):
         else:
             title = f"[b]Cards[/b] · {shown:,} of {total:,}"
         title += " · enter open · p practise · d demo · n new · e edit"
-        self.query_one("#browse-title", Static).update(title)
+        self._set_line("#browse-title", title)
         topic = self.session.deck.get(self.topic or "")
         parts = [] if self.grouped else ["x clears"]
         parts += [
@@ -318,7 +319,17 @@ class BrowseScreen(Screen[None]):
             f"g topic: {printable(topic.title) if topic else 'all'}",
             f"o sort: {SORT_NAMES[self.sort]}{' ↓' if self.descending else ''}",
         ]
-        self.query_one("#browse-filters", Static).update(Text(" · ".join(parts)))
+        self._set_line("#browse-filters", Text(" · ".join(parts)))
+
+    def _set_line(self, selector: str, content: str | Text) -> None:
+        """Puts ``content`` in one of the one-line Statics above the table, if it
+        changed. Without a layout: their size is fixed (height 1, the screen's width,
+        in app.tcss), and a layout asked for here came after the frame that showed the
+        keystroke's rows and cost a second frame, some 30 ms later."""
+        line = self.query_one(selector, Static)
+        if self._lines.get(selector) != content:
+            self._lines[selector] = content
+            line.update(content, layout=False)
 
     def selected(self) -> str | None:
         table = self.query_one(DataTable)
