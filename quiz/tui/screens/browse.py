@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
-from quiz.browsing import SORT_NAMES, SORTS, STATES, Entry, entries, select
+from quiz.browsing import SORT_NAMES, SORTS, STATES, Entry, entries, matching, narrows, select
 from quiz.days import due_text
 from quiz.records import Action
 from quiz.session import Session
@@ -114,6 +114,10 @@ class BrowseScreen(Screen[None]):
         self.title_cells = TITLE_CELLS  # the card column's width, from the terminal's
         self._table_grouped = True  # what the table's rows are: topics and cards, or cards
         self._lines: dict[str, str | Text] = {}  # what the lines above the table say
+        # The last search and filters, and the rows they kept (see _select).
+        self._kept: tuple[list[Entry], tuple[object, ...], str, list[Entry]] | None = None
+        # A card's cells by (id, prefix), made once while the rows and widths hold.
+        self._cell_cache: dict[tuple[str, str], tuple[Text, ...]] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("[b]All cards[/b]", id="browse-title")
@@ -162,6 +166,7 @@ class BrowseScreen(Screen[None]):
     def load(self, keep: str | None = None) -> None:
         """Reads every card's standing again and shows the rows."""
         self.rows = entries(self.session)
+        self._cell_cache.clear()
         self.show(keep)
 
     def show(self, keep: str | None = None, reuse: bool = False) -> None:
@@ -181,21 +186,13 @@ class BrowseScreen(Screen[None]):
         if cells != self.title_cells:
             # A column keeps the widest cell it ever had: start the columns afresh.
             self.title_cells, reuse = cells, False
+            self._cell_cache.clear()
             table.clear(columns=True)
             table.add_columns(*COLUMNS)
         if self.grouped:
             self.pending = self._grouped()
         else:
-            kept = select(
-                self.rows,
-                today,
-                query=self.query_text,
-                state=self.state,
-                tag=self.tag,
-                topic=self.topic,
-                sort=self.sort,
-                descending=self.descending,
-            )
+            kept = self._select(today)
             self.pending = [
                 (row.card.id, row, "" if row.card.is_core else f"{row.card.kind}: ") for row in kept
             ]
@@ -221,6 +218,33 @@ class BrowseScreen(Screen[None]):
         if where is not None:
             table.move_cursor(row=where)
 
+    def _select(self, today: date) -> list[Entry]:
+        """What the search and filters keep (:func:`quiz.browsing.select`). A search
+        typed on, with the same rows and filters, goes over only what the last one
+        kept, in its order: each keystroke of a word narrows the list."""
+        filters = (self.state, self.tag, self.topic, self.sort, self.descending, today)
+        last = self._kept
+        if (
+            last is not None
+            and last[0] is self.rows
+            and last[1] == filters
+            and narrows(last[2], self.query_text)
+        ):
+            kept = matching(last[3], self.query_text)
+        else:
+            kept = select(
+                self.rows,
+                today,
+                query=self.query_text,
+                state=self.state,
+                tag=self.tag,
+                topic=self.topic,
+                sort=self.sort,
+                descending=self.descending,
+            )
+        self._kept = (self.rows, filters, self.query_text, kept)
+        return kept
+
     def listed_ids(self) -> list[str]:
         """The ids of every row listed, top to bottom: those in the table, then those
         still to come."""
@@ -245,8 +269,9 @@ class BrowseScreen(Screen[None]):
             else:
                 cells = self._cells(what, prefix)
                 if self.grouped:
-                    cells = ("", *cells[1:])
-                table.add_row(*cells, key=key)
+                    table.add_row("", *cells[1:], key=key)
+                else:
+                    table.add_row(*cells, key=key)
 
     @on(DataTable.RowHighlighted)
     def _near_the_end(self, message: DataTable.RowHighlighted) -> None:
@@ -254,16 +279,23 @@ class BrowseScreen(Screen[None]):
         if self.pending and message.cursor_row >= table.row_count - PAGE // 3:
             self._add_rows(PAGE)
 
-    def _cells(self, row: Entry, prefix: str = "") -> tuple[object, ...]:
-        today = self.session.today
-        return (
-            str(row.card.number),
-            literal_cell(_clipped(prefix + row.card.title, self.title_cells)),
-            row.state(today),
-            due_text(row.due, today) if row.due else "—",
-            f"{row.easiness:.2f}" if row.easiness is not None else "—",
-            str(row.lapses) if row.lapses else "—",
-        )
+    def _cells(self, row: Entry, prefix: str = "") -> tuple[Text, ...]:
+        """The row's cells, made once while the rows and the card column's width hold
+        (a search keystroke lists the same cards again and again). Text, not str: the
+        table would read a str as markup each time it draws it."""
+        key = (row.card.id, prefix)
+        cells = self._cell_cache.get(key)
+        if cells is None:
+            today = self.session.today
+            cells = self._cell_cache[key] = (
+                _cell(str(row.card.number)),
+                literal_cell(_clipped(prefix + row.card.title, self.title_cells)),
+                _cell(row.state(today)),
+                _cell(due_text(row.due, today) if row.due else "—"),
+                _cell(f"{row.easiness:.2f}" if row.easiness is not None else "—"),
+                _cell(str(row.lapses) if row.lapses else "—"),
+            )
+        return cells
 
     def _topic_cells(self, topic: Topic, today: date) -> tuple[object, ...]:
         core = self._by_id.get(topic.card_id)
@@ -477,6 +509,11 @@ class BrowseScreen(Screen[None]):
 
 
 TITLE_CELLS = 33  # the card column's least width: at 80 columns every figure stays in view
+
+
+def _cell(text: str) -> Text:
+    """A cell of figures or a state: one line, no markup."""
+    return Text(text, no_wrap=True, end="")
 
 
 def _clipped(text: str, cells: int = TITLE_CELLS) -> str:
