@@ -16,6 +16,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
@@ -36,6 +37,22 @@ from quiz.tui.wording import mark_text, undone_text
 COLUMN_SORTS = ("number", "title", "state", "due", "ease", "lapses")
 COLUMNS = ("#", "Card", "State", "Next review", "Ease", "Lapses")
 PAGE = 60  # rows given to the table at a time (more than a tall terminal shows)
+
+
+class SearchBox(Input):
+    """The search box: an Input whose typing asks for no layout of the screen.
+
+    An Input keeps how wide its text is (its virtual size) in a reactive that asks for
+    a layout of the whole screen when it changes: every keystroke. Textual's layout
+    repaints every scroll bar on the screen, which it asks for after the frame that
+    shows the keystroke, so a second frame followed, 17 to 33 ms later (the screen's
+    update timer): the search took that long to settle. The box is one row as wide as
+    the screen (app.tcss), whatever its text: it needs no layout.
+    """
+
+    def _watch_value(self, value: str) -> None:
+        self.set_reactive(Input.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)  # the size it sets is the same: no layout
 
 
 class BrowseScreen(Screen[None]):
@@ -121,7 +138,7 @@ class BrowseScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("[b]All cards[/b]", id="browse-title")
-        yield Input(
+        yield SearchBox(
             placeholder="/ search questions, answers and key points",
             id="browse-search",
             select_on_focus=False,
