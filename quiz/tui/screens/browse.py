@@ -9,7 +9,9 @@ a keystroke only filters them in memory.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
@@ -29,7 +31,7 @@ from quiz.text import plural, printable
 from quiz.tui import messages
 from quiz.tui.saving import Failed, attempt
 from quiz.tui.screens.pick import PickScreen
-from quiz.tui.text import literal_cell
+from quiz.tui.text import Cell, literal_cell
 from quiz.tui.widgets.footer import QuizFooter
 from quiz.tui.wording import mark_text, undone_text
 
@@ -48,11 +50,21 @@ class SearchBox(Input):
     shows the keystroke, so a second frame followed, 17 to 33 ms later (the screen's
     update timer): the search took that long to settle. The box is one row as wide as
     the screen (app.tcss), whatever its text: it needs no layout.
+
+    ``typed`` is called with the new value as the key is handled, before the box's own
+    repaint is sent: the lines and the table it changes are then repainted in the same
+    frame as the box. Left to its Changed message, the box's frame went first and the
+    rest a second frame later, again 17 to 33 ms.
     """
+
+    def __init__(self, typed: Callable[[str], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._typed = typed
 
     def _watch_value(self, value: str) -> None:
         self.set_reactive(Input.virtual_size, Size(self.content_width, 1))
         super()._watch_value(value)  # the size it sets is the same: no layout
+        self._typed(value)
 
 
 class BrowseScreen(Screen[None]):
@@ -139,6 +151,7 @@ class BrowseScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("[b]All cards[/b]", id="browse-title")
         yield SearchBox(
+            self._search,
             placeholder="/ search questions, answers and key points",
             id="browse-search",
             select_on_focus=False,
@@ -397,8 +410,13 @@ class BrowseScreen(Screen[None]):
 
     @on(Input.Changed, "#browse-search")
     def _typed(self, message: Input.Changed) -> None:
-        self.query_text = message.value
-        self.show(reuse=True)
+        self._search(message.value)  # already done as the key was handled (SearchBox)
+
+    def _search(self, value: str) -> None:
+        """The search box holds ``value``: lists what it keeps."""
+        if value != self.query_text:
+            self.query_text = value
+            self.show(reuse=True)
 
     @on(Input.Submitted, "#browse-search")
     def _submitted(self) -> None:
@@ -530,7 +548,7 @@ TITLE_CELLS = 33  # the card column's least width: at 80 columns every figure st
 
 def _cell(text: str) -> Text:
     """A cell of figures or a state: one line, no markup."""
-    return Text(text, no_wrap=True, end="")
+    return Cell(text)
 
 
 def _clipped(text: str, cells: int = TITLE_CELLS) -> str:
