@@ -131,6 +131,32 @@ async def test_typing_on_lists_what_a_fresh_search_lists(
     assert app.crash is None
 
 
+async def test_the_collector_is_off_only_while_a_search_is_typed(
+    store: Store, full_deck: Deck, clock: Clock
+) -> None:
+    """No garbage collection in a keystroke's frame: the collector is off while a
+    search is typed, on again once the typing stops, and when Browse is left."""
+    import gc
+
+    from quiz.tui.screens import browse
+
+    app = make_app(Session(store, full_deck, now=clock))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_browse(pilot)
+        assert gc.isenabled()
+        await pilot.press("slash", "s", "o")
+        assert not gc.isenabled()
+        await pilot.pause(browse.TYPING_PAUSE + 0.3)
+        assert gc.isenabled()  # the typing stopped
+        await pilot.press("f")
+        assert not gc.isenabled()
+        await pilot.press("escape", "escape")  # clears the box, leaves Browse
+        await until(pilot, lambda: not isinstance(app.screen, BrowseScreen))
+        assert gc.isenabled()
+    assert app.crash is None
+    assert gc.isenabled()
+
+
 async def test_sort_by_title_and_reverse_by_clicking_the_header(
     store: Store, full_deck: Deck, clock: Clock
 ) -> None:

@@ -20,8 +20,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
+from quiz import startup
 from quiz.browsing import SORT_NAMES, SORTS, STATES, Entry, entries, matching, narrows, select
 from quiz.days import due_text
 from quiz.records import Action
@@ -39,6 +41,7 @@ from quiz.tui.wording import mark_text, undone_text
 COLUMN_SORTS = ("number", "title", "state", "due", "ease", "lapses")
 COLUMNS = ("#", "Card", "State", "Next review", "Ease", "Lapses")
 PAGE = 60  # rows given to the table at a time (more than a tall terminal shows)
+TYPING_PAUSE = 0.5  # seconds without a keystroke in the search box: typing has stopped
 
 
 class SearchBox(Input):
@@ -147,6 +150,9 @@ class BrowseScreen(Screen[None]):
         self._kept: tuple[list[Entry], tuple[object, ...], str, list[Entry]] | None = None
         # A card's cells by (id, prefix), made once while the rows and widths hold.
         self._cell_cache: dict[tuple[str, str], tuple[Text, ...]] = {}
+        # The garbage collector is off while a search is typed (see _search).
+        self._collector_paused = False
+        self._typing_stopped: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("[b]All cards[/b]", id="browse-title")
@@ -413,10 +419,36 @@ class BrowseScreen(Screen[None]):
         self._search(message.value)  # already done as the key was handled (SearchBox)
 
     def _search(self, value: str) -> None:
-        """The search box holds ``value``: lists what it keeps."""
+        """The search box holds ``value``: lists what it keeps.
+
+        The cyclic garbage collector is off while the search is being typed, back on
+        :data:`TYPING_PAUSE` after the last keystroke (or when the screen goes): a
+        collection of the young objects, 3-6 ms, otherwise landed in a keystroke
+        every few keys and made the slowest of them (``tests/perf/bench_browse.py``).
+        What is freed by reference counting is freed as ever."""
+        if not self._collector_paused:
+            self._collector_paused = startup.pause_collector()
+        if self._collector_paused:
+            if self._typing_stopped is not None:
+                self._typing_stopped.stop()
+            self._typing_stopped = self.set_timer(TYPING_PAUSE, self._resume_collector)
         if value != self.query_text:
             self.query_text = value
             self.show(reuse=True)
+
+    def _resume_collector(self) -> None:
+        if self._typing_stopped is not None:
+            self._typing_stopped.stop()
+            self._typing_stopped = None
+        if self._collector_paused:
+            self._collector_paused = False
+            startup.resume_collector()
+
+    def on_screen_suspend(self) -> None:
+        self._resume_collector()
+
+    def on_unmount(self) -> None:
+        self._resume_collector()
 
     @on(Input.Submitted, "#browse-search")
     def _submitted(self) -> None:
