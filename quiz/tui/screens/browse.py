@@ -148,8 +148,8 @@ class BrowseScreen(Screen[None]):
         self._lines: dict[str, str | Text] = {}  # what the lines above the table say
         # The last search and filters, and the rows they kept (see _select).
         self._kept: tuple[list[Entry], tuple[object, ...], str, list[Entry]] | None = None
-        # A card's cells by (id, prefix), made once while the rows and widths hold.
-        self._cell_cache: dict[tuple[str, str], tuple[Text, ...]] = {}
+        # A card's cells by (id, prefix, day), made once while the rows and widths hold.
+        self._cell_cache: dict[tuple[str, str, date], tuple[Text, ...]] = {}
         # The garbage collector is off while a search is typed (see _search).
         self._collector_paused = False
         self._typing_stopped: Timer | None = None
@@ -319,10 +319,10 @@ class BrowseScreen(Screen[None]):
         """The row's cells, made once while the rows and the card column's width hold
         (a search keystroke lists the same cards again and again). Text, not str: the
         table would read a str as markup each time it draws it."""
-        key = (row.card.id, prefix)
+        today = self.session.today
+        key = (row.card.id, prefix, today)  # the state and "in 3 days" are today's
         cells = self._cell_cache.get(key)
         if cells is None:
-            today = self.session.today
             cells = self._cell_cache[key] = (
                 _cell(str(row.card.number)),
                 literal_cell(_clipped(prefix + row.card.title, self.title_cells)),
