@@ -2,7 +2,8 @@
 
 The rows are read once (:func:`entries`, a few database reads whatever the deck's
 size); a search keystroke, a filter or a sort only goes over them in memory
-(:func:`select`): on 2,000 cards a few milliseconds (``tests/perf/bench_browse.py``).
+(:func:`select`): on 2,000 cards a few milliseconds (``tests/perf/bench_browse.py``),
+and a search typed on goes over only what the search before it kept (:func:`narrows`).
 """
 
 from __future__ import annotations
@@ -150,18 +151,39 @@ def select(
         sort: one of :data:`SORTS` or "number"; None keeps deck order. Cards with no
             value to sort by (never reviewed) go last either way.
     """
-    words = query.casefold().split()
-    kept = [
-        row
-        for row in rows
-        if (topic is None or row.card.topic_id == topic)
-        and (tag is None or tag in row.tags)
-        and row.is_in(state, today)
-        and all(word in row.text for word in words)
-    ]
+    kept = matching(
+        [
+            row
+            for row in rows
+            if (topic is None or row.card.topic_id == topic)
+            and (tag is None or tag in row.tags)
+            and row.is_in(state, today)
+        ],
+        query,
+    )
     if sort is None:
         return kept[::-1] if descending else kept
     return _sorted(kept, sort, today, descending)
+
+
+def matching(rows: Sequence[Entry], query: str) -> list[Entry]:
+    """The rows whose text holds every word of ``query`` (any case), in their order."""
+    words = query.casefold().split()
+    if not words:
+        return list(rows)
+    if len(words) == 1:
+        word = words[0]
+        return [row for row in rows if word in row.text]
+    return [row for row in rows if all(word in row.text for word in words)]
+
+
+def narrows(before: str, after: str) -> bool:
+    """Whether every card the search ``after`` keeps is one ``before`` kept: each word
+    of ``before`` is part of a word of ``after`` (a word typed on, or one more word).
+    Then ``after`` need only go over what ``before`` kept (:func:`matching`), in the
+    order it kept them."""
+    words = after.casefold().split()
+    return all(any(old in word for word in words) for old in before.casefold().split())
 
 
 def _sorted(rows: Sequence[Entry], sort: str, today: date, descending: bool) -> list[Entry]:

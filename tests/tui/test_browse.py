@@ -97,6 +97,66 @@ async def test_search_narrows_the_list_as_you_type_and_escape_clears_it(
     assert app.crash is None
 
 
+async def test_typing_on_lists_what_a_fresh_search_lists(
+    store: Store, full_deck: Deck, clock: Clock
+) -> None:
+    """A search typed on goes over only what the last one kept: with the title sort
+    reversed, each keystroke (letters, a second word, backspaces) lists exactly the
+    cards, in the order, that the whole search run afresh lists, and the table's rows
+    are the first of them."""
+    from quiz.browsing import select
+
+    app = make_app(Session(store, full_deck, now=clock))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_browse(pilot)
+        table = screen.query_one(DataTable)
+        await pilot.press("o")  # by title
+        screen.post_message(DataTable.HeaderSelected(table, ColumnKey("x"), 1, Text("Card")))
+        await pilot.pause()
+        assert screen.descending
+        await pilot.press("slash")
+        keys = ["e", "r", "space", "g", "r", "a", "backspace", "backspace", "backspace"]
+        keys += ["backspace", "backspace", "t", "space", "l", "o", "s", "s"]
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+            query = screen.query_one(Input).value
+            fresh = select(
+                screen.rows, screen.session.today, query=query, sort="title", descending=True
+            )
+            ids = [row.card.id for row in fresh]
+            assert listed(app) == ids, query
+            assert [str(k.value) for k in table.rows] == ids[: table.row_count], query
+            assert f"{len(ids)} of {len(full_deck)}" in screen_text(app), query
+    assert app.crash is None
+
+
+async def test_the_collector_is_off_only_while_a_search_is_typed(
+    store: Store, full_deck: Deck, clock: Clock
+) -> None:
+    """No garbage collection in a keystroke's frame: the collector is off while a
+    search is typed, on again once the typing stops, and when Browse is left."""
+    import gc
+
+    from quiz.tui.screens import browse
+
+    app = make_app(Session(store, full_deck, now=clock))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_browse(pilot)
+        assert gc.isenabled()
+        await pilot.press("slash", "s", "o")
+        assert not gc.isenabled()
+        await pilot.pause(browse.TYPING_PAUSE + 0.3)
+        assert gc.isenabled()  # the typing stopped
+        await pilot.press("f")
+        assert not gc.isenabled()
+        await pilot.press("escape", "escape")  # clears the box, leaves Browse
+        await until(pilot, lambda: not isinstance(app.screen, BrowseScreen))
+        assert gc.isenabled()
+    assert app.crash is None
+    assert gc.isenabled()
+
+
 async def test_sort_by_title_and_reverse_by_clicking_the_header(
     store: Store, full_deck: Deck, clock: Clock
 ) -> None:

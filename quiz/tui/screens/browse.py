@@ -9,17 +9,22 @@ a keystroke only filters them in memory.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
-from quiz.browsing import SORT_NAMES, SORTS, STATES, Entry, entries, select
+from quiz import startup
+from quiz.browsing import SORT_NAMES, SORTS, STATES, Entry, entries, matching, narrows, select
 from quiz.days import due_text
 from quiz.records import Action
 from quiz.session import Session
@@ -28,7 +33,7 @@ from quiz.text import plural, printable
 from quiz.tui import messages
 from quiz.tui.saving import Failed, attempt
 from quiz.tui.screens.pick import PickScreen
-from quiz.tui.text import literal_cell
+from quiz.tui.text import Cell, literal_cell
 from quiz.tui.widgets.footer import QuizFooter
 from quiz.tui.wording import mark_text, undone_text
 
@@ -36,6 +41,33 @@ from quiz.tui.wording import mark_text, undone_text
 COLUMN_SORTS = ("number", "title", "state", "due", "ease", "lapses")
 COLUMNS = ("#", "Card", "State", "Next review", "Ease", "Lapses")
 PAGE = 60  # rows given to the table at a time (more than a tall terminal shows)
+TYPING_PAUSE = 0.5  # seconds without a keystroke in the search box: typing has stopped
+
+
+class SearchBox(Input):
+    """The search box: an Input whose typing asks for no layout of the screen.
+
+    An Input keeps how wide its text is (its virtual size) in a reactive that asks for
+    a layout of the whole screen when it changes: every keystroke. Textual's layout
+    repaints every scroll bar on the screen, which it asks for after the frame that
+    shows the keystroke, so a second frame followed, 17 to 33 ms later (the screen's
+    update timer): the search took that long to settle. The box is one row as wide as
+    the screen (app.tcss), whatever its text: it needs no layout.
+
+    ``typed`` is called with the new value as the key is handled, before the box's own
+    repaint is sent: the lines and the table it changes are then repainted in the same
+    frame as the box. Left to its Changed message, the box's frame went first and the
+    rest a second frame later, again 17 to 33 ms.
+    """
+
+    def __init__(self, typed: Callable[[str], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._typed = typed
+
+    def _watch_value(self, value: str) -> None:
+        self.set_reactive(Input.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)  # the size it sets is the same: no layout
+        self._typed(value)
 
 
 class BrowseScreen(Screen[None]):
@@ -113,10 +145,19 @@ class BrowseScreen(Screen[None]):
         self._by_id: dict[str, Entry] = {}
         self.title_cells = TITLE_CELLS  # the card column's width, from the terminal's
         self._table_grouped = True  # what the table's rows are: topics and cards, or cards
+        self._lines: dict[str, str | Text] = {}  # what the lines above the table say
+        # The last search and filters, and the rows they kept (see _select).
+        self._kept: tuple[list[Entry], tuple[object, ...], str, list[Entry]] | None = None
+        # A card's cells by (id, prefix, day), made once while the rows and widths hold.
+        self._cell_cache: dict[tuple[str, str, date], tuple[Text, ...]] = {}
+        # The garbage collector is off while a search is typed (see _search).
+        self._collector_paused = False
+        self._typing_stopped: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("[b]All cards[/b]", id="browse-title")
-        yield Input(
+        yield SearchBox(
+            self._search,
             placeholder="/ search questions, answers and key points",
             id="browse-search",
             select_on_focus=False,
@@ -161,6 +202,7 @@ class BrowseScreen(Screen[None]):
     def load(self, keep: str | None = None) -> None:
         """Reads every card's standing again and shows the rows."""
         self.rows = entries(self.session)
+        self._cell_cache.clear()
         self.show(keep)
 
     def show(self, keep: str | None = None, reuse: bool = False) -> None:
@@ -180,21 +222,13 @@ class BrowseScreen(Screen[None]):
         if cells != self.title_cells:
             # A column keeps the widest cell it ever had: start the columns afresh.
             self.title_cells, reuse = cells, False
+            self._cell_cache.clear()
             table.clear(columns=True)
             table.add_columns(*COLUMNS)
         if self.grouped:
             self.pending = self._grouped()
         else:
-            kept = select(
-                self.rows,
-                today,
-                query=self.query_text,
-                state=self.state,
-                tag=self.tag,
-                topic=self.topic,
-                sort=self.sort,
-                descending=self.descending,
-            )
+            kept = self._select(today)
             self.pending = [
                 (row.card.id, row, "" if row.card.is_core else f"{row.card.kind}: ") for row in kept
             ]
@@ -220,6 +254,33 @@ class BrowseScreen(Screen[None]):
         if where is not None:
             table.move_cursor(row=where)
 
+    def _select(self, today: date) -> list[Entry]:
+        """What the search and filters keep (:func:`quiz.browsing.select`). A search
+        typed on, with the same rows and filters, goes over only what the last one
+        kept, in its order: each keystroke of a word narrows the list."""
+        filters = (self.state, self.tag, self.topic, self.sort, self.descending, today)
+        last = self._kept
+        if (
+            last is not None
+            and last[0] is self.rows
+            and last[1] == filters
+            and narrows(last[2], self.query_text)
+        ):
+            kept = matching(last[3], self.query_text)
+        else:
+            kept = select(
+                self.rows,
+                today,
+                query=self.query_text,
+                state=self.state,
+                tag=self.tag,
+                topic=self.topic,
+                sort=self.sort,
+                descending=self.descending,
+            )
+        self._kept = (self.rows, filters, self.query_text, kept)
+        return kept
+
     def listed_ids(self) -> list[str]:
         """The ids of every row listed, top to bottom: those in the table, then those
         still to come."""
@@ -244,8 +305,9 @@ class BrowseScreen(Screen[None]):
             else:
                 cells = self._cells(what, prefix)
                 if self.grouped:
-                    cells = ("", *cells[1:])
-                table.add_row(*cells, key=key)
+                    table.add_row("", *cells[1:], key=key)
+                else:
+                    table.add_row(*cells, key=key)
 
     @on(DataTable.RowHighlighted)
     def _near_the_end(self, message: DataTable.RowHighlighted) -> None:
@@ -253,16 +315,23 @@ class BrowseScreen(Screen[None]):
         if self.pending and message.cursor_row >= table.row_count - PAGE // 3:
             self._add_rows(PAGE)
 
-    def _cells(self, row: Entry, prefix: str = "") -> tuple[object, ...]:
+    def _cells(self, row: Entry, prefix: str = "") -> tuple[Text, ...]:
+        """The row's cells, made once while the rows and the card column's width hold
+        (a search keystroke lists the same cards again and again). Text, not str: the
+        table would read a str as markup each time it draws it."""
         today = self.session.today
-        return (
-            str(row.card.number),
-            literal_cell(_clipped(prefix + row.card.title, self.title_cells)),
-            row.state(today),
-            due_text(row.due, today) if row.due else "—",
-            f"{row.easiness:.2f}" if row.easiness is not None else "—",
-            str(row.lapses) if row.lapses else "—",
-        )
+        key = (row.card.id, prefix, today)  # the state and "in 3 days" are today's
+        cells = self._cell_cache.get(key)
+        if cells is None:
+            cells = self._cell_cache[key] = (
+                _cell(str(row.card.number)),
+                literal_cell(_clipped(prefix + row.card.title, self.title_cells)),
+                _cell(row.state(today)),
+                _cell(due_text(row.due, today) if row.due else "—"),
+                _cell(f"{row.easiness:.2f}" if row.easiness is not None else "—"),
+                _cell(str(row.lapses) if row.lapses else "—"),
+            )
+        return cells
 
     def _topic_cells(self, topic: Topic, today: date) -> tuple[object, ...]:
         core = self._by_id.get(topic.card_id)
@@ -309,7 +378,7 @@ class BrowseScreen(Screen[None]):
         else:
             title = f"[b]Cards[/b] · {shown:,} of {total:,}"
         title += " · enter open · p practise · d demo · n new · e edit"
-        self.query_one("#browse-title", Static).update(title)
+        self._set_line("#browse-title", title)
         topic = self.session.deck.get(self.topic or "")
         parts = [] if self.grouped else ["x clears"]
         parts += [
@@ -318,7 +387,17 @@ class BrowseScreen(Screen[None]):
             f"g topic: {printable(topic.title) if topic else 'all'}",
             f"o sort: {SORT_NAMES[self.sort]}{' ↓' if self.descending else ''}",
         ]
-        self.query_one("#browse-filters", Static).update(Text(" · ".join(parts)))
+        self._set_line("#browse-filters", Text(" · ".join(parts)))
+
+    def _set_line(self, selector: str, content: str | Text) -> None:
+        """Puts ``content`` in one of the one-line Statics above the table, if it
+        changed. Without a layout: their size is fixed (height 1, the screen's width,
+        in app.tcss), and a layout asked for here came after the frame that showed the
+        keystroke's rows and cost a second frame, some 30 ms later."""
+        line = self.query_one(selector, Static)
+        if self._lines.get(selector) != content:
+            self._lines[selector] = content
+            line.update(content, layout=False)
 
     def selected(self) -> str | None:
         table = self.query_one(DataTable)
@@ -337,8 +416,39 @@ class BrowseScreen(Screen[None]):
 
     @on(Input.Changed, "#browse-search")
     def _typed(self, message: Input.Changed) -> None:
-        self.query_text = message.value
-        self.show(reuse=True)
+        self._search(message.value)  # already done as the key was handled (SearchBox)
+
+    def _search(self, value: str) -> None:
+        """The search box holds ``value``: lists what it keeps.
+
+        The cyclic garbage collector is off while the search is being typed, back on
+        :data:`TYPING_PAUSE` after the last keystroke (or when the screen goes): a
+        collection of the young objects, 3-6 ms, otherwise landed in a keystroke
+        every few keys and made the slowest of them (``tests/perf/bench_browse.py``).
+        What is freed by reference counting is freed as ever."""
+        if not self._collector_paused:
+            self._collector_paused = startup.pause_collector()
+        if self._collector_paused:
+            if self._typing_stopped is not None:
+                self._typing_stopped.stop()
+            self._typing_stopped = self.set_timer(TYPING_PAUSE, self._resume_collector)
+        if value != self.query_text:
+            self.query_text = value
+            self.show(reuse=True)
+
+    def _resume_collector(self) -> None:
+        if self._typing_stopped is not None:
+            self._typing_stopped.stop()
+            self._typing_stopped = None
+        if self._collector_paused:
+            self._collector_paused = False
+            startup.resume_collector()
+
+    def on_screen_suspend(self) -> None:
+        self._resume_collector()
+
+    def on_unmount(self) -> None:
+        self._resume_collector()
 
     @on(Input.Submitted, "#browse-search")
     def _submitted(self) -> None:
@@ -466,6 +576,11 @@ class BrowseScreen(Screen[None]):
 
 
 TITLE_CELLS = 33  # the card column's least width: at 80 columns every figure stays in view
+
+
+def _cell(text: str) -> Text:
+    """A cell of figures or a state: one line, no markup."""
+    return Cell(text)
 
 
 def _clipped(text: str, cells: int = TITLE_CELLS) -> str:
