@@ -184,15 +184,18 @@ class Deck:
         order, then the follow-ups a topic at a time in turn (every topic's first
         follow-up, then every topic's second...), in deck order within a turn. Made
         once per deck: the day's queue filters it rather than sorting the deck."""
+        turns: list[list[Card]] = [[]]  # the cards of each turn, in deck order
         rank: dict[str, int] = {}  # topic -> follow-ups of it ranked so far
-        order: list[tuple[int, int, Card]] = []
-        for position, card in enumerate(self.cards):
-            if card.is_core:
-                order.append((0, position, card))
-            else:
-                turn = rank[card.topic_id] = rank.get(card.topic_id, 0) + 1
-                order.append((turn, position, card))
-        return tuple(card for _, _, card in sorted(order, key=lambda entry: entry[:2]))
+        for card in self.cards:
+            topic = card.topic
+            if topic in ("", card.id):  # a core card
+                turns[0].append(card)
+                continue
+            turn = rank[topic] = rank.get(topic, 0) + 1
+            if turn == len(turns):
+                turns.append([])
+            turns[turn].append(card)
+        return tuple(card for cards in turns for card in cards)
 
     @property
     def ids(self) -> list[str]:
