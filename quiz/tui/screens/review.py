@@ -46,7 +46,6 @@ from quiz.tui.saving import Failed, attempt
 from quiz.tui.text import literal
 from quiz.tui.widgets.answer_box import AnswerBox
 from quiz.tui.widgets.card_text import answer_markdown
-from quiz.tui.widgets.footer import QuizFooter
 from quiz.tui.widgets.grades import GradeBar
 from quiz.tui.widgets.keypoints import KeyPoints
 from quiz.tui.widgets.session_bar import SessionBar
@@ -243,6 +242,8 @@ class ReviewScreen(Screen[None]):
     async def _mount_rest(self) -> None:
         if not self.is_attached:
             return  # left (or quit) before its first paint: nothing to add to
+        from quiz.tui.widgets.footer import QuizFooter  # after the first paint too
+
         self.grade_bar()
         await self.mount(QuizFooter(compact=True))
         self.refresh_bindings()  # the footer lists the keys when told they are set
