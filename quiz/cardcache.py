@@ -1,7 +1,7 @@
 """A cache of the user's parsed cards, so that 2,000 of them cost a few milliseconds
 at every start rather than a second of TOML parsing.
 
-Two files per card folder, in the private cache folder of :mod:`quiz.deckcache` (so
+Three files per card folder, in the private cache folder of :mod:`quiz.deckcache` (so
 ``QUIZ_CACHE`` moves them too, and a file anyone else could write is never read):
 
 - ``cards-KEY.index``: for each card file, its size, modification time and inode,
@@ -9,7 +9,10 @@ Two files per card folder, in the private cache folder of :mod:`quiz.deckcache` 
   number, title, question, demo, kind, tags): all a start needs to order the day's
   cards and show the first one;
 - ``cards-KEY.details``: each card's heavy fields (answer, key points, references,
-  misconceptions, demo preset, choices), pickled one card at a time.
+  misconceptions, demo preset, choices), pickled one card at a time;
+- ``cards-KEY.deck``: how the last full load put the deck together (the built-in
+  cards by id, one's own as they were placed, the skipped lines), which the app's
+  start takes as it is (:func:`placed`) and checks after its first card is up.
 
 A card read through the index is a :class:`CachedCard`: a :class:`~quiz.deck.Card`
 whose heavy fields are read from the details file the first time any of them is
@@ -107,14 +110,13 @@ class CachedCard(Card):
         self.__dict__.update(fields)
         return fields[name]
 
-    def __eq__(self, other: object) -> bool:
+    def __eq__(self, other: object) -> bool:  # as a Card's: every field
         if not isinstance(other, Card):
             return NotImplemented
-        fields = (*LIGHT, *HEAVY, "path")
-        return all(getattr(self, f) == getattr(other, f) for f in fields)
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in _FIELDS)
 
     def __hash__(self) -> int:  # as a Card's: every field, in order
-        return hash(tuple(getattr(self, f.name) for f in dataclasses.fields(Card)))
+        return hash(tuple(getattr(self, f.name) for f in _FIELDS))
 
     def __copy__(self) -> CachedCard:  # still lazy (the deck numbers its copies)
         card = CachedCard.__new__(CachedCard)
@@ -144,6 +146,7 @@ def _plain(fields: dict[str, Any]) -> Card:
 
 
 _EMPTY = Card("", 0, "", "", "", (), (), "", Path())
+_FIELDS = dataclasses.fields(Card)
 
 
 class CardCache:

@@ -11,7 +11,9 @@ as before); it never stops the app.
 
 The file is a pickle, read only when it sits in a folder of ours (0700, owned by this
 user) and is itself owned by this user and not writable by others: whoever can write
-there can already run code as this user.
+there can already run code as this user. The cache of one's own cards
+(:mod:`quiz.cardcache`) keeps its files in the same folder, through the same checks
+(:func:`read`, :func:`write`, :func:`read_bytes`, :func:`write_bytes`).
 """
 
 from __future__ import annotations

@@ -339,3 +339,14 @@ def test_cards_placed_against_other_built_in_cards_are_placed_again(
     other = with_user_cards(Deck(deck.cards[:3]), tmp_path, as_last_time=True)
     assert not other.unchecked
     assert [(c.id, c.number) for c in other][-1] == ("heads", 4)
+
+
+def test_the_card_cache_keeps_every_field_of_a_card() -> None:
+    # A field added to Card and left out of the cache would come back empty from it.
+    import dataclasses
+
+    from quiz.cardcache import HEAVY, LIGHT
+    from quiz.deck import Card
+
+    kept = sorted((*LIGHT, *HEAVY, "path"))
+    assert kept == sorted(f.name for f in dataclasses.fields(Card))
