@@ -270,6 +270,12 @@ def last_placed(folder: Path, demos: Collection[str]) -> object:
     return deckcache.read(stamp(demos), names(folder)[2])
 
 
+def forget(folder: Path) -> None:
+    """Drops what was kept of ``folder``'s cards (it has none now)."""
+    for name in names(folder):
+        deckcache.remove(name)
+
+
 def placed(builtin: Deck, folder: Path, demos: Collection[str], stored: object) -> Deck | None:
     """The deck as the last full load of ``folder`` put it together (``stored``,
     from :func:`last_placed`), its cards not checked against their files; None when

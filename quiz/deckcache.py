@@ -125,6 +125,14 @@ def write_bytes(name: str, data: bytes) -> bool:
     return True
 
 
+def remove(name: str) -> None:
+    """Deletes the file ``name`` of the cache folder, if it is there."""
+    folder = cache_dir()
+    if folder is not None:
+        with contextlib.suppress(OSError):
+            (folder / name).unlink()
+
+
 def _ours(path: Path) -> bool:
     """Owned by this user and writable by no one else (a folder: private)."""
     info = path.lstat()

@@ -92,6 +92,8 @@ def with_user_cards(
             return placed
     paths, skipped = card_files(folder)
     if not paths:
+        if stored is not None:  # the cards kept from last time are gone
+            cardcache.forget(folder)
         return replace(deck, skipped=tuple(skipped), user_folder=folder, builtin=deck)
     cache = cardcache.CardCache(folder, demos)
     checked = demos

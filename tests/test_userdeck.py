@@ -350,3 +350,15 @@ def test_the_card_cache_keeps_every_field_of_a_card() -> None:
 
     kept = sorted((*LIGHT, *HEAVY, "path"))
     assert kept == sorted(f.name for f in dataclasses.fields(Card))
+
+
+def test_a_start_after_every_card_of_ones_own_went_has_none(
+    full_deck: Deck, tmp_path: Path
+) -> None:
+    card = own(tmp_path, "a.md", "heads")
+    with_user_cards(full_deck, tmp_path)
+    card.unlink()
+    assert with_user_cards(full_deck, tmp_path).get("heads") is None
+    # What was kept of the cards went with them: the next start does not bring it back.
+    again = with_user_cards(full_deck, tmp_path, as_last_time=True)
+    assert again.get("heads") is None and len(again) == len(full_deck)
