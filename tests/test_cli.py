@@ -613,3 +613,64 @@ def test_export_never_writes_over_the_database(tmp_path: Path, fmt: str) -> None
     assert "is your quiz database" in assert_one_line_error(result, 1)
     assert db.read_bytes() == before
     assert quiz("--db", str(db), "list").returncode == 0
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--db", "q.db"],
+        ["--db=q.db"],
+        ["--db="],
+        ["--tag", "optimisation", "--db", "x.db"],
+        ["--tag=rnn", "--tag", "cnn"],  # the last one wins, as in argparse
+        ["--db", "list"],  # a value, not the command
+        ["--db", "a=b.db"],
+        ["--db", "-1"],  # argparse takes it as a value; the fast path leaves it
+        ["--ta", "rnn"],  # an abbreviation: only argparse knows it
+        ["--db", "q.db", "list"],
+        ["stats", "--json", "--db", "q.db"],
+        ["--", "--db"],
+    ],
+)
+def test_the_command_line_reads_as_the_parser_reads_it(argv: list[str]) -> None:
+    # `quiz` and `quiz --db F` skip building the parser (4 ms of a start): what they
+    # read must be what the parser reads.
+    from quiz.cli import build_parser, parse_args
+
+    try:
+        expected = build_parser().parse_args(argv)
+    except SystemExit as exc:
+        with pytest.raises(SystemExit) as raised:
+            parse_args(argv)
+        assert raised.value.code == exc.code
+        return
+    assert parse_args(argv) == expected
+
+
+@pytest.mark.parametrize("argv", [["--db"], ["--tag"], ["--db", "--tag", "x"], ["-h"], ["nope"]])
+def test_a_command_line_the_parser_refuses_is_still_refused(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from quiz.cli import build_parser, parse_args
+
+    with pytest.raises(SystemExit) as expected:
+        build_parser().parse_args(argv)
+    said = capsys.readouterr()
+    with pytest.raises(SystemExit) as raised:
+        parse_args(argv)
+    assert raised.value.code == expected.value.code
+    assert capsys.readouterr() == said
+
+
+def test_todays_session_is_read_without_building_the_parser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import quiz.cli
+
+    def refuse() -> None:
+        raise AssertionError("the parser of every command was built")
+
+    monkeypatch.setattr(quiz.cli, "build_parser", refuse)
+    args = quiz.cli.parse_args(["--db", "q.db", "--tag", "rnn"])
+    assert (args.command, args.db, args.tag) == (None, "q.db", "rnn")
