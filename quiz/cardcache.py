@@ -14,7 +14,7 @@ Three files per card folder, in the private cache folder of :mod:`quiz.deckcache
   cards by id, one's own as they were placed, the skipped lines), which the app's
   start takes as it is (:func:`placed`) and checks after its first card is up.
 
-A card read through the index is a :class:`CachedCard`: a :class:`~quiz.deck.Card`
+A card read through the index is a :class:`~quiz.deck.CachedCard`: a :class:`~quiz.deck.Card`
 whose heavy fields are read from the details file the first time any of them is
 asked for (Browse's search asks for all of them; the review screen for the card on
 screen). A file whose size, time or inode changed is parsed again and the cache
@@ -25,23 +25,27 @@ one slow start, and one that cannot be read or written is passed over.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
-import pickle
 import secrets
 from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
 from quiz import __version__, deckcache
-from quiz.deck import Card, Deck
+from quiz.deck import (
+    LIGHT,
+    CachedCard,
+    Card,
+    Deck,
+    Details,
+    cached_cards,
+    heavy_fields,
+    kept_fields,
+)
 from quiz.errors import QuizError
 
 FORMAT = 3
-LIGHT = ("id", "number", "title", "question", "demo", "topic", "kind", "tags", "origin")
-HEAVY = ("key_points", "references", "body", "demo_params", "misconceptions", "predict")
-_STORED = frozenset((*LIGHT, "_file", "_where"))  # a placed card's fields, as kept
 
 Signature = tuple[int, int, int]  # size, modification time (ns), inode
 # A card file's entry: its signature, then the refusal line and nothing else, or None
@@ -54,99 +58,6 @@ def names(folder: Path) -> tuple[str, str, str]:
     ``folder``."""
     key = hashlib.sha1(str(folder.absolute()).encode("utf-8", "surrogateescape")).hexdigest()
     return tuple(f"cards-{key[:20]}.{kind}" for kind in ("index", "details", "deck"))  # type: ignore[return-value]
-
-
-class Details:
-    """The details file a set of cached cards reads its heavy fields from: read whole
-    the first time a card asks (or kept from the run that wrote it), and checked to
-    be the file the index was written with."""
-
-    def __init__(self, name: str, token: bytes) -> None:
-        self.name, self.token = name, token
-        self.data: bytes | None = None
-
-    def fields(self, card: CachedCard) -> dict[str, Any] | None:
-        """The card's heavy fields by name, or None when the file is gone or is not
-        the one its index named (another quiz rewrote it since)."""
-        if self.data is None:
-            data = deckcache.read_bytes(self.name)
-            self.data = data if data is not None and data.startswith(self.token) else b""
-        start, length = card._where
-        if not self.data or start + length > len(self.data):
-            return None
-        try:
-            values = pickle.loads(self.data[start : start + length])
-            return dict(zip(HEAVY, values, strict=True))
-        except Exception:  # a damaged file: the card is parsed again
-            return None
-
-
-class CachedCard(Card):
-    """A card from the index: its heavy fields are read on first use (see the module).
-
-    It equals the :class:`~quiz.deck.Card` parsed from the same file.
-    """
-
-    _details: Details
-    _where: tuple[int, int]
-    _parse: Callable[[Path], Card]
-
-    _file: str
-
-    def __getattr__(self, name: str) -> Any:  # only for a field not read yet
-        if name == "path":  # made when asked for: 2,000 Paths take 5 ms
-            path = self.__dict__["path"] = Path(self._file)
-            return path
-        if name not in HEAVY:
-            raise AttributeError(name)
-        fields = self._details.fields(self)
-        if fields is None:  # the cache went away: the file itself
-            try:
-                parsed = self._parse(self.path)
-                fields = {field: getattr(parsed, field) for field in HEAVY}
-            except QuizError as exc:  # broken since the start: say so in the answer
-                fields = {field: getattr(_EMPTY, field) for field in HEAVY}
-                fields["body"] = f"This card could not be read again: {exc}"
-        self.__dict__.update(fields)
-        return fields[name]
-
-    def __eq__(self, other: object) -> bool:  # as a Card's: every field
-        if not isinstance(other, Card):
-            return NotImplemented
-        return all(getattr(self, f.name) == getattr(other, f.name) for f in _FIELDS)
-
-    def __hash__(self) -> int:  # as a Card's: every field, in order
-        return hash(tuple(getattr(self, f.name) for f in _FIELDS))
-
-    def __copy__(self) -> CachedCard:  # still lazy (the deck numbers its copies)
-        card = CachedCard.__new__(CachedCard)
-        card.__dict__.update(self.__dict__)
-        return card
-
-    def __reduce__(self) -> tuple[Any, ...]:  # a plain card, with every field
-        fields = {f: getattr(self, f) for f in (*HEAVY, "path")}
-        return (_plain, (self.__dict__ | fields,))
-
-    def same(self, other: Card) -> bool:
-        """True when ``other`` is this card read from the same cache entry again (no
-        field read: what :func:`quiz.userdeck.changed` compares)."""
-        return (
-            isinstance(other, CachedCard)
-            and self._where == other._where
-            and self._details.token == other._details.token
-            and self._file == other._file
-            and all(self.__dict__[f] == other.__dict__[f] for f in LIGHT)
-        )
-
-
-def _plain(fields: dict[str, Any]) -> Card:
-    card = Card.__new__(Card)
-    card.__dict__.update({k: v for k, v in fields.items() if not k.startswith("_")})
-    return card
-
-
-_EMPTY = Card("", 0, "", "", "", (), (), "", Path())
-_FIELDS = dataclasses.fields(Card)
 
 
 class CardCache:
@@ -226,9 +137,7 @@ class CardCache:
                 continue
             card = self.fresh.get(key)
             if card is not None:
-                blob = pickle.dumps(
-                    tuple(getattr(card, f) for f in HEAVY), protocol=pickle.HIGHEST_PROTOCOL
-                )
+                blob = heavy_fields(card)
                 light = tuple(getattr(card, f) for f in LIGHT)
             else:
                 blob = old[start : start + length]
@@ -257,8 +166,7 @@ class CardCache:
             entry = entries.get(str(card.path))
             if entry is None or entry[1] is not None or (entry[3], entry[4]) == (0, 0):
                 return  # not in the details file (it could not be written)
-            fields = {f: getattr(card, f) for f in LIGHT}
-            order.append(fields | {"_file": str(card.path), "_where": (entry[3], entry[4])})
+            order.append(kept_fields(card, (entry[3], entry[4])))
         value = (_builtin_key(builtin), token, deck.skipped, tuple(order))
         if value != stored:
             deckcache.write(self.stamp, value, self.deck_name)
@@ -294,20 +202,13 @@ def placed(builtin: Deck, folder: Path, demos: Collection[str], stored: object) 
         return parse_card(path, demos, user=True)
 
     by_id = builtin.by_id
-    cards: list[Card] = []
-    new, set_fields = CachedCard.__new__, object.__setattr__
+    own = cached_cards([e for e in order if e.__class__ is not str], details, parse)
+    if own is None:
+        return None
+    mine = iter(own)
     try:
-        for entry in order:
-            if entry.__class__ is str:
-                cards.append(by_id[entry])
-                continue
-            if not entry.keys() >= _STORED:
-                return None
-            card = new(CachedCard)
-            set_fields(card, "__dict__", entry)  # 2,000 cards: 0.6 ms, not 2.2 by field
-            entry["_details"], entry["_parse"] = details, parse
-            cards.append(card)
-    except (KeyError, TypeError, AttributeError):
+        cards = [by_id[e] if e.__class__ is str else next(mine) for e in order]
+    except KeyError:
         return None
     return Deck(tuple(cards), tuple(skipped), folder, builtin, unchecked=True)
 

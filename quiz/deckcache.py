@@ -29,7 +29,7 @@ from pathlib import Path
 
 from quiz import __version__
 
-FORMAT = 1  # bump when the Card/Deck classes change shape
+FORMAT = 2  # bump when the Card/Deck classes or what is kept of them change shape
 
 
 def cache_dir() -> Path | None:

@@ -142,7 +142,7 @@ def changed(deck: Deck) -> Deck | None:
     fresh = with_user_cards(deck.builtin, deck.user_folder)
     if fresh.skipped != deck.skipped or len(fresh) != len(deck):
         return fresh
-    from quiz.cardcache import CachedCard
+    from quiz.deck import CachedCard
 
     for old, new in zip(deck, fresh, strict=True):
         if old is new:

@@ -81,3 +81,38 @@ def test_no_cache_when_quiz_cache_is_empty_or_unwritable(
     blocked.write_text("a file where the cache folder would go")
     monkeypatch.setenv("QUIZ_CACHE", str(blocked))
     assert len(load_deck(cards)) > 15  # the cache cannot be made: no error
+
+
+def test_a_cached_deck_reads_a_cards_answer_when_asked_and_from_its_file_if_the_cache_went(
+    cards: Path,
+) -> None:
+    parsed = load_deck(cards)
+    cached = load_deck(cards)
+    first = cached.cards[0]
+    assert "body" not in vars(first) and "key_points" not in vars(first)  # not read yet
+    assert first.body == parsed.cards[0].body  # read now, from the details file
+    folder = deckcache.cache_dir()
+    assert folder is not None
+    again = load_deck(cards)
+    (folder / deck_module.DECK_DETAILS).unlink()  # gone after the start
+    assert again.cards[1].key_points == parsed.cards[1].key_points  # parsed from its file
+    assert load_deck(cards) == parsed  # and the next start parses and keeps it again
+    assert (folder / deck_module.DECK_DETAILS).is_file()
+
+
+def test_every_field_of_every_card_comes_back_from_the_cache_as_parsed(cards: Path) -> None:
+    # Field by field, not by ==: a cached card's equality reads the same fields, and
+    # Card's fields with a default (predict, misconceptions, demo_params) are class
+    # attributes a lazy card must not fall back on.
+    import dataclasses
+
+    from quiz.deck import Card
+
+    parsed = load_deck(cards)
+    assert any(c.predict for c in parsed) and any(c.misconceptions for c in parsed)
+    assert any(c.demo_params for c in parsed)
+    for field in dataclasses.fields(Card):
+        cached = load_deck(cards)  # this field is the first one each card is asked for
+        for was, now in zip(parsed, cached, strict=True):
+            assert type(now).__name__ == "CachedCard"
+            assert getattr(now, field.name) == getattr(was, field.name), (was.id, field.name)

@@ -345,8 +345,7 @@ def test_the_card_cache_keeps_every_field_of_a_card() -> None:
     # A field added to Card and left out of the cache would come back empty from it.
     import dataclasses
 
-    from quiz.cardcache import HEAVY, LIGHT
-    from quiz.deck import Card
+    from quiz.deck import HEAVY, LIGHT, Card
 
     kept = sorted((*LIGHT, *HEAVY, "path"))
     assert kept == sorted(f.name for f in dataclasses.fields(Card))
