@@ -126,6 +126,12 @@ class Card:
         return self.topic in ("", self.id)
 
     @property
+    def is_predict(self) -> bool:
+        """A ``predict`` card (the only kind with :attr:`predict`; read from the kind,
+        so that a cached card need not read its heavy fields to say)."""
+        return self.kind == "predict"
+
+    @property
     def topic_id(self) -> str:
         """The id of the topic's core card (this card's own id for a core card)."""
         return self.topic or self.id

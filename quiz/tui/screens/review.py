@@ -366,7 +366,7 @@ class ReviewScreen(Screen[None]):
         }[item.mode]
         self.query_one("#mode", Static).update(literal(f"{label} · {card.title}"))
         question = literal(card.question)
-        if card.predict is not None:  # the choices, and how to pick one
+        if card.is_predict:  # the choices, and how to pick one
             question = Content.assemble(
                 question,
                 "\n\n",
@@ -378,7 +378,7 @@ class ReviewScreen(Screen[None]):
         box = self.box
         box.placeholder = (
             "Type the letter of your prediction (a, b…); enter runs the demo"
-            if card.predict is not None
+            if card.is_predict
             else ANSWER_PLACEHOLDER
         )
         box.text = keep[1] if keep is not None and keep[0] == card.id else ""
