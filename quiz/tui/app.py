@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from quiz.tui.screens.quitting import QuittingScreen
 
 
+CHECK_CARDS_AFTER = 0.3  # seconds after the first paint: the user's card files are looked at
+
+
 class QuizApp(App[None]):
     """Today's session over ``session``: review, browse, practice, demos."""
 
@@ -201,8 +204,13 @@ class QuizApp(App[None]):
         startup.after_first_paint()
         if self.deck.unchecked:
             # The user's cards were taken as the last start found them, their files
-            # not looked at (2,000 of them take 10 ms): looked at now, in a thread.
-            self.run_worker(self._check_cards, thread=True, group="cards")
+            # not looked at (2,000 of them take 10 ms): looked at in a thread, a moment
+            # from now. At once, its 30 ms of Python held up Textual's writer thread,
+            # which was still sending the first frame to the terminal.
+            self.set_timer(CHECK_CARDS_AFTER, self._start_checking_cards)
+
+    def _start_checking_cards(self) -> None:
+        self.run_worker(self._check_cards, thread=True, group="cards")
 
     def _check_cards(self) -> None:
         from quiz.userdeck import changed
