@@ -159,6 +159,7 @@ class CardCache:
         token, entries = self.saved or (self.details.token, self.used)
         # A built-in card by its id; one of the user's as its CachedCard's fields.
         order: list[str | dict[str, Any]] = []
+        shared: dict[Any, Any] = {}
         for card in deck:
             if card.origin == "built-in":
                 order.append(card.id)
@@ -166,7 +167,7 @@ class CardCache:
             entry = entries.get(str(card.path))
             if entry is None or entry[1] is not None or (entry[3], entry[4]) == (0, 0):
                 return  # not in the details file (it could not be written)
-            order.append(kept_fields(card, (entry[3], entry[4])))
+            order.append(kept_fields(card, (entry[3], entry[4]), shared))
         value = (_builtin_key(builtin), token, deck.skipped, tuple(order))
         if value != stored:
             deckcache.write(self.stamp, value, self.deck_name)
