@@ -213,7 +213,11 @@ class Deck:
     @property
     def topics(self) -> list[Card]:
         """The core cards, one per topic, in deck order."""
-        return [c for c in self.cards if c.is_core]
+        return list(self._topics)
+
+    @functools.cached_property
+    def _topics(self) -> tuple[Card, ...]:  # made once: the header asks for every card
+        return tuple(c for c in self.cards if c.is_core)
 
     def of_topic(self, topic_id: str) -> list[Card]:
         """The cards of one topic: its core card first, then its follow-ups."""
