@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -216,8 +217,9 @@ class QuizApp(App[None]):
         from quiz.userdeck import changed
 
         deck = changed(self.deck)
-        if deck is not None:
-            self.call_from_thread(self._cards_read_again, deck)
+        if deck is not None and self.is_running:
+            with contextlib.suppress(RuntimeError):  # the app ended meanwhile: nothing to show
+                self.call_from_thread(self._cards_read_again, deck)
 
     def _cards_read_again(self, deck: Deck) -> None:
         """A card file changed since the last start: the deck read from the files
