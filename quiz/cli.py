@@ -395,13 +395,13 @@ def _run_locked_app(args: argparse.Namespace) -> int:
     from quiz import config, crashlog
     from quiz.backup import AutoBackup
     from quiz.tui.app import QuizApp
-    from quiz.tui.screens.quitting import GRACE_S
 
     # The day's backup: a thread that copies the file once the first card is up.
     auto_backup = AutoBackup(session.store.path)
     with session.store:
         app = QuizApp(session, theme=config.load(session.store).theme, backup=auto_backup)
         app.run()
+    from quiz.tui.screens.quitting import GRACE_S  # after: not on the way to the first card
     # Quitting stopped a backup that would have held it up; a crash did not (yet).
     problem = auto_backup.finish(timeout=GRACE_S)
     if auto_backup.stopped:

@@ -45,7 +45,6 @@ from quiz.tui.bindings import BROWSE, BURY, DEMO, SUSPEND, UNDO
 from quiz.tui.saving import Failed, attempt
 from quiz.tui.text import literal
 from quiz.tui.widgets.answer_box import AnswerBox
-from quiz.tui.widgets.card_text import answer_markdown
 from quiz.tui.widgets.grades import GradeBar
 from quiz.tui.widgets.keypoints import KeyPoints
 from quiz.tui.widgets.session_bar import SessionBar
@@ -466,6 +465,8 @@ class ReviewScreen(Screen[None]):
         if view is None:
             view = Markdown(id="model-answer")
             await self.query_one("#reveal").mount(view)
+        from quiz.tui.widgets.card_text import answer_markdown
+
         await view.update(answer_markdown(card))
         return view
 
