@@ -402,6 +402,7 @@ def _run_locked_app(args: argparse.Namespace) -> int:
         app = QuizApp(session, theme=config.load(session.store).theme, backup=auto_backup)
         app.run()
     from quiz.tui.screens.quitting import GRACE_S  # after: not on the way to the first card
+
     # Quitting stopped a backup that would have held it up; a crash did not (yet).
     problem = auto_backup.finish(timeout=GRACE_S)
     if auto_backup.stopped:
