@@ -7,7 +7,6 @@ stderr and exit status 1 (2 for usage), never a traceback.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import os
 import sqlite3
@@ -15,12 +14,15 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from quiz import __version__
 from quiz.errors import QuizError
 
 if TYPE_CHECKING:
+    import argparse
+
     from quiz.deck import Deck
     from quiz.session import Session
 
@@ -43,6 +45,8 @@ def _db_option(parser: argparse.ArgumentParser, default: object) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for ``quiz`` and its subcommands."""
+    import argparse  # here: today's session is read without it (see parse_args)
+
     parser = argparse.ArgumentParser(
         prog="quiz",
         description="Daily spaced-repetition practice for deep-learning interviews.",
@@ -191,6 +195,11 @@ def _drop_stdout() -> None:
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
+class _Args(SimpleNamespace):
+    """Today's session's command line, read without argparse: the attributes the
+    parser's Namespace would have (``vars()`` of the two are equal)."""
+
+
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The command line as :func:`build_parser` reads it.
 
@@ -214,7 +223,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
             value = words[i]
         values[name] = value
         i += 1
-    return argparse.Namespace(tag=values["--tag"], db=values["--db"], command=None)
+    # Not argparse's Namespace: importing argparse (and gettext) is 3 ms of a start.
+    return cast("argparse.Namespace", _Args(tag=values["--tag"], db=values["--db"], command=None))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
