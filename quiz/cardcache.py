@@ -25,9 +25,7 @@ one slow start, and one that cannot be read or written is passed over.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import secrets
 from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
@@ -56,7 +54,7 @@ Entry = tuple[Signature, str | None, tuple[Any, ...], int, int]
 def names(folder: Path) -> tuple[str, str, str]:
     """The index's, the details' and the placed deck's file names for the card folder
     ``folder``."""
-    key = hashlib.sha1(str(folder.absolute()).encode("utf-8", "surrogateescape")).hexdigest()
+    key = deckcache.digest(str(folder.absolute()).encode("utf-8", "surrogateescape")).hexdigest()
     return tuple(f"cards-{key[:20]}.{kind}" for kind in ("index", "details", "deck"))  # type: ignore[return-value]
 
 
@@ -127,7 +125,7 @@ class CardCache:
             old = deckcache.read_bytes(self.details_name) or b""
             self.details.data = old if old.startswith(self.details.token) else b""
             old = self.details.data
-        token = secrets.token_bytes(16)
+        token = os.urandom(16)
         chunks = [token]
         offset = len(token)
         entries: dict[str, Entry] = {}

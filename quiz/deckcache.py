@@ -19,15 +19,18 @@ there can already run code as this user. The cache of one's own cards
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import pickle
 import stat
 import tempfile
 from collections.abc import Collection, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quiz import __version__
+
+if TYPE_CHECKING:
+    from _blake2 import blake2b as _Hash
 
 FORMAT = 2  # bump when the Card/Deck classes or what is kept of them change shape
 
@@ -49,20 +52,30 @@ def cache_dir() -> Path | None:
     return platformdirs.user_cache_path("quiz", appauthor=False) / "deck"
 
 
+def digest(data: bytes = b"") -> _Hash:
+    """A hash for cache keys and file names: BLAKE2b, taken from the module hashlib
+    takes it from, so that a start does not load OpenSSL's hash library (5 ms)."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # not CPython: hashlib has it all the same
+        from hashlib import blake2b
+    return blake2b(data, digest_size=20)
+
+
 def key(folder: Path, paths: Sequence[Path], demos: Collection[str]) -> str | None:
     """What the deck parsed from ``paths`` depends on, as a hex digest; None when a
     file cannot be looked at (then there is no caching)."""
-    digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0{folder.resolve()}\0".encode())
-    digest.update("\0".join(sorted(demos)).encode())
+    hashed = digest(f"{FORMAT}\0{__version__}\0{folder.resolve()}\0".encode())
+    hashed.update("\0".join(sorted(demos)).encode())
     try:
         for path in paths:
             info = path.stat()
-            digest.update(
+            hashed.update(
                 f"\0{path.name}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}".encode()
             )
     except OSError:
         return None
-    return digest.hexdigest()
+    return hashed.hexdigest()
 
 
 def read(digest: str, name: str = "deck.pickle") -> object | None:

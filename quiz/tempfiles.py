@@ -28,9 +28,10 @@ from quiz.dbfile import create_private_file
 SUFFIX = ".quiz-tmp"
 STALE_SECONDS = 24 * 3600  # a process id may have been reused: older than this is stale
 SIDES = ("-journal", "-wal", "-shm")  # the files SQLite keeps beside a database
-_TEMP = re.compile(r"^\..+\.(?P<pid>\d+)-\d+\.quiz-tmp(?:-journal|-wal|-shm)?$")
+# Patterns as text: re compiles (and keeps) each when first used, after the start.
+_TEMP = r"^\..+\.(?P<pid>\d+)-\d+\.quiz-tmp(?:-journal|-wal|-shm)?$"
 # What earlier versions of quiz named them: a backup's, then a restore's.
-_OLD = re.compile(
+_OLD = (
     r"^\..+-\d{8}-\d{6}-[a-z-]+(?:-\d+)?\.db\.(?P<pid>\d+)-\d+\.tmp(?:-journal)?$"
     r"|^\..+\.restore-(?P<rpid>\d+)\.tmp(?:-journal|-wal|-shm)?$"
 )
@@ -79,13 +80,13 @@ def clean(folders: Iterable[Path]) -> list[Path]:
         except OSError:
             continue
         for path in entries:
-            match = _TEMP.match(path.name) or _OLD.match(path.name)
+            match = re.match(_TEMP, path.name) or re.match(_OLD, path.name)
             if match is None or not _stale(path, int(match["pid"] or match["rpid"])):
                 continue
             if path.name.startswith(f"{_NOTE}."):
                 with contextlib.suppress(OSError, UnicodeDecodeError):
                     named = Path(path.read_text(encoding="utf-8").strip())
-                    if _TEMP.match(named.name):  # only ever a file of ours
+                    if re.match(_TEMP, named.name):  # only ever a file of ours
                         removed += [p for p in _sides(named) if _unlink(p)]
             if _unlink(path):
                 removed.append(path)

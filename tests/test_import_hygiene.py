@@ -7,6 +7,7 @@ imported everything.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -94,3 +95,37 @@ def test_showing_the_first_card_loads_neither_numpy_nor_the_plot_library(tmp_pat
     # The answer checker (and its regexes) loads when an answer is checked, not before.
     for heavy in ("numpy", "sqlite_utils", "textual_plotext", "plotext", "quiz.checker"):
         assert heavy not in modules, heavy
+
+
+def test_the_start_up_to_the_app_leaves_out_what_only_commands_need(tmp_path: Path) -> None:
+    # `quiz` up to the moment the app runs: the command line is read without argparse
+    # (and gettext), the caches are keyed and named without OpenSSL's hash library
+    # (5 ms to load) and the secrets module, and no answer checker is compiled.
+    probe = (
+        "import json, sys\n"
+        "import textual.app\n"
+        "def stop(self, *args, **kwargs):\n"
+        "    print(json.dumps(sorted(sys.modules)))\n"
+        "    raise SystemExit(0)\n"
+        "textual.app.App.run = stop\n"
+        "from quiz.cli import main\n"
+        f"main(['--db', {str(tmp_path / 'q.db')!r}])\n"
+    )
+    env = {
+        **os.environ,
+        "QUIZ_CACHE": str(tmp_path / "cache"),
+        "QUIZ_CARDS": str(tmp_path / "cards"),
+    }
+    for _ in range(2):  # the first start makes the database and the caches
+        out = subprocess.run(
+            [sys.executable, "-c", probe],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+            env=env,
+        ).stdout
+    modules = set(json.loads(out.splitlines()[-1]))  # a start like any other day's
+    assert "quiz.tui.app" in modules  # it did get as far as the app
+    for left_out in ("argparse", "gettext", "_hashlib", "hashlib", "secrets", "quiz.checker"):
+        assert left_out not in modules, left_out
