@@ -43,7 +43,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -58,6 +57,7 @@ from quiz.dbfile import (
     reason,
 )
 from quiz.errors import QuizError
+from quiz.frozen import frozen
 from quiz.schema import SCHEMA_VERSION
 
 Kind = Literal["auto", "manual", "pre-restore", "pre-rebuild"]
@@ -66,7 +66,8 @@ KEEP_WEEKLY = 4
 FOLDER = "backups"
 START_DELAY_S = 2.0  # how long the automatic backup waits for the app to start
 STEP_PAGES = 1024  # pages a stoppable copy takes at a time (4 MB with 4 kB pages)
-_NAME = re.compile(
+# As text: re compiles (and keeps) it when first used, after the start.
+_NAME = (
     r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<kind>auto|manual|pre-restore|pre-rebuild)"
     r"(?:-\d+)?\.db$"
 )
@@ -95,7 +96,7 @@ class BackupStopped(QuizError):
     """A backup stopped on request before it was complete: no file was kept."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Backup:
     """A backup file and what its name says about it.
 
@@ -121,7 +122,7 @@ def list_backups(folder: Path, stem: str) -> list[Backup]:
     found = []
     with contextlib.suppress(FileNotFoundError, NotADirectoryError):
         for path in folder.iterdir():
-            match = _NAME.match(path.name)
+            match = re.match(_NAME, path.name)
             if match is None or match["stem"] != stem:
                 continue
             try:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from quiz.days import DEFAULT_ROLLOVER_HOUR
 from quiz.errors import QuizError
+from quiz.frozen import frozen
 from quiz.store import Store
 
 DEFAULT_NEW_PER_DAY = 15  # new cards a day, unless the config says otherwise
@@ -25,7 +25,7 @@ DEFAULT_LEECH_LAPSES = 8  # lapses that make a card a leech (Anki's default)
 THEME_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
-@dataclass(frozen=True)
+@frozen
 class Config:
     """The settings in force.
 

@@ -13,12 +13,13 @@ import os
 import pickle
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Any
 
 from quiz.dbfile import reason
 from quiz.errors import QuizError
+from quiz.frozen import frozen
 from quiz.text import file_kind
 
 FENCE = "+++"
@@ -44,7 +45,7 @@ KINDS = ("explain", "derive", "compute", "debug", "trap", "predict")
 TAG_PATTERN = ID_PATTERN
 
 
-@dataclass(frozen=True)
+@frozen
 class KeyPoint:
     """A point a good answer makes, and the phrases that show a typed answer made it.
 
@@ -60,7 +61,7 @@ class KeyPoint:
 Condition = bool | str | tuple[str, float, float]  # a value, or (test, low, high)
 
 
-@dataclass(frozen=True)
+@frozen
 class Choice:
     """One answer a ``predict`` card offers, and when the demo's result makes it right.
 
@@ -72,7 +73,7 @@ class Choice:
     when: Condition
 
 
-@dataclass(frozen=True)
+@frozen
 class Prediction:
     """What a ``predict`` card asks: which choice the demo (run with the card's
     ``demo_params``) bears out, read from the metric ``metric`` of its ``done`` event."""
@@ -81,7 +82,7 @@ class Prediction:
     choices: tuple[Choice, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Misconception:
     """A wrong claim candidates make, how to recognise it and how to put it right.
 
@@ -94,7 +95,7 @@ class Misconception:
     contradicts: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class Card:
     """One card: its question, model answer, the demo behind it and its place in a topic.
 
@@ -150,7 +151,7 @@ class Card:
         return [f"{name}={text}" for name, text in self.demo_texts().items()]
 
 
-@dataclass(frozen=True)
+@frozen
 class Deck:
     """The cards in order of their number.
 
@@ -439,11 +440,9 @@ def _keep(digest: str, deck: Deck) -> None:
     """Caches ``deck`` for the next start: its cards' light fields in one file, their
     heavy fields in another, read when first asked for (a start reads 105 cards in
     1 ms rather than 5)."""
-    import secrets
-
     from quiz import deckcache
 
-    token = secrets.token_bytes(16)  # names the details file the index goes with
+    token = os.urandom(16)  # names the details file the index goes with
     chunks, kept, offset = [token], [], len(token)
     shared: dict[Any, Any] = {}
     for card in deck:

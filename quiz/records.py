@@ -12,11 +12,11 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
 from quiz import sm2
+from quiz.frozen import frozen
 
 Mode = Literal["review", "drill", "practice"]
 MODES: tuple[Mode, ...] = ("review", "drill", "practice")
@@ -36,7 +36,7 @@ IS_ACTION = "mode IN ('suspend', 'unsuspend', 'bury', 'leech')"
 RowLike = sqlite3.Row | Mapping[str, Any]
 
 
-@dataclass(frozen=True)
+@frozen
 class CardState:
     """A card's schedule as the ``cards`` table holds it.
 
@@ -61,7 +61,7 @@ class CardState:
     introduced: date
 
 
-@dataclass(frozen=True)
+@frozen
 class Review:
     """One row of the review log."""
 

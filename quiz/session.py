@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from pathlib import Path
@@ -45,6 +44,7 @@ from quiz.config import DEFAULT_LEECH_LAPSES, DEFAULT_NEW_PER_DAY
 from quiz.days import DEFAULT_ROLLOVER_HOUR, local_now, study_day, to_ms
 from quiz.deck import Card, Deck
 from quiz.errors import QuizError
+from quiz.frozen import frozen
 from quiz.records import Action, CardState, Mode, Review
 from quiz.store import Marks, Store
 
@@ -55,7 +55,7 @@ DRILL_AFTER_CARDS = 3  # a failed card comes back once this many others were gra
 DRILL_AFTER = timedelta(seconds=60)  # ... or after this, when nothing else is left
 
 
-@dataclass(frozen=True)
+@frozen
 class Item:
     """A card in the queue, the mode its grade will be logged in, and the study day
     whose queue it is in: what a screen shows, and passes back to grade it."""
@@ -79,7 +79,7 @@ class StaleGrade(QuizError):
         self.reason = reason
 
 
-@dataclass(frozen=True)
+@frozen
 class Graded:
     """What a grade did.
 
@@ -111,7 +111,7 @@ class Graded:
         return None if self.due is None else (self.due - self.review.day).days
 
 
-@dataclass(frozen=True)
+@frozen
 class Waiting:
     """A failed card that is not ready to come back yet.
 
@@ -124,7 +124,7 @@ class Waiting:
     ready_at: datetime
 
 
-@dataclass(frozen=True)
+@frozen
 class Progress:
     """Today at a glance."""
 
@@ -162,7 +162,7 @@ class Queue(Protocol):
         ...
 
 
-@dataclass(frozen=True)
+@frozen
 class _Today:
     """One reading of today's queue, in its parts."""
 

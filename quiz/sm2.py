@@ -16,7 +16,7 @@ into 421 days by accident.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from quiz.frozen import frozen
 
 MIN_EF_X100 = 130
 
@@ -34,7 +34,7 @@ GRADE_WORDS = {5: "perfect", 4: "hesitant", 3: "hard", 2: "familiar", 1: "wrong"
 """One word per grade, where a line has no room for :data:`GRADE_MEANINGS`."""
 
 
-@dataclass(frozen=True)
+@frozen
 class SM2State:
     """The scheduling state of one card.
 

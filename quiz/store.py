@@ -39,6 +39,7 @@ from quiz.dbfile import (
     use_wal,
 )
 from quiz.errors import QuizError
+from quiz.frozen import frozen
 from quiz.records import (
     IS_ACTION,
     IS_GRADE,
@@ -80,7 +81,7 @@ INSERT_REVIEW = (
 )
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen
 class Marks:
     """What the log's suspend, unsuspend, bury and leech rows say of one card.
 

@@ -11,19 +11,19 @@ that failed saved nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 
 from textual.dom import DOMNode
 
 from quiz.errors import QuizError
+from quiz.frozen import frozen
 from quiz.text import printable
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@frozen
 class Failed:
     """A write that did not happen, and why (already shown to the person)."""
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -16,11 +14,12 @@ from quiz.sm2 import GRADE_MEANINGS, GRADE_WORDS
 class GradeBar(Horizontal):
     """Buttons 0-5; a click posts :class:`GradeBar.Chosen` like the digit keys do."""
 
-    @dataclass
     class Chosen(Message):
         """A grade was picked with the mouse."""
 
-        grade: int
+        def __init__(self, grade: int) -> None:
+            super().__init__()
+            self.grade = grade
 
     suggested: int | None = None  # set per instance by suggest()
 

@@ -10,7 +10,6 @@ suggests the grade the ticks now support.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -38,11 +37,12 @@ class Row(Horizontal, can_focus=True):
         Binding("escape,t", "leave", "Done", show=False),
     ]
 
-    @dataclass
     class Flipped(Message):
         """The person flipped this row."""
 
-        row: Row
+        def __init__(self, row: Row) -> None:
+            super().__init__()
+            self.row = row
 
     def __init__(self, mark: Static, text: Static, kind: str, index: int) -> None:
         super().__init__(mark, text, classes=f"point {kind}")
@@ -82,11 +82,12 @@ class KeyPoints(Vertical):
     KeyPoints #points-note { color: $text-muted; }
     """
 
-    @dataclass
     class Changed(Message):
         """A tick was flipped or a claim dismissed: the grade to suggest now."""
 
-        suggested: int | None
+        def __init__(self, suggested: int | None) -> None:
+            super().__init__()
+            self.suggested = suggested
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
