@@ -100,10 +100,21 @@ def time_start(work: Path, big: Path, runs: int) -> None:
     print(f"\nTime to the first card, 80x24 tmux pane, median of {runs}:")
     for name in names:
         median = statistics.median(times[name])
-        print(f"  {name:<24} {median:6.3f} s  {median / bare_median:5.2f}x the bare app")
+        # Each round ran the three once, one after another: a round's ratio to its
+        # own bare run is not moved by the machine's speed drifting between rounds.
+        paired = statistics.median(
+            quiz / bare for quiz, bare in zip(times[name], times[names[0]], strict=True)
+        )
+        print(
+            f"  {name:<24} {median:6.3f} s  {median / bare_median:5.2f}x the bare app"
+            f" (round by round: {paired:4.2f}x)"
+        )
     ratio = statistics.median(times[names[2]]) / bare_median
-    verdict = "meets" if ratio <= GOAL_START else "misses"
-    print(f"  goal <= {GOAL_START}x the bare app: {verdict} it")
+    paired = statistics.median(
+        quiz / bare for quiz, bare in zip(times[names[2]], times[names[0]], strict=True)
+    )
+    verdict = "meets" if max(ratio, paired) <= GOAL_START else "misses"
+    print(f"  goal <= {GOAL_START}x the bare app (both ways of reading it): {verdict} it")
 
 
 def first_question(cards: Path | None, work: Path) -> str:
