@@ -75,6 +75,7 @@ class Pane:
         size = ["-x", str(WIDTH), "-y", str(HEIGHT)]
         self("new-session", "-d", "-s", "mem", *size, "-c", str(ROOT), command)
         self.pid = int(self("display-message", "-p", "-t", "mem", "#{pane_pid}"))
+        self.socket_path = self("display-message", "-p", "#{socket_path}")
 
     def __call__(self, *args: str) -> str:
         done = subprocess.run(
@@ -100,6 +101,7 @@ class Pane:
 
     def close(self) -> None:
         subprocess.run([*self.base, "kill-server"], capture_output=True, env=self.env, check=False)
+        Path(self.socket_path).unlink(missing_ok=True)  # tmux leaves it behind
 
 
 def measure_first_screen(
