@@ -34,8 +34,12 @@ _MISSING = dataclasses.MISSING
 @dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field,))
 def frozen(cls: type[_T]) -> type[_T]:
     """Makes ``cls`` a frozen dataclass without compiling its methods (see the module)."""
+    if "__post_init__" in cls.__dict__:
+        raise TypeError(f"@frozen {cls.__qualname__}: __post_init__ is not run; use @dataclass")
     cls = dataclasses.dataclass(init=False, repr=False, eq=False)(cls)
     fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    if any(f.kw_only is True for f in fields):
+        raise TypeError(f"@frozen {cls.__qualname__}: keyword-only fields are not supported")
     own = cls.__dict__
     compared = tuple(f.name for f in fields if f.compare)
     names = frozenset(f.name for f in fields)

@@ -146,6 +146,25 @@ def test_a_class_keeps_the_methods_it_writes_itself() -> None:
     assert Named("A") == Named("a") and hash(Named("A")) == hash(Named("a"))
 
 
+def test_what_it_cannot_do_is_refused_where_the_class_is_declared() -> None:
+    # Its __init__ is generic: a __post_init__ would never run, keyword-only fields
+    # would be taken positionally. Such a class says so at once.
+    with pytest.raises(TypeError, match="__post_init__"):
+
+        @frozen
+        class Checked:
+            x: int
+
+            def __post_init__(self) -> None:
+                raise AssertionError("never run")
+
+    with pytest.raises(TypeError, match="keyword-only"):
+
+        @frozen
+        class Named:
+            x: int = field(kw_only=True)
+
+
 def test_a_subclass_may_set_attributes_of_its_own() -> None:
     class Cached(Point):
         pass
