@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -368,3 +369,27 @@ async def test_the_clock_waits_for_a_screen_to_be_up(session: Session) -> None:
         app._tick()  # and once it is up, the tick reaches it
         await pilot.pause()
     assert app.crash is None and app.problem is None
+
+
+async def test_the_clock_leaves_a_summary_without_its_panel_alone(session: Session) -> None:
+    """The screen can be mounted while the panel inside it is not (yet, or any
+    more, as it is taken down): a tick then has nothing to update and must not ask
+    for it (CI, again 'No nodes match #summary-title', with the check above in
+    place)."""
+    from quiz.tui.screens.summary import SummaryScreen
+
+    grade_everything_today(session)
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = SummaryScreen(session)
+        await app.push_screen(screen)
+        await pilot.pause()
+        await screen.query_one("#summary").remove()
+        assert screen.is_mounted and not screen.query("#summary-title")
+        app._tick()
+        app._day = session.today - timedelta(days=1)
+        app._tick()  # a new day too
+        await pilot.pause()
+        assert app.screen is screen
+    assert app.crash is None

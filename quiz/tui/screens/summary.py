@@ -60,6 +60,11 @@ class SummaryScreen(Screen[None]):
         if self.session.current() is not None:
             self.post_message(messages.ShowToday())
             return True
+        if not self.query("#summary-title"):
+            # Being put up (its panel not mounted yet: the app's own check sees the
+            # screen mounted) or taken down: nothing to show the time on. When it
+            # shows, on_screen_resume reads the figures, a new day's included.
+            return False
         if new_day:
             self.refresh_figures()
         else:
