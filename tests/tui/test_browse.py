@@ -97,6 +97,39 @@ async def test_search_narrows_the_list_as_you_type_and_escape_clears_it(
     assert app.crash is None
 
 
+async def test_keys_typed_in_one_burst_go_where_the_key_before_sent_them(
+    store: Store, full_deck: Deck, clock: Clock
+) -> None:
+    """A fast typist's "/resid", sent in one burst as a terminal sends it: every letter
+    lands in the search box (e was the edit key, s the stats key while the focus
+    still waited for the next cycle). ↓ then j moves in the list; escape then j too."""
+    from textual import events
+
+    def burst(app: object, *keys: str) -> None:
+        from textual.app import App
+
+        assert isinstance(app, App) and app._driver is not None
+        for key in keys:
+            app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+
+    app = make_app(Session(store, full_deck, now=clock))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_browse(pilot)
+        box, table = screen.query_one(Input), screen.query_one(DataTable)
+        burst(app, "slash", *"resid")
+        await until(pilot, lambda: box.value == "resid")
+        await pilot.pause()
+        assert app.screen is screen and screen.focused is box
+        burst(app, "down", "j")
+        await until(pilot, lambda: table.cursor_row == 1)
+        assert table.has_focus and box.value == "resid"
+        burst(app, "slash", "escape", "j")
+        await until(pilot, lambda: box.value == "" and table.cursor_row >= 1)
+        await pilot.pause()
+        assert table.has_focus and app.screen is screen
+    assert app.crash is None
+
+
 async def test_typing_on_lists_what_a_fresh_search_lists(
     store: Store, full_deck: Deck, clock: Clock
 ) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.geometry import Size
@@ -76,7 +76,14 @@ class BrowseScreen(Screen[None]):
     # The footer has room for the card's keys; the filter keys are named in the line
     # above the table (and every key in help, ?).
     BINDINGS = [
-        Binding("enter", "open", "Open", id="open", tooltip="Read the selected card"),
+        # enter, /, ↓ and escape move the focus between the search box and the list.
+        # They are priority bindings: run as the app reads the key, before it hands
+        # the next key of the same burst to whatever has the focus. Left to bubble up
+        # from the focused widget, the focus moved only after the keys behind them had
+        # been handed to the old place: a fast "/resid" lost its letters, "↓j" typed j.
+        Binding(
+            "enter", "open", "Open", id="open", tooltip="Read the selected card", priority=True
+        ),
         Binding(
             "slash",
             "search",
@@ -84,7 +91,9 @@ class BrowseScreen(Screen[None]):
             key_display="/",
             id="search",
             tooltip="Search questions, answers and key points as you type",
+            priority=True,
         ),
+        Binding("down", "to_list", "To the list", show=False, priority=True),
         Binding("f", "state", "State", id="state", show=False),
         Binding("t", "tag", "Tag", id="tag", show=False),
         Binding("g", "topic", "Topic", id="topic", show=False),
@@ -113,7 +122,14 @@ class BrowseScreen(Screen[None]):
         Binding("u", "undo", "Undo", id="undo", tooltip="Take back today's last action"),
         Binding("j", "cursor('down')", "Down", show=False),
         Binding("k", "cursor('up')", "Up", show=False),
-        Binding("escape", "leave", "Back", id="back", tooltip="Clear the search box, or go back"),
+        Binding(
+            "escape",
+            "leave",
+            "Back",
+            id="back",
+            tooltip="Clear the search box, or go back",
+            priority=True,
+        ),
     ]
 
     HELP = (
@@ -193,9 +209,10 @@ class BrowseScreen(Screen[None]):
             # Keys typed in the same burst as b, before the screen is built.
             return action == "leave"
         if isinstance(self.focused, Input):
-            # The search box has the keys: letters type; enter, ↓ and escape leave it.
-            return action in ("leave", "open")
-        return True
+            # The search box has the keys: letters (and /) type; enter, ↓ and escape
+            # leave it.
+            return action in ("leave", "open", "to_list")
+        return action != "to_list"  # ↓ in the list moves down it
 
     @on(messages.InterviewChanged)
     @on(messages.CardsChanged)
@@ -412,7 +429,9 @@ class BrowseScreen(Screen[None]):
     # -- search and filters ----------------------------------------------------------
 
     def action_search(self) -> None:
-        self.query_one(Input).focus()
+        # Focused now, not on the next cycle as widget.focus() does: the letters typed
+        # right after / (already on their way) are searched for, never run as keys.
+        self.set_focus(self.query_one(Input))
 
     @on(Input.Changed, "#browse-search")
     def _typed(self, message: Input.Changed) -> None:
@@ -450,20 +469,16 @@ class BrowseScreen(Screen[None]):
     def on_unmount(self) -> None:
         self._resume_collector()
 
-    @on(Input.Submitted, "#browse-search")
-    def _submitted(self) -> None:
-        self.query_one(DataTable).focus()
-
-    def on_key(self, event: events.Key) -> None:
-        if event.key == "down" and isinstance(self.focused, Input):
-            self.query_one(DataTable).focus()  # ↓ from the search box goes to the list
+    def action_to_list(self) -> None:
+        """↓ in the search box: to the list."""
+        self.set_focus(self.query_one(DataTable))
 
     def action_leave(self) -> None:
         """escape: in the search box, clears it and goes to the list; else goes back."""
         search = self.focused
         if isinstance(search, Input):
             search.value = ""
-            self.query_one(DataTable).focus()
+            self.set_focus(self.query_one(DataTable))
         else:
             self.app.pop_screen()
 
@@ -524,7 +539,7 @@ class BrowseScreen(Screen[None]):
     @on(DataTable.RowSelected)
     def action_open(self) -> None:
         if isinstance(self.focused, Input):
-            self.query_one(DataTable).focus()
+            self.set_focus(self.query_one(DataTable))
             return
         card = self.session.deck.get(self.selected() or "")
         if card is not None:
