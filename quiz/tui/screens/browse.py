@@ -81,8 +81,17 @@ class BrowseScreen(Screen[None]):
         # the next key of the same burst to whatever has the focus. Left to bubble up
         # from the focused widget, the focus moved only after the keys behind them had
         # been handed to the old place: a fast "/resid" lost its letters, "↓j" typed j.
+        # (enter is named in the title line; in the footer it would push Quit off an
+        # 80-column screen, and the table's own enter, which it now runs before, was
+        # never shown there.)
         Binding(
-            "enter", "open", "Open", id="open", tooltip="Read the selected card", priority=True
+            "enter",
+            "open",
+            "Open",
+            id="open",
+            tooltip="Read the selected card",
+            priority=True,
+            show=False,
         ),
         Binding(
             "slash",
