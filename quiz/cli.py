@@ -195,11 +195,6 @@ def _drop_stdout() -> None:
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
-class _Args(SimpleNamespace):
-    """Today's session's command line, read without argparse: the attributes the
-    parser's Namespace would have (``vars()`` of the two are equal)."""
-
-
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The command line as :func:`build_parser` reads it.
 
@@ -223,8 +218,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
             value = words[i]
         values[name] = value
         i += 1
-    # Not argparse's Namespace: importing argparse (and gettext) is 3 ms of a start.
-    return cast("argparse.Namespace", _Args(tag=values["--tag"], db=values["--db"], command=None))
+    # Not argparse's Namespace (importing argparse and gettext is 3 ms of a start):
+    # the same attributes, vars() of the two are equal.
+    args = SimpleNamespace(tag=values["--tag"], db=values["--db"], command=None)
+    return cast("argparse.Namespace", args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -40,6 +40,9 @@ def frozen(cls: type[_T]) -> type[_T]:
     fields = dataclasses.fields(cls)  # type: ignore[arg-type]
     if any(f.kw_only is True for f in fields):
         raise TypeError(f"@frozen {cls.__qualname__}: keyword-only fields are not supported")
+    if not all(f.init for f in fields):
+        # @dataclass's __init__ gives such a field its default; the generic one skips it.
+        raise TypeError(f"@frozen {cls.__qualname__}: fields with init=False are not supported")
     own = cls.__dict__
     compared = tuple(f.name for f in fields if f.compare)
     names = frozenset(f.name for f in fields)

@@ -148,7 +148,8 @@ def test_a_class_keeps_the_methods_it_writes_itself() -> None:
 
 def test_what_it_cannot_do_is_refused_where_the_class_is_declared() -> None:
     # Its __init__ is generic: a __post_init__ would never run, keyword-only fields
-    # would be taken positionally. Such a class says so at once.
+    # would be taken positionally, a field with init=False left unset. Such a class
+    # says so at once.
     with pytest.raises(TypeError, match="__post_init__"):
 
         @frozen
@@ -163,6 +164,13 @@ def test_what_it_cannot_do_is_refused_where_the_class_is_declared() -> None:
         @frozen
         class Named:
             x: int = field(kw_only=True)
+
+    with pytest.raises(TypeError, match="init=False"):
+
+        @frozen
+        class Derived:
+            x: int
+            double: int = field(init=False, default=0)
 
 
 def test_a_subclass_may_set_attributes_of_its_own() -> None:
