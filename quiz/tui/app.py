@@ -273,12 +273,6 @@ class QuizApp(App[None]):
         if card is not None and card.demo:
             self.push_screen(DemoScreen(card))
 
-    @on(messages.OpenCard)
-    def _open_card(self, message: messages.OpenCard) -> None:
-        from quiz.tui.screens.card import CardScreen
-
-        self.push_screen(CardScreen(message.card))
-
     @on(messages.OpenHistory)
     def _open_history(self, message: messages.OpenHistory) -> None:
         from quiz.tui.screens.history import HistoryScreen
@@ -412,7 +406,10 @@ class QuizApp(App[None]):
     def action_command_palette(self) -> None:
         from quiz.tui.widgets.palette import QuizPalette
 
-        if self.use_command_palette and not QuizPalette.is_open(self):  # type: ignore[arg-type]
+        # Not when it is open anywhere in the stack, under another screen too (pushed
+        # in the same burst of keys as that screen): a second one has the same id.
+        palette_open = any(isinstance(screen, QuizPalette) for screen in self.screen_stack)
+        if self.use_command_palette and not palette_open:
             self.push_screen(QuizPalette(id="--command-palette"))
 
     def action_interview(self) -> None:

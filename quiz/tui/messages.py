@@ -56,14 +56,6 @@ class OpenDemo(Message):
         self.card = card
 
 
-class OpenCard(Message):
-    """Read a card."""
-
-    def __init__(self, card: Card) -> None:
-        super().__init__()
-        self.card = card
-
-
 class OpenHistory(Message):
     """Show every grade of a card, with the typed answers."""
 

@@ -130,6 +130,39 @@ async def test_keys_typed_in_one_burst_go_where_the_key_before_sent_them(
     assert app.crash is None
 
 
+async def test_enter_twice_opens_one_card_and_the_palette_stays_on_top(
+    store: Store, full_deck: Deck, clock: Clock
+) -> None:
+    """Found by the palette's seeded bursts: enter enter opened the card twice, and a
+    ctrl+p between an enter and its card put the palette under the card; the next
+    ctrl+p opened a second palette, which ended the app (same id)."""
+    from textual import events
+    from textual.app import App
+    from textual.command import CommandPalette
+
+    def burst(app: App[None], *keys: str) -> None:
+        assert app._driver is not None
+        for key in keys:
+            app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+
+    app = make_app(Session(store, full_deck, now=clock))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_browse(pilot)
+        burst(app, "enter", "enter")
+        await until(pilot, lambda: isinstance(app.screen, CardScreen))
+        await settle(pilot)
+        assert [type(s) for s in app.screen_stack].count(CardScreen) == 1
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, BrowseScreen))
+        burst(app, "enter", "ctrl+p", "ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await settle(pilot)
+        stack = [type(s) for s in app.screen_stack]
+        assert isinstance(app.screen, CommandPalette) and stack.count(type(app.screen)) == 1
+        assert stack.count(CardScreen) == 1
+    assert app.crash is None
+
+
 async def test_typing_on_lists_what_a_fresh_search_lists(
     store: Store, full_deck: Deck, clock: Clock
 ) -> None:

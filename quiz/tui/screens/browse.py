@@ -552,7 +552,14 @@ class BrowseScreen(Screen[None]):
             return
         card = self.session.deck.get(self.selected() or "")
         if card is not None:
-            self.post_message(messages.OpenCard(card))
+            from quiz.tui.screens.card import CardScreen
+
+            # Pushed now, not through a message to the app: the card is then on top
+            # before the next key of a burst is read. A second enter opened a second
+            # copy, and a ctrl+p between them put the palette under the cards (a
+            # third key then opened another palette and ended the app: the palette
+            # test, seed 1).
+            self.app.push_screen(CardScreen(card))
 
     def action_practice(self) -> None:
         card = self.session.deck.get(self.selected() or "")
