@@ -67,6 +67,18 @@ class Cell(Text):
             return [Segment(self.plain)]
         return super().__rich_console__(console, options)
 
+    def width(self) -> int | None:
+        """How many cells wide the cell is (what a DataTable measures), when it is one
+        line; None otherwise."""
+        return self._cell_width if self._cell_width >= 0 else None
+
+    def one_line(self, width: int) -> str | None:
+        """The cell as ``width`` cells of plain text (padded with spaces), when it is
+        drawn as its text alone: plain, one line, fitting. None otherwise."""
+        if 0 <= self._cell_width <= width and not (self.style or self.spans or self.justify):
+            return self.plain + " " * (width - self._cell_width)
+        return None
+
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         if self._measured is None:
             self._measured = super().__rich_measure__(console, options)

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from itertools import zip_longest
 from typing import Any
 
 from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -22,6 +25,7 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import DuplicateKey, Row, RowKey
 
 from quiz import startup
 from quiz.browsing import SORT_NAMES, SORTS, STATES, Entry, entries, matching, narrows, select
@@ -70,8 +74,125 @@ class SearchBox(Input):
         self._typed(value)
 
 
+class CardTable(DataTable[object]):
+    """The table of cards: a DataTable that measures the rows it is given at once and
+    draws a one-line cell the short way.
+
+    Two costs of a plain DataTable on opening Browse and on a search keystroke that
+    changes the rows on screen (most keystrokes on a short list), some 50 ms each on
+    a slow machine (``tests/perf/bench_browse.py``):
+
+    - It measures new rows (column widths, its height) when its message queue next
+      goes idle, and the screen was drawn before that: every row on screen was drawn
+      with the columns as wide as their headers, thrown away and drawn again.
+      :meth:`measure_now` does that work when the rows are added.
+    - Any change of its rows makes it draw every cell on screen anew, each through
+      Rich's padding, styling, line splitting and cropping: some 0.15 ms a cell. A
+      plain :class:`~quiz.tui.text.Cell` that fits its column (every card's cell in
+      Browse) comes out of all that as one run of text in one style: the cell's text
+      padded to the column's width, in the row's style with the cursor's on top.
+      :meth:`_render_cell` makes that run directly. Anything else (a header, a topic
+      row's bold title, a cell too wide) is drawn the table's own way.
+      ``tests/tui/test_card_table.py`` holds the two ways to the same look.
+    """
+
+    def add_keyed_rows(self, rows: list[tuple[str, tuple[object, ...]]]) -> None:
+        """Adds ``rows`` (key, cells) at the end, one line high, as ``add_row`` would
+        one by one, with the cursor checked once for them all. ``add_row`` sets the
+        cursor again for each row (through its watchers): some 0.2 ms a row, half a
+        second for the 2,000 rows a sort can need (the selected card last)."""
+        if not rows:
+            return
+        columns = self.ordered_columns
+        was_empty = self.row_count == 0
+        for key, cells in rows:
+            row_key = RowKey(key)
+            if row_key in self._row_locations:
+                raise DuplicateKey(f"The row key {row_key!r} already exists.")
+            if len(cells) > len(columns):
+                raise ValueError("More values provided than there are columns.")
+            self._row_locations[row_key] = len(self.rows)
+            self._data[row_key] = {column.key: cell for column, cell in zip_longest(columns, cells)}
+            self.rows[row_key] = Row(row_key, 1, None, False)
+            self._new_rows.add(row_key)
+        self._require_update_dimensions = True
+        self.cursor_coordinate = self.cursor_coordinate
+        if was_empty and columns and self.show_cursor and self.cursor_type != "none":
+            self._highlight_cursor()  # a cursor can show where none could
+        self._update_count += 1
+        self.check_idle()
+
+    def measure_now(self) -> None:
+        """Measures the rows added since the last measuring (what the table's idle
+        handler would do later; it then finds nothing left to do). A row of plain
+        one-line :class:`~quiz.tui.text.Cell` objects is measured by the widths the cells
+        know; any other row the table's own way."""
+        if self._updated_cells or not self._require_update_dimensions:
+            return  # cells updated in place are measured the table's own way
+        self._require_update_dimensions = False
+        new_rows = self._new_rows.copy()
+        self._new_rows.clear()
+        columns = self.ordered_columns
+        others = set()
+        for row_key in new_rows:
+            cells = self._data.get(row_key)
+            if cells is None:
+                continue  # removed since
+            widths = [cell.width() if isinstance(cell, Cell) else None for cell in cells.values()]
+            row = self.rows[row_key]
+            if None in widths or len(widths) != len(columns) or row.label or row.auto_height:
+                others.add(row_key)
+                continue
+            for column, width in zip(columns, widths, strict=True):
+                column.content_width = max(column.content_width, width or 0)
+        self._update_dimensions(others)  # also the table's scrollable size
+
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> list[list[Segment]]:
+        value = None
+        if row_index >= 0 and column_index >= 0 and not (self.fixed_rows or self.fixed_columns):
+            row_key = self._row_locations.get_key(row_index)
+            column_key = self._column_locations.get_key(column_index)
+            if row_key is not None and column_key is not None and self.rows[row_key].height == 1:
+                value = self._data[row_key][column_key]
+        text = value.one_line(width - 2 * self.cell_padding) if isinstance(value, Cell) else None
+        if text is None:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        component_style, post_style = self._get_styles_to_render_cell(
+            False,
+            False,
+            False,
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self.cursor_foreground_priority == "css",
+            self.cursor_background_priority == "css",
+        )
+        style = (
+            base_style
+            + Style.from_meta({"row": row_index, "column": column_index})
+            + component_style
+            + post_style
+        )
+        pad = " " * self.cell_padding
+        return [[Segment(f"{pad}{text}{pad}", style)]]
+
+
 class BrowseScreen(Screen[None]):
     """A table of every card: number, title, state, next review, ease, lapses."""
+
+    # The table has the keys from the start. Left to the app's "*", the search box
+    # (the first focusable widget) was focused first and the table a moment later:
+    # both restyled and every row on screen drawn a second time.
+    AUTO_FOCUS = "#topics"
 
     # The footer has room for the card's keys; the filter keys are named in the line
     # above the table (and every key in help, ?).
@@ -188,7 +309,7 @@ class BrowseScreen(Screen[None]):
             select_on_focus=False,
         )
         yield Static("", id="browse-filters")
-        yield DataTable(id="topics", cursor_type="row", zebra_stripes=True)
+        yield CardTable(id="topics", cursor_type="row", zebra_stripes=True)
         yield QuizFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -196,7 +317,6 @@ class BrowseScreen(Screen[None]):
             return  # quit in the same burst of keys that opened it: nothing to set up
         table = self.query_one(DataTable)
         table.add_columns(*COLUMNS)
-        table.focus()
 
     def on_resize(self) -> None:
         if self.rows and max(TITLE_CELLS, self.app.size.width - 47) != self.title_cells:
@@ -237,9 +357,23 @@ class BrowseScreen(Screen[None]):
         already in the table are current (a search narrowed), keep those that stay.
 
         The table gets the rows a page at a time (:data:`PAGE`), the next page once
-        the cursor nears the last row: a DataTable measures every cell it is given,
-        some 0.5 ms a row, so 2,000 rows at once would take a second a keystroke.
+        the cursor nears the last row: making a row's cells, adding the row and
+        measuring it cost some 0.15 ms on a slow machine (0.5 ms with a plain
+        DataTable), so 2,000 rows at once would take a third of a second a keystroke.
+
+        The cyclic garbage collector is off while the rows are made: a sort that
+        keeps the cursor on a card near the end makes the cells of 2,000 rows (12,000
+        objects), and the collections that many new objects set off took 250 of its
+        400 ms. Nothing made here is garbage in a cycle.
         """
+        paused = startup.pause_collector()
+        try:
+            self._show(keep, reuse)
+        finally:
+            if paused:
+                startup.resume_collector()
+
+    def _show(self, keep: str | None, reuse: bool) -> None:
         table = self.query_one(DataTable)
         keep = keep or self.selected()
         today = self.session.today
@@ -321,19 +455,19 @@ class BrowseScreen(Screen[None]):
         return all(key == listed[0] for key, listed in zip(in_table, self.pending, strict=False))
 
     def _add_rows(self, count: int) -> None:
-        """Moves up to ``count`` pending rows into the table."""
-        table = self.query_one(DataTable)
+        """Moves up to ``count`` pending rows into the table, measured."""
+        table = self.query_one(CardTable)
         today = self.session.today
+        rows: list[tuple[str, tuple[object, ...]]] = []
         for _ in range(min(count, len(self.pending))):
             key, what, prefix = self.pending.pop()
             if isinstance(what, Topic):
-                table.add_row(*self._topic_cells(what, today), key=key)
+                rows.append((key, self._topic_cells(what, today)))
             else:
                 cells = self._cells(what, prefix)
-                if self.grouped:
-                    table.add_row("", *cells[1:], key=key)
-                else:
-                    table.add_row(*cells, key=key)
+                rows.append((key, (NO_NUMBER, *cells[1:]) if self.grouped else cells))
+        table.add_keyed_rows(rows)
+        table.measure_now()
 
     @on(DataTable.RowHighlighted)
     def _near_the_end(self, message: DataTable.RowHighlighted) -> None:
@@ -612,6 +746,9 @@ TITLE_CELLS = 33  # the card column's least width: at 80 columns every figure st
 def _cell(text: str) -> Text:
     """A cell of figures or a state: one line, no markup."""
     return Cell(text)
+
+
+NO_NUMBER = _cell("")  # a follow-up's number cell under its topic
 
 
 def _clipped(text: str, cells: int = TITLE_CELLS) -> str:
