@@ -262,22 +262,12 @@ class QuizApp(App[None]):
         self.pop_screen()
         self.notify(f"Practice done. {message.status}".strip(), markup=False)
 
-    @on(messages.OpenDemo)
-    def _open_demo(self, message: messages.OpenDemo) -> None:
-        self.action_demo(message.card.id)
-
     def action_demo(self, card_id: str) -> None:
-        from quiz.tui.screens.demo import DemoScreen  # loads NumPy and the plot library
+        from quiz.tui.screens.demo import open_demo  # loads NumPy and the plot library
 
         card = self.deck.get(card_id)
-        if card is not None and card.demo:
-            self.push_screen(DemoScreen(card))
-
-    @on(messages.OpenHistory)
-    def _open_history(self, message: messages.OpenHistory) -> None:
-        from quiz.tui.screens.history import HistoryScreen
-
-        self.push_screen(HistoryScreen(self.session, message.card))
+        if card is not None:
+            open_demo(self, card)
 
     @on(messages.WriteCard)
     def _write_card(self, message: messages.WriteCard) -> None:

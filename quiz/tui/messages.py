@@ -48,22 +48,6 @@ class PracticeOver(Message):
         self.status = status
 
 
-class OpenDemo(Message):
-    """Run the demo behind a card."""
-
-    def __init__(self, card: Card) -> None:
-        super().__init__()
-        self.card = card
-
-
-class OpenHistory(Message):
-    """Show every grade of a card, with the typed answers."""
-
-    def __init__(self, card: Card) -> None:
-        super().__init__()
-        self.card = card
-
-
 class BrowseRequested(Message):
     """Show every topic."""
 

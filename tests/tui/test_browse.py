@@ -18,6 +18,7 @@ from quiz.session import Session
 from quiz.store import Store
 from quiz.tui.screens.browse import BrowseScreen
 from quiz.tui.screens.card import CardScreen
+from quiz.tui.screens.demo import DemoScreen
 from quiz.tui.screens.pick import PickScreen
 from quiz.tui.screens.review import ReviewScreen
 
@@ -130,12 +131,13 @@ async def test_keys_typed_in_one_burst_go_where_the_key_before_sent_them(
     assert app.crash is None
 
 
-async def test_enter_twice_opens_one_card_and_the_palette_stays_on_top(
+async def test_enter_or_d_twice_opens_one_screen_and_the_palette_stays_on_top(
     store: Store, full_deck: Deck, clock: Clock
 ) -> None:
     """Found by the palette's seeded bursts: enter enter opened the card twice, and a
     ctrl+p between an enter and its card put the palette under the card; the next
-    ctrl+p opened a second palette, which ended the app (same id)."""
+    ctrl+p opened a second palette, which ended the app (same id). d d opened two
+    demo screens the same way."""
     from textual import events
     from textual.app import App
     from textual.command import CommandPalette
@@ -152,6 +154,18 @@ async def test_enter_twice_opens_one_card_and_the_palette_stays_on_top(
         await until(pilot, lambda: isinstance(app.screen, CardScreen))
         await settle(pilot)
         assert [type(s) for s in app.screen_stack].count(CardScreen) == 1
+        burst(app, "d", "d")  # the card's demo, twice: one demo screen
+        await until(pilot, lambda: isinstance(app.screen, DemoScreen))
+        await settle(pilot)
+        assert [type(s) for s in app.screen_stack].count(DemoScreen) == 1
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, CardScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, BrowseScreen))
+        burst(app, "d", "d")  # from the list too
+        await until(pilot, lambda: isinstance(app.screen, DemoScreen))
+        await settle(pilot)
+        assert [type(s) for s in app.screen_stack].count(DemoScreen) == 1
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, BrowseScreen))
         burst(app, "enter", "ctrl+p", "ctrl+p")

@@ -703,7 +703,9 @@ class BrowseScreen(Screen[None]):
     def action_demo(self) -> None:
         card = self.session.deck.get(self.selected() or "")
         if card is not None:
-            self.post_message(messages.OpenDemo(card))
+            from quiz.tui.screens.demo import open_demo  # loads NumPy and the plot library
+
+            open_demo(self.app, card)
 
     def action_new_card(self) -> None:
         self.post_message(messages.WriteCard(None))

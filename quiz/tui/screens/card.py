@@ -69,4 +69,6 @@ class CardScreen(Screen[None]):
         self.post_message(messages.PracticeRequested([self.card]))
 
     def action_demo(self) -> None:
-        self.post_message(messages.OpenDemo(self.card))
+        from quiz.tui.screens.demo import open_demo  # loads NumPy and the plot library
+
+        open_demo(self.app, self.card)

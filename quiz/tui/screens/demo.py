@@ -20,7 +20,7 @@ from typing import Any
 
 from rich.syntax import Syntax
 from textual import work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.reactive import var
@@ -389,6 +389,14 @@ class DemoScreen(Screen[None]):
     def on_unmount(self) -> None:
         self._closed = True
         self.workers.cancel_group(self, "demo")
+
+
+def open_demo(app: App[Any], card: Card) -> None:
+    """Puts up ``card``'s demo, if it has one. Called by the screen whose key asked
+    for it, not through a message to the app: the demo is then on top before the next
+    key of a burst is read (d d pushed two demo screens)."""
+    if card.demo:
+        app.push_screen(DemoScreen(card))
 
 
 def _metrics_text(metrics: dict[str, Any]) -> str:

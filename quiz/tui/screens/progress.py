@@ -178,7 +178,11 @@ class ProgressScreen(Screen[None]):
         card_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         card = self.session.deck.get(card_id or "")
         if card is not None:
-            self.post_message(messages.OpenHistory(card))
+            from quiz.tui.screens.history import HistoryScreen
+
+            # Pushed here, not through a message to the app: on top before the next
+            # key of a burst is read (as Browse's card and every demo).
+            self.app.push_screen(HistoryScreen(self.session, card))
 
 
 class InterviewDateScreen(ModalScreen[bool]):

@@ -706,7 +706,9 @@ class ReviewScreen(Screen[None]):
 
     def action_demo(self) -> None:
         if self.card is not None:
-            self.post_message(messages.OpenDemo(self.card))
+            from quiz.tui.screens.demo import open_demo  # loads NumPy and the plot library
+
+            open_demo(self.app, self.card)
 
     def action_mark_revealed(self, mode: str) -> None:
         self.action_mark(mode)
