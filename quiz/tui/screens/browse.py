@@ -96,6 +96,16 @@ class CardTable(DataTable[object]):
       ``tests/tui/test_card_table.py`` holds the two ways to the same look.
     """
 
+    def action_select_cursor(self) -> None:
+        """enter in the list: Browse opens the card at once (the table would post a
+        RowSelected message and the card be put up later: enter enter opened it twice)."""
+        screen = self.screen
+        if isinstance(screen, BrowseScreen):
+            self._set_hover_cursor(False)
+            screen.action_open()
+        else:
+            super().action_select_cursor()
+
     def add_keyed_rows(self, rows: list[tuple[str, tuple[object, ...]]]) -> None:
         """Adds ``rows`` (key, cells) at the end, one line high, as ``add_row`` would
         one by one, with the cursor checked once for them all. ``add_row`` sets the
@@ -202,9 +212,8 @@ class BrowseScreen(Screen[None]):
         # the next key of the same burst to whatever has the focus. Left to bubble up
         # from the focused widget, the focus moved only after the keys behind them had
         # been handed to the old place: a fast "/resid" lost its letters, "↓j" typed j.
-        # (enter is named in the title line; in the footer it would push Quit off an
-        # 80-column screen, and the table's own enter, which it now runs before, was
-        # never shown there.)
+        # In the list, enter is the list's own (check_action). enter is named in the
+        # title line; in the footer it would push Quit off an 80-column screen.
         Binding(
             "enter",
             "open",
@@ -341,7 +350,11 @@ class BrowseScreen(Screen[None]):
             # The search box has the keys: letters (and /) type; enter, ↓ and escape
             # leave it.
             return action in ("leave", "open", "to_list")
-        return action != "to_list"  # ↓ in the list moves down it
+        # In the list, ↓ moves down it, and enter is the list's own
+        # (CardTable.action_select_cursor): in its turn after the keys before it. As a
+        # priority binding it ran ahead of them: a quick "j enter" opened the card j
+        # had not yet moved off.
+        return action not in ("to_list", "open")
 
     @on(messages.InterviewChanged)
     @on(messages.CardsChanged)
