@@ -6,12 +6,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from quiz.deck import Card
 from quiz.tui import messages
 from quiz.tui.bindings import BACK, DEMO
 from quiz.tui.text import literal
+from quiz.tui.widgets.answer_view import AnswerView
 from quiz.tui.widgets.card_text import answer_markdown
 from quiz.tui.widgets.footer import QuizFooter
 from quiz.tui.widgets.keypoints import KeyPoints
@@ -49,7 +50,7 @@ class CardScreen(Screen[None]):
             yield Static(literal(f"Topic {card.number} · {card.title}"), id="mode")
             yield Static(literal(card.question), id="question")
             yield KeyPoints(id="points")
-            yield Markdown(answer_markdown(card), id="model-answer")
+            yield AnswerView(answer_markdown(card), id="model-answer")
         yield QuizFooter(compact=True)
 
     def on_mount(self) -> None:

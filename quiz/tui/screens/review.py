@@ -458,12 +458,12 @@ class ReviewScreen(Screen[None]):
     async def _render_markdown(self, card: Card) -> Widget:
         # The Markdown widget (and its parser) is created on first use, not in
         # compose: that keeps it off the path to the first question.
-        from textual.widgets import Markdown
+        from quiz.tui.widgets.answer_view import AnswerView
 
-        views = self.query("#model-answer").results(Markdown)
+        views = self.query("#model-answer").results(AnswerView)
         view = next(views, None)
         if view is None:
-            view = Markdown(id="model-answer")
+            view = AnswerView(id="model-answer")
             await self.query_one("#reveal").mount(view)
         from quiz.tui.widgets.card_text import answer_markdown
 
