@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -16,6 +15,7 @@ from quiz.tui.widgets.answer_view import AnswerView
 from quiz.tui.widgets.card_text import answer_markdown
 from quiz.tui.widgets.footer import QuizFooter
 from quiz.tui.widgets.keypoints import KeyPoints
+from quiz.tui.widgets.scroll import KeyScroll, scroll_now
 
 
 class CardScreen(Screen[None]):
@@ -46,7 +46,7 @@ class CardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         card = self.card
-        with VerticalScroll(id="card"):
+        with KeyScroll(id="card"):
             yield Static(literal(f"Topic {card.number} · {card.title}"), id="mode")
             yield Static(literal(card.question), id="question")
             yield KeyPoints(id="points")
@@ -60,11 +60,7 @@ class CardScreen(Screen[None]):
         self.query_one("#card").focus()
 
     def action_scroll(self, direction: str) -> None:
-        pane = self.query_one("#card", VerticalScroll)
-        if direction == "down":
-            pane.scroll_down(animate=False)
-        else:
-            pane.scroll_up(animate=False)
+        scroll_now(self.query_one("#card", KeyScroll), "down" if direction == "down" else "up")
 
     def action_practice(self) -> None:
         self.post_message(messages.PracticeRequested([self.card]))

@@ -22,7 +22,6 @@ from rich.syntax import Syntax
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Input, RichLog, Static, TabbedContent, TabPane
@@ -34,6 +33,7 @@ from quiz.runner import DEFAULT_TIMEOUT, demo_command, run_demo
 from quiz.tui.text import literal
 from quiz.tui.widgets.footer import QuizFooter
 from quiz.tui.widgets.param_form import ParamForm
+from quiz.tui.widgets.scroll import KeyScroll
 from quiz.tui.widgets.series_plot import Line, SeriesPlot
 from solvers.events import Event, to_text
 
@@ -172,11 +172,11 @@ class DemoScreen(Screen[None]):
         with TabbedContent(initial="plot", id="demo-tabs"):
             with TabPane("Plot", id="plot"):
                 yield SeriesPlot(id="demo-plot")
-            with TabPane("Checks", id="checks"), VerticalScroll():
+            with TabPane("Checks", id="checks"), KeyScroll():
                 yield Static("No run yet: press r.", id="demo-checks")
             with TabPane("Output", id="output"):
                 yield RichLog(id="demo-log", wrap=True, markup=False, highlight=False)
-            with TabPane("Source", id="source"), VerticalScroll():
+            with TabPane("Source", id="source"), KeyScroll():
                 yield Static(id="demo-source")
         yield Static("Press r to run; escape goes back.", id="demo-status")
         yield QuizFooter()

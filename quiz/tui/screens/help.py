@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from quiz.sm2 import GRADE_MEANINGS
+from quiz.tui.widgets.scroll import KeyScroll
 
 GRADES = "\n".join(
     [
@@ -72,7 +72,7 @@ class HelpScreen(ModalScreen[None]):
             Content.assemble(("  ctrl+p   ", "bold"), " Command palette — search every action")
         )
         intro = getattr(self.under, "HELP", "")
-        with VerticalScroll(id="help", classes="panel"):
+        with KeyScroll(id="help", classes="panel"):
             if intro:
                 yield Static(Content(intro), classes="help-intro")
             yield Static(

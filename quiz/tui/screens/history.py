@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
@@ -20,6 +19,7 @@ from quiz.text import printable
 from quiz.tui.bindings import BACK
 from quiz.tui.text import clipped, literal
 from quiz.tui.widgets.footer import QuizFooter
+from quiz.tui.widgets.scroll import KeyScroll
 
 PAGE = 50  # grades read at a time
 
@@ -56,7 +56,7 @@ class HistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         # Built here, not in on_mount: a screen popped as fast as it was pushed (two
         # keys in one read) is unmounted before its on_mount runs, children gone.
-        with VerticalScroll(id="history"):
+        with KeyScroll(id="history"):
             yield Static(self._title(), id="history-title")
             yield Static(self._end(), id="history-end")
         yield QuizFooter(compact=True)
@@ -64,7 +64,7 @@ class HistoryScreen(Screen[None]):
     def on_mount(self) -> None:
         if not self.is_attached:
             return  # quit in the same burst of keys that opened it
-        log = self.query_one("#history", VerticalScroll)
+        log = self.query_one("#history", KeyScroll)
         self.watch(log, "scroll_y", self._scrolled, init=False)
         self.load_older()
 
@@ -73,7 +73,7 @@ class HistoryScreen(Screen[None]):
         shown (or the grades shown do not fill it)."""
         if not self.is_attached or self.complete or self._loading or self._error:
             return
-        log = self.query_one("#history", VerticalScroll)
+        log = self.query_one("#history", KeyScroll)
         if log.max_scroll_y - log.scroll_y <= log.size.height:
             self.load_older()
 
@@ -99,7 +99,7 @@ class HistoryScreen(Screen[None]):
         if page:
             self._oldest = page[-1].id
             self.shown += len(page)
-            log = self.query_one("#history", VerticalScroll)
+            log = self.query_one("#history", KeyScroll)
             log.mount(
                 Static(Content("\n").join(_lines(page)), classes="history-page"),
                 before=self.query_one("#history-end"),

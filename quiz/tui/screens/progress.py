@@ -27,6 +27,7 @@ from quiz.tui import messages
 from quiz.tui.bindings import BACK
 from quiz.tui.text import literal, literal_cell
 from quiz.tui.widgets.footer import QuizFooter
+from quiz.tui.widgets.scroll import KeyScroll
 from quiz.tui.widgets.text_input import TextInput
 
 
@@ -66,11 +67,11 @@ class ProgressScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="readiness")
         with TabbedContent(initial="overview", id="progress-tabs"):
-            with TabPane("Overview", id="overview"), VerticalScroll():
+            with TabPane("Overview", id="overview"), KeyScroll():
                 yield Static(id="heatmap")
-            with TabPane("Last 30 days", id="recent"), VerticalScroll():
+            with TabPane("Last 30 days", id="recent"), KeyScroll():
                 yield Static(id="recent-charts")
-            with TabPane("Forecast", id="forecast"), VerticalScroll():
+            with TabPane("Forecast", id="forecast"), KeyScroll():
                 yield Static(id="forecast-chart")
             with TabPane("Topics", id="topics"):
                 yield DataTable(id="mastery", cursor_type="row", zebra_stripes=True)

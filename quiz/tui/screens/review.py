@@ -47,6 +47,7 @@ from quiz.tui.text import literal
 from quiz.tui.widgets.answer_box import AnswerBox
 from quiz.tui.widgets.grades import GradeBar
 from quiz.tui.widgets.keypoints import KeyPoints
+from quiz.tui.widgets.scroll import scroll_now
 from quiz.tui.widgets.session_bar import SessionBar
 from quiz.tui.widgets.today import TodayBar
 from quiz.tui.wording import graded_text, leech_text, mark_text, undone_text
@@ -394,7 +395,7 @@ class ReviewScreen(Screen[None]):
             bar.display = False
         pane = self.query_one("#card", CardPane)
         pane.anchor(False)
-        pane.scroll_home(animate=False)
+        scroll_now(pane, "home")
         # Focused now, not on the next cycle as widget.focus() does: keys already on
         # their way (a fast typist) land in the box, never on a command.
         self.set_focus(box)
@@ -607,14 +608,9 @@ class ReviewScreen(Screen[None]):
             # of what was there then); any other scroll lets go.
             pane.anchor()
             return
-        scroll = {
-            "down": pane.scroll_down,
-            "up": pane.scroll_up,
-            "page_down": pane.scroll_page_down,
-            "page_up": pane.scroll_page_up,
-            "home": pane.scroll_home,
-        }[direction]
-        scroll(animate=False)
+        # At once, each from where the last left it: keys that came between two
+        # refreshes (a burst, a held key) all count (see quiz.tui.widgets.scroll).
+        scroll_now(pane, direction)
 
     def action_explain(self, key: str) -> None:
         if key == "grade":
