@@ -141,19 +141,28 @@ async def test_the_fast_way_is_taken_for_plain_cells(monkeypatch: pytest.MonkeyP
     """The check above would pass with the fast way never taken: plain one-line cells
     must not go through the table's own drawing."""
     taken: list[int] = []
+    rows_taken: list[int] = []
     app = Both()
     async with app.run_test(size=(70, 24)) as pilot:
         app.fill(narrow_title=False)
         await pilot.pause()
         fast = app.query_one(CardTable)
         original = DataTable._render_cell
+        original_row = DataTable._render_line_in_row
 
         def counted(self: DataTable[Any], row: int, column: int, *a: Any, **kw: Any) -> Any:
             if self is fast and row >= 0:
                 taken.append(row)
             return original(self, row, column, *a, **kw)
 
+        def counted_row(self: DataTable[Any], row_key: Any, *a: Any, **kw: Any) -> Any:
+            if self is fast and row_key in self.rows:
+                row = self._row_locations.get(row_key)
+                rows_taken.append(-1 if row is None else row)
+            return original_row(self, row_key, *a, **kw)
+
         monkeypatch.setattr(DataTable, "_render_cell", counted)
+        monkeypatch.setattr(DataTable, "_render_line_in_row", counted_row)
         fast._update_count += 1  # draw it all again
         fast._styles_cache.clear()
         drawn(fast)
@@ -161,6 +170,8 @@ async def test_the_fast_way_is_taken_for_plain_cells(monkeypatch: pytest.MonkeyP
     # Only a missing cell (row 1's last), the topic row (markup strings, a bold Text),
     # row 4's styled cell and tab: nothing else.
     assert sorted(taken) == [1, 2, 2, 2, 2, 4, 4]
+    # A row of plain cells only is drawn whole the short way: rows 0, 3 and 5.
+    assert sorted(rows_taken) == [1, 2, 4]
 
 
 async def test_browse_draws_its_first_frame_once_at_the_final_widths(
@@ -169,18 +180,18 @@ async def test_browse_draws_its_first_frame_once_at_the_final_widths(
     """Opening Browse draws every row on screen once, with the columns at their
     measured widths and the table focused: not first at the headers' widths and with
     the search box focused, then again."""
-    calls: list[tuple[int, int, bool]] = []
-    original = CardTable._render_cell
+    calls: list[tuple[int | None, int, bool]] = []
+    original = CardTable._render_line_in_row
 
-    def recorded(
-        self: CardTable, row: int, column: int, style: Style, width: int, **kw: bool
-    ) -> Any:
-        if row >= 0 and column == 1:
+    def recorded(self: CardTable, row_key: Any, *a: Any, **kw: Any) -> Any:
+        if row_key in self.rows:
+            width = self.ordered_columns[1].get_render_width(self)
+            row = self._row_locations.get(row_key)
             calls.append((row, width, self._pseudo_class_state.focus))
-        return original(self, row, column, style, width, **kw)
+        return original(self, row_key, *a, **kw)
 
     app = make_app(Session(store, full_deck, now=clock))
-    monkeypatch.setattr(CardTable, "_render_cell", recorded)
+    monkeypatch.setattr(CardTable, "_render_line_in_row", recorded)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("escape", "b")

@@ -19,10 +19,14 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import on
+from textual._types import SegmentLines
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.coordinate import Coordinate
+from textual.css.styles import RenderStyles
+from textual.geometry import Region, Size
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import DuplicateKey, Row, RowKey
@@ -78,6 +82,52 @@ class SearchBox(Input):
         self._typed(value)
 
 
+class _DrawnStyles(RenderStyles):
+    """A component's styles whose Rich style was looked up once, for one set of lines
+    (see :class:`CardTable`)."""
+
+    def __init__(self, styles: RenderStyles, rich_style: Style) -> None:
+        node = styles.node
+        assert node is not None
+        super().__init__(node, styles.base, styles.inline)
+        self._drawn_style = rich_style
+
+    @property
+    def rich_style(self) -> Style:
+        return self._drawn_style
+
+
+class _Drawing:
+    """What stays the same while a table draws one set of lines: its settings, read
+    once (each a reactive, read for every cell otherwise), and its styles, looked up
+    once (see :class:`CardTable`)."""
+
+    __slots__ = (
+        "background_css",
+        "cell_styles",
+        "components",
+        "cursor_type",
+        "foreground_css",
+        "padding",
+        "plain",
+        "rich_style",
+        "show_cursor",
+        "show_hover_cursor",
+    )
+
+    def __init__(self, table: CardTable) -> None:
+        self.plain = not (table.fixed_rows or table.fixed_columns)
+        self.padding = table.cell_padding
+        self.show_cursor = table.show_cursor
+        self.show_hover_cursor = table._show_hover_cursor
+        self.foreground_css = table.cursor_foreground_priority == "css"
+        self.background_css = table.cursor_background_priority == "css"
+        self.rich_style: Style | None = None
+        self.components: dict[tuple[str, ...], _DrawnStyles] = {}
+        self.cell_styles: dict[tuple[Style, bool, bool], Style] = {}
+        self.cursor_type = table.cursor_type
+
+
 class CardTable(DataTable[object]):
     """The table of cards: a DataTable that measures the rows it is given at once and
     draws a one-line cell the short way.
@@ -95,10 +145,46 @@ class CardTable(DataTable[object]):
       plain :class:`~quiz.tui.text.Cell` that fits its column (every card's cell in
       Browse) comes out of all that as one run of text in one style: the cell's text
       padded to the column's width, in the row's style with the cursor's on top.
-      :meth:`_render_cell` makes that run directly. Anything else (a header, a topic
-      row's bold title, a cell too wide) is drawn the table's own way.
+      :meth:`_render_cell` makes that run directly, and :meth:`_render_line_in_row` a
+      whole row of such cells at once. Anything else (a header, a topic row's bold
+      title, a cell too wide) is drawn the table's own way.
       ``tests/tui/test_card_table.py`` holds the two ways to the same look.
+
+    And one cost of drawing any line: the table looks up its own style, its row's
+    (odd or even) and its header's again for every line it draws, each a walk up
+    every node above it blending backgrounds: three walks a line, a quarter of the
+    time the first keystroke of a search took to draw 36 new rows. The styles cannot
+    change while one set of lines is drawn, so :meth:`render_lines` looks each up
+    once for the set.
     """
+
+    _drawing: _Drawing | None = None  # while render_lines runs
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._drawing = _Drawing(self)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawing = None
+
+    @property
+    def rich_style(self) -> Style:
+        drawing = self._drawing
+        if drawing is None:
+            return super().rich_style
+        if drawing.rich_style is None:
+            drawing.rich_style = super().rich_style
+        return drawing.rich_style
+
+    def get_component_styles(self, *names: str) -> RenderStyles:
+        drawing = self._drawing
+        if drawing is None:
+            return super().get_component_styles(*names)
+        styles = drawing.components.get(names)
+        if styles is None:
+            found = super().get_component_styles(*names)
+            styles = drawing.components[names] = _DrawnStyles(found, found.rich_style)
+        return styles
 
     def action_select_cursor(self) -> None:
         """enter in the list: Browse opens the card at once (the table would post a
@@ -161,6 +247,109 @@ class CardTable(DataTable[object]):
                 column.content_width = max(column.content_width, width or 0)
         self._update_dimensions(others)  # also the table's scrollable size
 
+    def _render_line_in_row(
+        self,
+        row_key: RowKey,
+        line_no: int,
+        base_style: Style,
+        cursor_location: Coordinate,
+        hover_location: Coordinate,
+    ) -> tuple[SegmentLines, SegmentLines]:
+        """A row of plain one-line cells, with a row cursor, drawn the short way: what
+        the table's own method makes of it (its cells as :meth:`_render_cell` draws
+        them, then the space to the right edge in the row's style), without asking
+        for each cell whether the cursor is on it and how wide its column is."""
+        drawing = self._drawing
+        row_index = self._row_locations.get(row_key)
+        if (
+            drawing is None
+            or row_index is None
+            or line_no != 0
+            or drawing.cursor_type != "row"
+            or not drawing.plain
+            or (self._labelled_row_exists and self.show_row_labels)
+        ):
+            return super()._render_line_in_row(
+                row_key, line_no, base_style, cursor_location, hover_location
+            )
+        cache_key = (
+            row_key,
+            line_no,
+            base_style,
+            cursor_location,
+            hover_location,
+            drawing.cursor_type,
+            drawing.show_cursor,
+            drawing.show_hover_cursor,
+            self._update_count,
+            self._pseudo_class_state,
+        )
+        cached = self._row_render_cache.get(cache_key)
+        if cached is not None:
+            return cached
+        row = self.rows.get(row_key)
+        values = self._data.get(row_key)
+        columns = self.ordered_columns
+        if row is None or row.height != 1 or values is None or len(values) != len(columns):
+            return super()._render_line_in_row(
+                row_key, line_no, base_style, cursor_location, hover_location
+            )
+        padding = drawing.padding
+        pad = " " * padding
+        texts: list[str] = []
+        widths: list[int] = []
+        for column in columns:
+            value = values.get(column.key)
+            width = column.get_render_width(self)
+            text = value.one_line(width - 2 * padding) if isinstance(value, Cell) else None
+            if text is None:
+                return super()._render_line_in_row(
+                    row_key, line_no, base_style, cursor_location, hover_location
+                )
+            texts.append(f"{pad}{text}{pad}")
+            widths.append(width)
+        row_style = self._get_row_style(row_index, base_style)
+        cursor = cursor_location.row == row_index
+        hover = hover_location.row == row_index
+        key = (row_style, hover, cursor)
+        style = drawing.cell_styles.get(key)
+        if style is None:
+            component_style, post_style = self._get_styles_to_render_cell(
+                False,
+                False,
+                False,
+                hover,
+                cursor,
+                drawing.show_cursor,
+                drawing.show_hover_cursor,
+                drawing.foreground_css,
+                drawing.background_css,
+            )
+            style = drawing.cell_styles[key] = row_style + component_style + post_style
+        scrollable: list[list[Segment]] = [
+            [Segment(text, style + Style.from_meta({"row": row_index, "column": index}))]
+            for index, text in enumerate(texts)
+        ]
+        # The rest of the line, as the table extends a row with a row cursor.
+        remaining = max(0, self.size.width - sum(widths) - self._row_label_column_width)
+        extend_style, _ = self._get_styles_to_render_cell(
+            False,
+            False,
+            False,
+            hover,
+            cursor,
+            drawing.show_cursor,
+            drawing.show_hover_cursor,
+            False,
+            False,
+        )
+        extend_style = row_style + extend_style
+        extend_style += Style.from_meta({"row": row_index, "column": 0, "out_of_bounds": True})
+        scrollable.append([Segment(" " * remaining, extend_style)])
+        pair: tuple[SegmentLines, SegmentLines] = ([], scrollable)
+        self._row_render_cache[cache_key] = pair
+        return pair
+
     def _render_cell(
         self,
         row_index: int,
@@ -170,33 +359,36 @@ class CardTable(DataTable[object]):
         cursor: bool = False,
         hover: bool = False,
     ) -> list[list[Segment]]:
+        drawing = self._drawing or _Drawing(self)
         value = None
-        if row_index >= 0 and column_index >= 0 and not (self.fixed_rows or self.fixed_columns):
+        if row_index >= 0 and column_index >= 0 and drawing.plain:
             row_key = self._row_locations.get_key(row_index)
             column_key = self._column_locations.get_key(column_index)
             if row_key is not None and column_key is not None and self.rows[row_key].height == 1:
                 value = self._data[row_key][column_key]
-        text = value.one_line(width - 2 * self.cell_padding) if isinstance(value, Cell) else None
+        padding = drawing.padding
+        text = value.one_line(width - 2 * padding) if isinstance(value, Cell) else None
         if text is None:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        component_style, post_style = self._get_styles_to_render_cell(
-            False,
-            False,
-            False,
-            hover,
-            cursor,
-            self.show_cursor,
-            self._show_hover_cursor,
-            self.cursor_foreground_priority == "css",
-            self.cursor_background_priority == "css",
-        )
-        style = (
-            base_style
-            + Style.from_meta({"row": row_index, "column": column_index})
-            + component_style
-            + post_style
-        )
-        pad = " " * self.cell_padding
+        # The row's style with the cursor's on top is the same for every cell of the
+        # row; only the cell's place (its click target) differs.
+        key = (base_style, hover, cursor)
+        style = drawing.cell_styles.get(key)
+        if style is None:
+            component_style, post_style = self._get_styles_to_render_cell(
+                False,
+                False,
+                False,
+                hover,
+                cursor,
+                drawing.show_cursor,
+                drawing.show_hover_cursor,
+                drawing.foreground_css,
+                drawing.background_css,
+            )
+            style = drawing.cell_styles[key] = base_style + component_style + post_style
+        style += Style.from_meta({"row": row_index, "column": column_index})
+        pad = " " * padding
         return [[Segment(f"{pad}{text}{pad}", style)]]
 
 
