@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 
 CHECK_CARDS_AFTER = 0.3  # seconds after the first paint: the user's card files are looked at
+HOLD_KEYS_AT_MOST = 2.0  # seconds: keys held for a screen being built (hold_keys) wait no longer
 
 
 class QuizApp(App[None]):
@@ -70,6 +71,39 @@ class QuizApp(App[None]):
         # database, read while drawing a screen): quiz.cli says it in one line.
         self.problem: QuizError | None = None
         self.asked_to_exit = False  # set by exit(): anything else that ends the app is a fault
+
+    # Keys read while a screen is being built, in the order read (see hold_keys).
+    _held_keys: list[events.Key] | None = None
+
+    def hold_keys(self) -> None:
+        """Keys read from now on wait until the screen just put up says it is built
+        (:class:`messages.ScreenReady`), then go to it in the order they were typed.
+
+        Typed in the same burst as b, "/resid" went to the review screen (its keys
+        were handed on before b's screen was up: r and e ran there, e opened the card
+        editor), or was lost on the new screen before it had a search box to focus.
+        ctrl+c is never held."""
+        if self._held_keys is None:
+            self._held_keys = []
+            self.set_timer(HOLD_KEYS_AT_MOST, self._release_keys)  # whatever happens
+
+    @on(messages.ScreenReady)
+    async def _release_keys(self) -> None:
+        held, self._held_keys = self._held_keys, None
+        for event in held or ():
+            # One after another in this handler: no key read later can pass them.
+            await super().on_event(event)
+
+    async def on_event(self, event: events.Event) -> None:
+        if (
+            self._held_keys is not None
+            and isinstance(event, events.Key)
+            and not event.is_forwarded
+            and event.key != "ctrl+c"
+        ):
+            self._held_keys.append(event)
+            return
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         # From now on, a theme picked in the palette is the one the next start uses.
@@ -154,9 +188,9 @@ class QuizApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.quitting is not None and action in ("progress", "help", "command_palette"):
             return False  # the app is about to close: open nothing more
-        # While a text box has the keys, the app's letter keys (q, s, ?) type into it:
-        # the footer must not offer them.
-        return not (action in ("quit", "progress", "help") and _typing(self))
+        # While a text box has the keys, the app's letter keys (q, s, ?, b) type into
+        # it: the footer must not offer them.
+        return not (action in ("quit", "progress", "help", "browse") and _typing(self))
 
     def _tick(self) -> None:
         """Tells the screen on top the time has moved (see each screen's ``tick``)."""
@@ -307,6 +341,7 @@ class QuizApp(App[None]):
         from quiz.tui.screens.browse import BrowseScreen
 
         if not isinstance(self.screen, BrowseScreen):
+            self.hold_keys()  # until it has its rows and its search box (ScreenReady)
             self.push_screen(BrowseScreen(self.session))
 
     def action_review_tag(self) -> None:

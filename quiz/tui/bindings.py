@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-BROWSE = Binding("b", "app.browse", "Browse", id="browse", tooltip="All topics and their state")
+# A priority binding: run as the app reads b, before it hands on the keys typed
+# behind it (those wait for Browse: QuizApp.hold_keys). Refused while a text box has
+# the keys (QuizApp.check_action): b is then typed.
+BROWSE = Binding(
+    "b", "app.browse", "Browse", id="browse", tooltip="All topics and their state", priority=True
+)
 PRACTICE_ALL = Binding(
     "p",
     "app.practice",

@@ -24,6 +24,11 @@ class ShowToday(Message):
         self.status = status
 
 
+class ScreenReady(Message):
+    """The screen the app held the keys for (:meth:`quiz.tui.app.QuizApp.hold_keys`)
+    is built: the keys read meanwhile can go to it."""
+
+
 class UndoRequested(Message):
     """Take back today's last grade and ask that card again."""
 

@@ -98,6 +98,50 @@ async def test_search_narrows_the_list_as_you_type_and_escape_clears_it(
     assert app.crash is None
 
 
+async def test_keys_typed_in_the_same_burst_as_b_go_to_browse(
+    store: Store, full_deck: Deck, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "b/resid" sent in one burst from the review screen: Browse opens and the search
+    box holds "resid". Before, the keys behind b were handed on before Browse was up:
+    / was lost, and the letters behind it ran Browse's keys (e opened the card editor).
+    While the answer box has the keys, b is a letter of the answer; escape then b,
+    in one burst, leaves the box and opens Browse."""
+    from textual import events
+
+    from quiz.tui.screens.review import ReviewScreen
+
+    def burst(app: object, *keys: str) -> None:
+        from textual.app import App
+
+        assert isinstance(app, App) and app._driver is not None
+        for key in keys:
+            app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+
+    edited: list[object] = []
+    monkeypatch.setattr(BrowseScreen, "action_edit_card", lambda self: edited.append(self))
+    app = make_app(Session(store, full_deck, now=clock))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        answer = review.box
+        burst(app, *"a b")  # typing an answer: b is a letter
+        await until(pilot, lambda: answer.text == "a b")
+        await pilot.pause()
+        assert app.screen is review
+        burst(app, "escape", "b", "slash", *"resid")
+        await until(pilot, lambda: isinstance(app.screen, BrowseScreen))
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        box = screen.query_one(Input)
+        await until(pilot, lambda: box.value == "resid")
+        await pilot.pause()
+        assert screen.focused is box and app.screen is screen
+        assert answer.text == "a b" and not edited
+        assert [type(s) for s in app.screen_stack].count(BrowseScreen) == 1
+    assert app.crash is None
+
+
 async def test_keys_typed_in_one_burst_go_where_the_key_before_sent_them(
     store: Store, full_deck: Deck, clock: Clock
 ) -> None:

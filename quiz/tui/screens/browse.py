@@ -532,6 +532,7 @@ class BrowseScreen(Screen[None]):
             return  # the app is closing
         # Also runs when the screen is first shown: the one place its rows are read.
         self.load()
+        self.app.post_message(messages.ScreenReady())  # the keys typed behind b
 
     @property
     def grouped(self) -> bool:

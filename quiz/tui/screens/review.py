@@ -166,7 +166,7 @@ class ReviewScreen(Screen[None]):
         Binding("pageup", "scroll('page_up')", "Page up", show=False),
         Binding("home", "scroll('home')", "Top", show=False),
         Binding("end", "scroll('end')", "End", show=False),
-        Binding(BROWSE.key, BROWSE.action, BROWSE.description, show=False),
+        Binding(BROWSE.key, BROWSE.action, BROWSE.description, show=False, priority=True),
         # What a key does when its command has nothing to act on yet: say why, rather
         # than nothing. Reached only when the binding above it for the key is off.
         Binding(GRADE_KEYS, "explain('grade')", show=False),

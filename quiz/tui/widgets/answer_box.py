@@ -56,6 +56,13 @@ class AnswerBox(TextArea):
             event.stop()
             event.prevent_default()
             await self.run_action("screen.check")
+        elif event.key == "escape":
+            # Left here too, in the order typed: left to the screen's binding, escape
+            # took effect once it had bubbled up, and a b typed right behind it went
+            # into the box instead of opening Browse.
+            if await self.app.run_action("screen.leave", self):
+                event.stop()
+                event.prevent_default()
         elif event.key in NEWLINE_KEYS and not self.read_only:
             event.stop()
             event.prevent_default()
