@@ -25,6 +25,8 @@ from quiz.tui.saving import Failed, attempt
 from quiz.tui.wording import undone_text
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from quiz.backup import AutoBackup
     from quiz.tui.screens.quitting import QuittingScreen
 
@@ -72,8 +74,10 @@ class QuizApp(App[None]):
         self.problem: QuizError | None = None
         self.asked_to_exit = False  # set by exit(): anything else that ends the app is a fault
 
-    # Keys read while a screen is being built, in the order read (see hold_keys).
+    # Keys read while a screen is being built, in the order read (see hold_keys), and
+    # the timer that lets them go if the screen never says it is ready.
     _held_keys: list[events.Key] | None = None
+    _hold_limit: Timer | None = None
 
     def hold_keys(self) -> None:
         """Keys read from now on wait until the screen just put up says it is built
@@ -85,10 +89,13 @@ class QuizApp(App[None]):
         ctrl+c is never held."""
         if self._held_keys is None:
             self._held_keys = []
-            self.set_timer(HOLD_KEYS_AT_MOST, self._release_keys)  # whatever happens
+            self._hold_limit = self.set_timer(HOLD_KEYS_AT_MOST, self._release_keys)
 
     @on(messages.ScreenReady)
     async def _release_keys(self) -> None:
+        if self._hold_limit is not None:
+            self._hold_limit.stop()  # not to cut short a later hold
+            self._hold_limit = None
         held, self._held_keys = self._held_keys, None
         for event in held or ():
             # One after another in this handler: no key read later can pass them.

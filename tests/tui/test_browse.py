@@ -519,3 +519,29 @@ async def test_n_writes_a_new_card_in_the_editor_and_browse_lists_it(
         assert "my-own-card" in listed(app) and session.deck.get("my-own-card") is not None
         assert (tmp_path / "cards").is_dir()
     assert app.crash is None
+
+
+async def test_a_hold_on_the_keys_ends_with_its_screen_not_with_an_earlier_hold_s_limit(
+    session: Session,
+) -> None:
+    """Keys held for Browse go as soon as it is ready; the two-second limit of that
+    hold is stopped then, so it cannot cut a later hold short (b, escape, b within two
+    seconds: the second Browse would get the keys before its search box)."""
+    from quiz.tui import messages
+
+    app = make_app(session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.hold_keys()
+        first = app._hold_limit
+        assert app._held_keys == [] and first is not None
+        await pilot.press("x")  # held: no screen gets it
+        assert app._held_keys is not None and [k.key for k in app._held_keys] == ["x"]
+        app.post_message(messages.ScreenReady())
+        await until(pilot, lambda: app._held_keys is None)
+        assert app._hold_limit is None and first._task is None  # stopped
+        app.hold_keys()
+        assert app._hold_limit is not first and app._held_keys == []
+        app.post_message(messages.ScreenReady())
+        await until(pilot, lambda: app._held_keys is None)
+    assert app.crash is None
