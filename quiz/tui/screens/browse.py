@@ -247,6 +247,26 @@ class CardTable(DataTable[object]):
                 column.content_width = max(column.content_width, width or 0)
         self._update_dimensions(others)  # also the table's scrollable size
 
+    def _cell_style(self, drawing: _Drawing, row_style: Style, hover: bool, cursor: bool) -> Style:
+        """A plain cell's style but its click target: the row's, with the cursor's or
+        the hover's on top. The same for every cell of a row: made once a frame."""
+        key = (row_style, hover, cursor)
+        style = drawing.cell_styles.get(key)
+        if style is None:
+            component_style, post_style = self._get_styles_to_render_cell(
+                False,
+                False,
+                False,
+                hover,
+                cursor,
+                drawing.show_cursor,
+                drawing.show_hover_cursor,
+                drawing.foreground_css,
+                drawing.background_css,
+            )
+            style = drawing.cell_styles[key] = row_style + component_style + post_style
+        return style
+
     def _render_line_in_row(
         self,
         row_key: RowKey,
@@ -311,21 +331,7 @@ class CardTable(DataTable[object]):
         row_style = self._get_row_style(row_index, base_style)
         cursor = cursor_location.row == row_index
         hover = hover_location.row == row_index
-        key = (row_style, hover, cursor)
-        style = drawing.cell_styles.get(key)
-        if style is None:
-            component_style, post_style = self._get_styles_to_render_cell(
-                False,
-                False,
-                False,
-                hover,
-                cursor,
-                drawing.show_cursor,
-                drawing.show_hover_cursor,
-                drawing.foreground_css,
-                drawing.background_css,
-            )
-            style = drawing.cell_styles[key] = row_style + component_style + post_style
+        style = self._cell_style(drawing, row_style, hover, cursor)
         scrollable: list[list[Segment]] = [
             [Segment(text, style + Style.from_meta({"row": row_index, "column": index}))]
             for index, text in enumerate(texts)
@@ -370,23 +376,7 @@ class CardTable(DataTable[object]):
         text = value.one_line(width - 2 * padding) if isinstance(value, Cell) else None
         if text is None:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        # The row's style with the cursor's on top is the same for every cell of the
-        # row; only the cell's place (its click target) differs.
-        key = (base_style, hover, cursor)
-        style = drawing.cell_styles.get(key)
-        if style is None:
-            component_style, post_style = self._get_styles_to_render_cell(
-                False,
-                False,
-                False,
-                hover,
-                cursor,
-                drawing.show_cursor,
-                drawing.show_hover_cursor,
-                drawing.foreground_css,
-                drawing.background_css,
-            )
-            style = drawing.cell_styles[key] = base_style + component_style + post_style
+        style = self._cell_style(drawing, base_style, hover, cursor)
         style += Style.from_meta({"row": row_index, "column": column_index})
         pad = " " * padding
         return [[Segment(f"{pad}{text}{pad}", style)]]
