@@ -54,7 +54,19 @@ class QuizApp(App[None]):
             "question_mark", "help", "Help", key_display="?", id="help", tooltip="List every key"
         ),
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit; every grade is already saved"),
-        Binding("ctrl+c", "interrupt", "Quit", show=False, priority=True, id="interrupt"),
+        Binding(
+            "ctrl+c",
+            "interrupt",
+            "Quit",
+            show=False,
+            priority=True,
+            id="interrupt",
+            tooltip="From anywhere, the answer box included (ctrl+q too)",
+        ),
+        # Textual's own quit key: its action is "quit", which is refused while typing
+        # (q types a q there), so in the answer box ctrl+q did nothing. (Help lists
+        # it with ctrl+c.)
+        Binding("ctrl+q", "interrupt", show=False, priority=True, id="quit-now"),
     ]
 
     def __init__(
@@ -172,7 +184,8 @@ class QuizApp(App[None]):
         super().exit(result, return_code, message)
 
     def action_interrupt(self) -> None:
-        """ctrl+c quits from anywhere, a text box included (every grade is saved)."""
+        """ctrl+c (or ctrl+q) quits from anywhere, a text box included (every grade is
+        saved)."""
         self.request_quit()
 
     async def action_quit(self) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Clock
+from textual.app import App
 from textual.widgets import Button
 
 from quiz.deck import Deck
@@ -243,6 +244,40 @@ async def test_help_lists_the_keys(session: Session) -> None:
         assert sum("Scroll down" in row for row in rows) == 1
         await pilot.press("escape")
         assert isinstance(app.screen, ReviewScreen)
+
+
+def help_rows(app: App[None]) -> list[list[str]]:
+    """The help's rows of keys, each split into words."""
+    from textual.widgets import Static
+
+    text = "\n".join(str(s.render()) for s in app.screen.query(Static))
+    return [row.split() for row in text.splitlines() if row.startswith("  ") and row.split()]
+
+
+async def test_help_names_each_key_once_as_it_is_typed_and_only_where_it_works(
+    session: Session,
+) -> None:
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape", "question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        rows = help_rows(app)
+        # Suspend and bury are bound once before and once after a reveal: one row
+        # each, under the key a person types.
+        assert [row[:2] for row in rows if "Suspend" in row[:3]] == [["!", "Suspend"]]
+        assert [row[:2] for row in rows if "Bury" in row[:3]] == [["-", "Bury"]]
+        assert not any(row[0] in ("minus", "exclamation_mark") for row in rows), rows
+        assert any(row[:2] == ["ctrl+c", "Quit"] for row in rows), rows
+        assert not any("Back" in row[:3] for row in rows), "escape does not end a review"
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        app.action_practice()
+        await until(pilot, lambda: len(app.screen_stack) == 3)
+        await pilot.press("escape", "question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        rows = help_rows(app)
+        assert any(row[:2] == ["escape", "Back"] for row in rows), rows
+        assert not any("Suspend" in row or "Bury" in row for row in rows), rows
 
 
 async def test_a_full_day_ends_on_the_summary_and_tomorrow_shows_only_whats_due(

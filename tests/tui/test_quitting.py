@@ -8,7 +8,7 @@ import pytest
 from quiz.session import Session
 from quiz.tui.screens import quitting
 
-from .helpers import make_app, screen_text, until
+from .helpers import make_app, screen_text, settle, until
 
 
 class FakeBackup:
@@ -92,6 +92,21 @@ async def test_quitting_again_stops_the_backup_at_once(
         assert backup.stopped
         backup.end_step()
         await until(pilot, lambda: not running(app))
+
+
+@pytest.mark.parametrize("key", ["ctrl+c", "ctrl+q"])
+async def test_ctrl_c_and_ctrl_q_quit_from_the_answer_box(session: Session, key: str) -> None:
+    backup = FakeBackup()
+    backup.done = True
+    app = make_app(session)
+    app.backup = backup  # type: ignore[assignment]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        box = app.screen.query_one("#answer")
+        assert app.focused is box
+        await pilot.press("q", key)
+        await until(pilot, lambda: not running(app))
+    assert app.return_code == 0
 
 
 async def test_with_the_backup_done_quit_is_immediate(session: Session) -> None:

@@ -23,6 +23,8 @@ GRADES = "\n".join(
 
 _KEY_NAMES = {
     "question_mark": "?",
+    "exclamation_mark": "!",
+    "minus": "-",
     "down": "↓",
     "up": "↑",
     "pagedown": "PgDn",
@@ -48,25 +50,32 @@ class HelpScreen(ModalScreen[None]):
         self.under = under
 
     def compose(self) -> ComposeResult:
-        # One row per command: the keys that do the same thing share it ("j ↓").
+        # One row per command: the keys that do the same thing share it ("j ↓"). A
+        # key bound once per state (! before and after a reveal) is listed once.
         keys: dict[tuple[str, str], list[str]] = {}
         tips: dict[tuple[str, str], str] = {}
+        listed: set[tuple[str, str]] = set()  # (key, description)
+        hides = getattr(self.under, "help_hides", None)
+        hidden: set[str] = hides() if callable(hides) else set()
         for binding in [*self.under.BINDINGS, *self.app.BINDINGS]:
             if not isinstance(binding, Binding) or not binding.description:
                 continue
             if binding.key in ("1", "2", "3", "4", "5"):
                 continue  # shown as 0-5
-            command = (binding.action, binding.description)
+            if binding.action.split("(")[0] in hidden:
+                continue
             key = binding.key_display or _KEY_NAMES.get(binding.key, binding.key)
-            shared = keys.setdefault(command, [])
-            if key not in shared:
-                shared.append(key)
+            if (key, binding.description) in listed:
+                continue
+            listed.add((key, binding.description))
+            command = (binding.action, binding.description)
+            keys.setdefault(command, []).append(key)
             tips.setdefault(command, binding.tooltip)
         rows: list[Content] = []
-        for (_action, description), names in keys.items():
-            tip = f" — {tips[(_action, description)]}" if tips[(_action, description)] else ""
+        for command, names in keys.items():
+            tip = f" — {tips[command]}" if tips[command] else ""
             rows.append(
-                Content.assemble((f"  {' '.join(names):<9}", "bold"), f" {description}{tip}")
+                Content.assemble((f"  {' '.join(names):<9}", "bold"), f" {command[1]}{tip}")
             )
         rows.append(
             Content.assemble(("  ctrl+p   ", "bold"), " Command palette — search every action")

@@ -146,7 +146,7 @@ class ReviewScreen(Screen[None]):
         SUSPEND,
         # Bury is in help (?), not the footer: with u Undo shown it would push q off
         # the footer at 80 columns.
-        Binding(BURY.key, BURY.action, BURY.description, show=False),
+        Binding(BURY.key, BURY.action, BURY.description, show=False, tooltip=BURY.tooltip),
         # After the reveal the grades fill the footer: the same keys, not shown there.
         Binding(SUSPEND.key, "mark_revealed('suspend')", SUSPEND.description, show=False),
         Binding(BURY.key, "mark_revealed('bury')", BURY.description, show=False),
@@ -312,6 +312,11 @@ class ReviewScreen(Screen[None]):
         if action == "explain":
             return not self.typing
         return True
+
+    def help_hides(self) -> set[str]:
+        """The actions help (?) leaves out here: a practice ends with escape and
+        cannot suspend or bury; a review is not ended with escape."""
+        return {"mark", "mark_revealed"} if self._practising else {"back"}
 
     @property
     def _practising(self) -> bool:
