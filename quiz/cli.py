@@ -408,6 +408,7 @@ def _run_locked_app(args: argparse.Namespace) -> int:
     with session.store:
         app = QuizApp(session, theme=config.load(session.store).theme, backup=auto_backup)
         app.run()
+    app.keep_css()
     from quiz.tui.screens.quitting import GRACE_S  # after: not on the way to the first card
 
     # Quitting stopped a backup that would have held it up; a crash did not (yet).

@@ -11,6 +11,8 @@ the README's benchmark table, not here.
 - Grades are written with the standard library's sqlite3 (one INSERT built from
   :data:`quiz.records.REVIEW_COLUMNS`), so neither sqlite-utils nor NumPy loads in a
   session: sqlite-utils serves the schema's migrations and the settings only.
+- Textual's parsed CSS is kept between runs (:mod:`quiz.tui.csscache`): a start reads
+  the rule sets back instead of parsing the app's and the widgets' CSS again.
 - :func:`collect_garbage`: a full collection at a quiet moment (while a question is
   being read), instead of the collector's pauses at any moment.
 - :func:`pause_collector` / :func:`resume_collector`: Browse turns the collector off

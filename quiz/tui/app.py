@@ -21,6 +21,7 @@ from quiz.errors import QuizError
 from quiz.session import Session
 from quiz.text import printable
 from quiz.tui import messages
+from quiz.tui.csscache import KeptRules, KeptStylesheet
 from quiz.tui.saving import Failed, attempt
 from quiz.tui.wording import undone_text
 
@@ -73,6 +74,9 @@ class QuizApp(App[None]):
         self, session: Session, theme: str | None = None, backup: AutoBackup | None = None
     ) -> None:
         super().__init__()
+        # Textual's parsed CSS, kept from the last run (quiz.tui.csscache). Put in
+        # before the theme is set: setting it parses the CSS again, through this.
+        self.stylesheet = KeptStylesheet(variables=self.get_css_variables(), kept=KeptRules.read())
         self.backup = backup  # the day's backup, made in a thread while the app runs
         self.quitting: QuittingScreen | None = None  # quit asked, the backup not over
         if theme in self.available_themes:
@@ -257,12 +261,21 @@ class QuizApp(App[None]):
 
     def _first_painted(self) -> None:
         startup.after_first_paint()
+        # What the first screen parsed is kept for the next start, once the first
+        # frame is out (each later screen's CSS is kept when the app ends).
+        self.set_timer(CHECK_CARDS_AFTER, self.keep_css)
         if self.deck.unchecked:
             # The user's cards were taken as the last start found them, their files
             # not looked at (2,000 of them take 10 ms): looked at in a thread, a moment
             # from now. At once, its 30 ms of Python held up Textual's writer thread,
             # which was still sending the first frame to the terminal.
             self.set_timer(CHECK_CARDS_AFTER, self._start_checking_cards)
+
+    def keep_css(self) -> None:
+        """Keeps the CSS parsed so far for the next start (quiz.tui.csscache)."""
+        stylesheet = self.stylesheet
+        if isinstance(stylesheet, KeptStylesheet):  # not replaced (Textual's dev mode)
+            stylesheet.keep()
 
     def _start_checking_cards(self) -> None:
         self.run_worker(self._check_cards, thread=True, group="cards")
