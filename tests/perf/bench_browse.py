@@ -89,7 +89,7 @@ def time_start(work: Path, big: Path, runs: int) -> None:
     names = list(programs)
     try:
         for name in names:  # warm-up: caches, bytecode
-            tmux.time_to_text(*programs[name])
+            tmux.time_to_text(*programs[name], then_quit=True)
         for round_no in range(runs):
             shift = round_no % len(names)
             for name in names[shift:] + names[:shift]:

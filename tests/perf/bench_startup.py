@@ -108,8 +108,13 @@ class Tmux:
             raise RuntimeError(f"tmux {' '.join(args)}: {result.stderr.strip()}")
         return result.stdout
 
-    def time_to_text(self, argv: list[str], texts: list[str]) -> float:
-        """Seconds from starting ``argv`` in a new window until one of ``texts`` shows."""
+    def time_to_text(self, argv: list[str], texts: list[str], then_quit: bool = False) -> float:
+        """Seconds from starting ``argv`` in a new window until one of ``texts`` shows.
+
+        The program is then killed; with ``then_quit``, it is quit as a person quits it
+        (ctrl+q, which ends quiz and a bare Textual app alike) and given the time to
+        end: a warm-up run, leaving behind what a run keeps at its end (quiz's caches),
+        as the person's earlier runs would have."""
         command = "exec env TERM=xterm-256color " + shlex.join(argv)
         t0 = time.perf_counter()
         pane = self(
@@ -123,6 +128,8 @@ class Tmux:
                     size = self("display-message", "-p", "-t", pane, "#{pane_width}x#{pane_height}")
                     if size.strip() != f"{WIDTH}x{HEIGHT}":
                         raise SystemExit(f"the pane is {size.strip()}, not {WIDTH}x{HEIGHT}")
+                    if then_quit:
+                        self.quit(pane)
                     return elapsed
                 if time.perf_counter() - t0 > TIMEOUT_S:
                     raise TimeoutError(f"{texts} not shown in {TIMEOUT_S} s:\n{screen}")
@@ -134,6 +141,15 @@ class Tmux:
                 env=self.env,
                 check=False,
             )
+
+    def quit(self, pane: str) -> None:
+        """Sends ctrl+q to ``pane`` and waits until its program has ended."""
+        self("send-keys", "-t", pane, "C-q")
+        t0 = time.perf_counter()
+        while pane in self("list-panes", "-s", "-t", "bench", "-F", "#{pane_id}").split():
+            if time.perf_counter() - t0 > TIMEOUT_S:
+                raise TimeoutError(f"the program in {pane} did not quit on ctrl+q")
+            time.sleep(POLL_S)
 
     def close(self) -> None:
         subprocess.run(
@@ -250,7 +266,7 @@ def main() -> None:
         try:
             print(f"Warming up (one untimed run each), then {args.runs} rounds...")
             for name in names:
-                tmux.time_to_text(*programs[name])
+                tmux.time_to_text(*programs[name], then_quit=True)
             for round_no in range(args.runs):
                 shift = round_no % len(names)
                 for name in names[shift:] + names[:shift]:
