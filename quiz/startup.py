@@ -13,6 +13,9 @@ the README's benchmark table, not here.
   session: sqlite-utils serves the schema's migrations and the settings only.
 - Textual's parsed CSS is kept between runs (:mod:`quiz.tui.csscache`): a start reads
   the rule sets back instead of parsing the app's and the widgets' CSS again.
+- The first frame has a stand-in for the answer box, drawn as the empty box is; the
+  box (Textual's TextArea, 10 ms of imports) takes its place just after, and the keys
+  typed meanwhile wait for it (:mod:`quiz.tui.widgets.box_stand_in`).
 - :func:`collect_garbage`: a full collection at a quiet moment (while a question is
   being read), instead of the collector's pauses at any moment.
 - :func:`pause_collector` / :func:`resume_collector`: Browse turns the collector off

@@ -92,7 +92,7 @@ class QuizApp(App[None]):
 
     # Keys read while a screen is being built, in the order read (see hold_keys), and
     # the timer that lets them go if the screen never says it is ready.
-    _held_keys: list[events.Key] | None = None
+    _held_keys: list[events.Key | events.Paste] | None = None
     _hold_limit: Timer | None = None
 
     def hold_keys(self) -> None:
@@ -102,7 +102,7 @@ class QuizApp(App[None]):
         Typed in the same burst as b, "/resid" went to the review screen (its keys
         were handed on before b's screen was up: r and e ran there, e opened the card
         editor), or was lost on the new screen before it had a search box to focus.
-        ctrl+c is never held."""
+        A paste waits with the keys; ctrl+c is never held."""
         if self._held_keys is None:
             self._held_keys = []
             self._hold_limit = self.set_timer(HOLD_KEYS_AT_MOST, self._release_keys)
@@ -120,9 +120,9 @@ class QuizApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if (
             self._held_keys is not None
-            and isinstance(event, events.Key)
+            and isinstance(event, (events.Key, events.Paste))
             and not event.is_forwarded
-            and event.key != "ctrl+c"
+            and not (isinstance(event, events.Key) and event.key == "ctrl+c")
         ):
             self._held_keys.append(event)
             return
@@ -508,5 +508,9 @@ class QuizApp(App[None]):
 def _typing(app: App[None]) -> bool:
     from textual.widgets import Input, TextArea
 
+    from quiz.tui.widgets.box_stand_in import AnswerBoxStandIn
+
     focused = app.focused
+    if isinstance(focused, AnswerBoxStandIn):
+        return True  # the answer box's stand-in: what is typed is for the box
     return isinstance(focused, (Input, TextArea)) and not getattr(focused, "read_only", False)

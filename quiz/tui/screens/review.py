@@ -22,10 +22,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 import time
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
@@ -44,7 +47,7 @@ from quiz.tui import messages
 from quiz.tui.bindings import BROWSE, BURY, DEMO, SUSPEND, UNDO
 from quiz.tui.saving import Failed, attempt
 from quiz.tui.text import literal
-from quiz.tui.widgets.answer_box import AnswerBox
+from quiz.tui.widgets.box_stand_in import AnswerBoxStandIn, is_answer_box
 from quiz.tui.widgets.grades import GradeBar
 from quiz.tui.widgets.keypoints import KeyPoints
 from quiz.tui.widgets.scroll import scroll_now
@@ -52,11 +55,21 @@ from quiz.tui.widgets.session_bar import SessionBar
 from quiz.tui.widgets.today import TodayBar
 from quiz.tui.wording import graded_text, leech_text, mark_text, undone_text
 
+if TYPE_CHECKING:
+    from quiz.tui.widgets.answer_box import AnswerBox
+
 ANSWER_PLACEHOLDER = "Type your answer here; enter checks it (optional)"
+PREDICT_PLACEHOLDER = "Type the letter of your prediction (a, b…); enter runs the demo"
 PRERENDER_DELAY = 0.6  # seconds the question shows before the answer renders hidden
 GRADE_KEYS = "0,1,2,3,4,5"
 TYPING_HINT = "Type your answer; enter checks it · esc leaves the box (then space reveals)"
 OUTSIDE_HINT = "space reveals the answer · a (or tab) goes back into the answer box"
+
+
+def answer_box_loaded() -> bool:
+    """Whether the answer box's modules (Textual's TextArea) are loaded: then a
+    review screen starts with the box itself, else with its stand-in."""
+    return "quiz.tui.widgets.answer_box" in sys.modules
 
 
 class CardPane(VerticalScroll, can_focus=False):
@@ -220,7 +233,18 @@ class ReviewScreen(Screen[None]):
         with CardPane(id="card"):
             yield Static(id="mode")
             yield Static(id="question")
-            yield AnswerBox(id="answer", placeholder=ANSWER_PLACEHOLDER)
+            if answer_box_loaded():
+                from quiz.tui.widgets.answer_box import AnswerBox
+
+                yield AnswerBox(id="answer", placeholder=ANSWER_PLACEHOLDER)
+            else:
+                # The run's first screen: the box's look, while its 10 ms of imports
+                # wait for the first frame (quiz.tui.widgets.box_stand_in). The keys
+                # typed meanwhile wait for the box.
+                yield AnswerBoxStandIn(ANSWER_PLACEHOLDER)
+                hold_keys = getattr(self.app, "hold_keys", None)
+                if callable(hold_keys):
+                    hold_keys()
             with RevealedPart(id="reveal"):
                 yield Static(id="typed")
                 yield Static(id="prediction")
@@ -242,6 +266,8 @@ class ReviewScreen(Screen[None]):
     async def _mount_rest(self) -> None:
         if not self.is_attached:
             return  # left (or quit) before its first paint: nothing to add to
+        if (putting_in := self._put_in_box()) is not None:
+            await putting_in
         from quiz.tui.widgets.footer import QuizFooter  # after the first paint too
 
         self.grade_bar()
@@ -277,12 +303,49 @@ class ReviewScreen(Screen[None]):
 
     @property
     def box(self) -> AnswerBox:
+        """The answer box (put in at once if the stand-in is still there)."""
+        from quiz.tui.widgets.answer_box import AnswerBox
+
+        if self.query(AnswerBoxStandIn):
+            self._put_in_box()
         return self.query_one("#answer", AnswerBox)
+
+    def _put_in_box(self) -> AwaitComplete | None:
+        """Puts the answer box in the stand-in's place, as the stand-in is (its
+        placeholder, shown or not, focused or not), then lets the held keys go
+        (awaited: once the box is in; None if it was in already)."""
+        stand_in = next(self.query(AnswerBoxStandIn).results(AnswerBoxStandIn), None)
+        if stand_in is None:
+            return None  # in already
+        from quiz.tui.widgets.answer_box import AnswerBox
+
+        box = AnswerBox(id="answer", placeholder=stand_in.placeholder)
+        box.display = stand_in.display
+        focused = self.focused is stand_in
+        mounted = self.query_one(CardPane).mount(box, before=stand_in)
+        removed = stand_in.remove()
+        if focused:
+            self.set_focus(box)
+
+        async def done() -> None:
+            await mounted
+            await removed
+            for event in stand_in.typed:  # typed after the app's hold let go: in order
+                self.app.post_message(event)
+            self.app.post_message(messages.ScreenReady())  # the keys held since compose
+
+        return AwaitComplete(done())
+
+    def on_unmount(self) -> None:
+        if self.query(AnswerBoxStandIn):
+            # Gone before its box was in (the day had no card, the app quit): the
+            # keys held for it go on to what is there now.
+            self.app.post_message(messages.ScreenReady())
 
     @property
     def typing(self) -> bool:
         """The answer box has the keys."""
-        return not self.revealed and self.focused is self.box
+        return not self.revealed and is_answer_box(self.focused)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Shows in the footer, and runs, only what works in the state the card is in."""
@@ -380,14 +443,19 @@ class ReviewScreen(Screen[None]):
                 ("Type the letter of your prediction; enter runs the demo to see.", "dim"),
             )
         self.query_one("#question", Static).update(question)
-        box = self.box
-        box.placeholder = (
-            "Type the letter of your prediction (a, b…); enter runs the demo"
-            if card.is_predict
-            else ANSWER_PLACEHOLDER
-        )
-        box.text = keep[1] if keep is not None and keep[0] == card.id else ""
-        box.read_only = False
+        placeholder = PREDICT_PLACEHOLDER if card.is_predict else ANSWER_PLACEHOLDER
+        typed = keep[1] if keep is not None and keep[0] == card.id else ""
+        stand_in = next(self.query(AnswerBoxStandIn).results(AnswerBoxStandIn), None)
+        box: AnswerBox | AnswerBoxStandIn
+        if stand_in is not None and not typed:  # the first card: nothing typed yet
+            box = stand_in
+            box.placeholder = placeholder
+            box.refresh()
+        else:
+            box = self.box
+            box.placeholder = placeholder
+            box.text = typed
+            box.read_only = False
         box.display = True
         self.query_one("#reveal").display = False
         for view in self.query("#model-answer"):
