@@ -120,6 +120,21 @@ def build_history(session: Session) -> None:
             )
 
 
+# The character a terminal sends with a named key, where it sends one.
+_KEY_CHARACTERS = {"space": " ", "enter": "\r", "tab": "\t"}
+
+
+def burst(app: App[Any], *keys: str) -> None:
+    """Keys as a terminal sends them in one read: all in the app's queue before it
+    handles the first (``pilot.press`` waits for each key to be handled)."""
+    from textual import events
+
+    assert app._driver is not None
+    for key in keys:
+        character = _KEY_CHARACTERS.get(key, key if len(key) == 1 else None)
+        app._driver.send_message(events.Key(key, character))
+
+
 async def until(pilot: Pilot[Any], condition: Callable[[], bool], tries: int = 200) -> None:
     """Polls the app until ``condition()`` holds (no fixed sleep); fails after
     ``tries`` short pauses (about ten seconds)."""

@@ -21,7 +21,7 @@ from quiz.tui.screens.review import ReviewScreen
 from quiz.tui.widgets.answer_box import AnswerBox
 from quiz.tui.widgets.box_stand_in import AnswerBoxStandIn
 
-from .helpers import make_app, screen_text, settle, until
+from .helpers import burst, make_app, screen_text, settle, until
 
 PLACEHOLDERS = [
     "Type your answer here; enter checks it (optional)",
@@ -104,13 +104,6 @@ class Gate:
         assert self.screens, "no review screen waits for its box"
         for screen in self.screens:
             screen.call_later(self.real, screen)
-
-
-def burst(app: App[Any], *keys: str) -> None:
-    """Keys as a terminal sends them: all read before the app handles the first."""
-    assert app._driver is not None
-    for key in keys:
-        app._driver.send_message(events.Key(key, key if len(key) == 1 else " "))
 
 
 async def on_stand_in(pilot: Pilot[Any]) -> AnswerBoxStandIn:

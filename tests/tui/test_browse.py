@@ -22,7 +22,7 @@ from quiz.tui.screens.demo import DemoScreen
 from quiz.tui.screens.pick import PickScreen
 from quiz.tui.screens.review import ReviewScreen
 
-from .helpers import make_app, screen_text, settle, text_of, until
+from .helpers import burst, make_app, screen_text, settle, text_of, until
 from .test_palette import run_command
 
 
@@ -106,16 +106,8 @@ async def test_keys_typed_in_the_same_burst_as_b_go_to_browse(
     / was lost, and the letters behind it ran Browse's keys (e opened the card editor).
     While the answer box has the keys, b is a letter of the answer; escape then b,
     in one burst, leaves the box and opens Browse."""
-    from textual import events
 
     from quiz.tui.screens.review import ReviewScreen
-
-    def burst(app: object, *keys: str) -> None:
-        from textual.app import App
-
-        assert isinstance(app, App) and app._driver is not None
-        for key in keys:
-            app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
 
     edited: list[object] = []
     monkeypatch.setattr(BrowseScreen, "action_edit_card", lambda self: edited.append(self))
@@ -149,14 +141,6 @@ async def test_keys_typed_in_one_burst_go_where_the_key_before_sent_them(
     lands in the search box (e was the edit key, s the stats key while the focus
     still waited for the next cycle). ↓ then j moves in the list; escape then j too;
     j then enter opens the card j moved to."""
-    from textual import events
-
-    def burst(app: object, *keys: str) -> None:
-        from textual.app import App
-
-        assert isinstance(app, App) and app._driver is not None
-        for key in keys:
-            app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
 
     app = make_app(Session(store, full_deck, now=clock))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -189,14 +173,7 @@ async def test_enter_or_d_twice_opens_one_screen_and_the_palette_stays_on_top(
     ctrl+p between an enter and its card put the palette under the card; the next
     ctrl+p opened a second palette, which ended the app (same id). d d opened two
     demo screens the same way."""
-    from textual import events
-    from textual.app import App
     from textual.command import CommandPalette
-
-    def burst(app: App[None], *keys: str) -> None:
-        assert app._driver is not None
-        for key in keys:
-            app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
 
     app = make_app(Session(store, full_deck, now=clock))
     async with app.run_test(size=(100, 30)) as pilot:

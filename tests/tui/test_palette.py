@@ -15,7 +15,7 @@ from quiz.tui.screens.demo import DemoScreen
 from quiz.tui.screens.export import ExportScreen
 from quiz.tui.screens.progress import InterviewDateScreen, ProgressScreen
 
-from .helpers import make_app, settle, until
+from .helpers import burst, make_app, settle, until
 
 
 async def run_command(pilot: object, words: str) -> None:
@@ -106,14 +106,11 @@ async def test_page_keys_as_the_first_matches_arrive_do_not_end_the_app(
 ) -> None:
     # Found by the monkey test: Textual's option list raised KeyError on a PageDown
     # pressed before it had laid out the options it had just been given.
-    from textual import events
 
     app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        for key in ("ctrl+p", "b", "pagedown", "pageup", "pagedown"):
-            assert app._driver is not None
-            app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+        burst(app, "ctrl+p", "b", "pagedown", "pageup", "pagedown")
         await pilot.pause()
         assert app.is_running and type(app.screen).__name__ == "QuizPalette"
 
@@ -129,17 +126,13 @@ async def test_fast_keys_in_and_out_of_the_palette_do_not_end_the_app(
     # of the keys a person uses in the palette (these seeds hit each of those).
     import random
 
-    from textual import events
-
     rng = random.Random(seed)
     keys = ["ctrl+p", "b", "u", "r", "escape", "backspace", "enter", "down", "x", "s", "?"]
     app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         for _ in range(30):
-            for key in rng.choices(keys, k=rng.choice([2, 3, 5, 8])):
-                assert app._driver is not None
-                app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+            burst(app, *rng.choices(keys, k=rng.choice([2, 3, 5, 8])))
             await pilot.pause()
         await app.workers.wait_for_complete()
         assert app.is_running

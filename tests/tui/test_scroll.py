@@ -8,10 +8,6 @@ read before the app handles the first.
 
 from __future__ import annotations
 
-from typing import Any
-
-from textual import events
-from textual.app import App
 from textual.widget import Widget
 
 from quiz.deck import Deck
@@ -21,13 +17,7 @@ from quiz.tui.screens.card import CardScreen
 from quiz.tui.screens.help import HelpScreen
 from quiz.tui.screens.review import ReviewScreen
 
-from .helpers import make_app, settle, until
-
-
-def burst(app: App[Any], *keys: str) -> None:
-    assert app._driver is not None
-    for key in keys:
-        app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+from .helpers import burst, make_app, settle, until
 
 
 async def test_a_burst_of_keys_scrolls_the_card_view_once_per_key(
