@@ -192,10 +192,20 @@ def from_csv(path: Path) -> tuple[list[Imported], list[str]]:
         dialect = csv.excel
     cards: list[Imported] = []
     problems: list[str] = []
+    rows: list[list[str]] = []
     try:
-        rows = list(csv.reader(io.StringIO(text), dialect))
+        # Strict: read leniently, a quote never closed took every row after it into
+        # one cell (rows lost into one long answer, without a word).
+        for row in csv.reader(io.StringIO(text), dialect, strict=True):
+            rows.append(row)
     except csv.Error as exc:
-        raise QuizError(f"{path} is not a CSV file this can read: {exc}") from None
+        where = f"row {len(rows) + 1}"
+        if "unexpected end of data" in str(exc):
+            raise QuizError(
+                f"{path}: {where}: a quote opened there is never closed; close it "
+                '(a quote inside a quoted cell is written "")'
+            ) from None
+        raise QuizError(f"{path} is not a CSV file this can read: {where}: {exc}") from None
     if rows and [c.strip().lower() for c in rows[0][:2]] == ["question", "answer"]:
         rows[0] = []
     for i, row in enumerate(rows, 1):

@@ -170,6 +170,37 @@ def test_a_csv_imports_with_or_without_a_header_and_tags(full_deck: Deck, tmp_pa
 
 
 @pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "What is 2/L?,The step size above which gradient descent diverges.\n"
+            '"Why warm up?,Large early steps are unstable.\n'
+            "Why clip?,To bound the update.\n",
+            "qa.csv: row 2: a quote opened there is never closed",
+        ),
+        (
+            "Why warm up?;Large early steps are unstable.\n"
+            "Why clip?;To bound the update.\n"
+            'What is 2/L?;"The step size above which it diverges.\n'
+            "What is Adam?;Momentum with per-parameter steps.\n",
+            "qa.csv: row 3: a quote opened there is never closed",
+        ),
+    ],
+)
+def test_a_csv_with_a_broken_quote_is_refused_naming_the_row(
+    full_deck: Deck, tmp_path: Path, text: str, message: str
+) -> None:
+    # Read leniently, the quote never closed took the rows after it into one cell.
+    path = tmp_path / "qa.csv"
+    path.write_text(text, encoding="utf-8")
+    folder = tmp_path / "cards"
+    with pytest.raises(QuizError, match=message) as refused:
+        import_file(path, with_user_cards(full_deck, folder))
+    assert "\n" not in str(refused.value)
+    assert not folder.exists() or not any(folder.iterdir())  # nothing imported
+
+
+@pytest.mark.parametrize(
     ("content", "message"),
     [
         (b"not a zip at all", r"is not an Anki file \(not a zip archive\)"),
