@@ -291,8 +291,13 @@ class Session:
         """``tag`` if a card carries it; else QuizError listing the tags there are."""
         tags = self.all_tags()
         if tag not in tags:
+            from difflib import get_close_matches
+
+            # The deck's tags run to hundreds: the likely one first.
+            close = get_close_matches(tag, tags, n=3, cutoff=0.8)
+            hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
             listed = ", ".join(tags) or "none"
-            raise QuizError(f"no card has the tag {tag!r}; tags: {listed}")
+            raise QuizError(f"no card has the tag {tag!r}{hint}; tags: {listed}")
         return tag
 
     def mark(self, card_id: str, mode: Action) -> Review:

@@ -162,6 +162,19 @@ def test_quiz_tag_unknown_is_one_line_listing_the_tags_exit_2(tmp_path: Path) ->
     assert len(lines) == 1 and "no card has the tag 'nope'; tags: " in lines[0]
 
 
+def test_an_unknown_tag_is_answered_with_the_likely_one_first(
+    store: Store, full_deck: Deck
+) -> None:
+    session = Session(store, full_deck)
+    with pytest.raises(QuizError) as refused:
+        session.check_tag("optimization")
+    message = str(refused.value)
+    assert message.startswith(
+        "no card has the tag 'optimization' (did you mean 'optimisation'?); tags: "
+    )
+    assert session.check_tag("optimisation") == "optimisation"
+
+
 def test_a_row_of_an_unknown_mode_is_still_damage(store: Store) -> None:
     store.conn.execute(
         "INSERT INTO reviews (card_id, ts_ms, day, grade, mode, ef_before, interval_before,"
