@@ -38,9 +38,20 @@ _OLD = (
 _NOTE = ".export"
 
 
+NAME_MAX = 255  # bytes in one file name, on the file systems quiz runs on
+
+
 def path_for(folder: Path, name: str) -> Path:
-    """A new temporary file's name in ``folder``, for a file that will be ``name``."""
-    return folder / f".{name}.{os.getpid()}-{threading.get_ident()}{SUFFIX}"
+    """A new temporary file's name in ``folder``, for a file that will be ``name``.
+
+    ``name`` is cut short where the whole name (with SQLite's longest side file
+    suffix) would pass the file system's limit: a file named near that limit
+    could not be written through a temporary file named after it in full."""
+    tail = f".{os.getpid()}-{threading.get_ident()}{SUFFIX}"
+    room = NAME_MAX - len(".") - len(os.fsencode(tail)) - max(map(len, SIDES))
+    while len(os.fsencode(name)) > room:
+        name = name[:-1]  # a character at a time: never half of one
+    return folder / f".{name}{tail}"
 
 
 def remove(temp: Path) -> None:

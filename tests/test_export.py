@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from pathlib import Path
 
 from quiz.deck import Deck
@@ -146,3 +147,24 @@ def test_save_log_reports_its_progress_and_stops_when_told(
         export.save_log(store, target, "json", progress=stop_at_four)
     assert target.read_text() == "the previous export\n"
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".quiz-tmp")]
+
+
+def test_a_file_named_up_to_the_file_systems_limit_can_be_exported_to(
+    store: Store, tmp_path: Path
+) -> None:
+    # The temporary file beside it was named after it in full, 30 bytes longer:
+    # names of 226-255 bytes failed with "file name too long".
+    from quiz import export, tempfiles
+
+    fill(store)
+    for name in ("r" * 251 + ".csv", "é" * 125 + "r.csv"):  # 255 bytes each
+        assert len(name.encode()) == 255
+        target = tmp_path / name
+        assert export.save_log(store, target, "csv") == 2
+        assert len(list(csv.DictReader(target.open()))) == 2
+        temporary = tempfiles.path_for(tmp_path, name)
+        assert len(os.fsencode(temporary.name + "-journal")) <= 255
+        assert tempfiles.clean([tmp_path]) == []  # nothing left, the name is still known
+    names = {p.name for p in tmp_path.iterdir()}
+    assert {"r" * 251 + ".csv", "é" * 125 + "r.csv"} <= names
+    assert not [name for name in names if tempfiles.SUFFIX in name]
