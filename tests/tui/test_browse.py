@@ -523,3 +523,37 @@ async def test_a_hold_on_the_keys_ends_with_its_screen_not_with_an_earlier_hold_
         app.post_message(messages.ScreenReady())
         await until(pilot, lambda: app._held_keys is None)
     assert app.crash is None
+
+
+@pytest.mark.parametrize("move", ["j", "down"])
+async def test_a_move_typed_just_before_slash_moves_the_list_and_the_rest_is_searched(
+    store: Store, full_deck: Deck, clock: Clock, move: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/ runs as it is read; j and ↓ ran once handed down to the list and back up,
+    by which time / had given the keys to the search box: the move was lost there."""
+    selected_at_slash: list[str | None] = []
+    real_search = BrowseScreen.action_search
+
+    def search(screen: BrowseScreen) -> None:
+        selected_at_slash.append(screen.selected())
+        real_search(screen)
+
+    monkeypatch.setattr(BrowseScreen, "action_search", search)
+    app = make_app(Session(store, full_deck, now=clock))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_browse(pilot)
+        table = screen.query_one(DataTable)
+        box = screen.query_one(Input)
+        start = table.cursor_row
+        table.move_cursor(row=start + 2)
+        two_down = screen.selected()
+        table.move_cursor(row=start)
+        await pilot.pause()
+        assert two_down is not None and screen.selected() != two_down
+        burst(app, move, move, "slash", *"res")
+        await until(pilot, lambda: box.value == "res")
+        assert selected_at_slash == [two_down]
+        assert app.focused is box
+        # In the box, j is a letter.
+        burst(app, "j")
+        await until(pilot, lambda: box.value == "resj")

@@ -419,6 +419,11 @@ class BrowseScreen(Screen[None]):
             priority=True,
         ),
         Binding("down", "to_list", "To the list", show=False, priority=True),
+        # In the list, the moves are run as each key is read, as / is: left to the
+        # list, a j or ↓ typed just before / was handled after / had moved the keys
+        # to the search box, and was lost there.
+        Binding("down", "cursor('down')", "Down", show=False, priority=True),
+        Binding("up", "cursor('up')", "Up", show=False, priority=True),
         Binding("f", "state", "State", id="state", show=False),
         Binding("t", "tag", "Tag", id="tag", show=False),
         Binding("g", "topic", "Topic", id="topic", show=False),
@@ -445,8 +450,8 @@ class BrowseScreen(Screen[None]):
         Binding("e", "edit_card", "Edit card", id="edit-card", show=False),
         Binding("d", "demo", "Demo", id="demo", show=False),
         Binding("u", "undo", "Undo", id="undo", tooltip="Take back today's last action"),
-        Binding("j", "cursor('down')", "Down", show=False),
-        Binding("k", "cursor('up')", "Up", show=False),
+        Binding("j", "cursor('down')", "Down", show=False, priority=True),
+        Binding("k", "cursor('up')", "Up", show=False, priority=True),
         Binding(
             "escape",
             "leave",
@@ -537,6 +542,8 @@ class BrowseScreen(Screen[None]):
             # The search box has the keys: letters (and /) type; enter, ↓ and escape
             # leave it.
             return action in ("leave", "open", "to_list")
+        if action == "cursor":
+            return isinstance(self.focused, DataTable)  # a picker's keys are its own
         # In the list, ↓ moves down it, and enter is the list's own
         # (CardTable.action_select_cursor): in its turn after the keys before it. As a
         # priority binding it ran ahead of them: a quick "j enter" opened the card j
