@@ -75,3 +75,12 @@ async def test_a_burst_of_keys_scrolls_the_help_once_per_key(session: Session) -
         await until(pilot, lambda: pane.scroll_y == 3)
         burst(app, "up", "up")
         await until(pilot, lambda: pane.scroll_y == 1)
+        # End and Home: there at once, as the other keys (End slid there over
+        # several frames).
+        app.animation_level = "full"
+        burst(app, "end")
+        await pilot.pause()
+        assert pane.scroll_y == pane.max_scroll_y > 3
+        burst(app, "home")
+        await pilot.pause()
+        assert pane.scroll_y == 0

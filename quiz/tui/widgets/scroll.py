@@ -15,8 +15,8 @@ from textual.widget import Widget
 
 
 def scroll_now(pane: Widget, step: str) -> None:
-    """Scrolls ``pane`` by one ``step`` (down, up, page_down, page_up or home) now,
-    not after the next refresh."""
+    """Scrolls ``pane`` by one ``step`` (down, up, page_down, page_up, home or end)
+    now, not after the next refresh."""
     page = pane.scrollable_content_region.height
     y = {
         "down": pane.scroll_y + 1,
@@ -24,12 +24,14 @@ def scroll_now(pane: Widget, step: str) -> None:
         "page_down": pane.scroll_y + page,
         "page_up": pane.scroll_y - page,
         "home": 0,
+        "end": pane.max_scroll_y,
     }[step]
     pane.scroll_to(y=y, animate=False, immediate=True)
 
 
 class KeyScroll(VerticalScroll):
-    """A :class:`VerticalScroll` whose ↑ ↓ PageUp PageDown Home keys scroll at once."""
+    """A :class:`VerticalScroll` whose ↑ ↓ PageUp PageDown Home End keys scroll at
+    once (Textual's End slid there, over several frames, and Home did not)."""
 
     def _step(self, step: str) -> None:
         if not self.allow_vertical_scroll:
@@ -50,3 +52,6 @@ class KeyScroll(VerticalScroll):
 
     def action_scroll_home(self) -> None:
         self._step("home")
+
+    def action_scroll_end(self) -> None:
+        self._step("end")
