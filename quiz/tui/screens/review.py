@@ -306,15 +306,18 @@ class ReviewScreen(Screen[None]):
         """The answer box (put in at once if the stand-in is still there)."""
         from quiz.tui.widgets.answer_box import AnswerBox
 
-        if self.query(AnswerBoxStandIn):
-            self._put_in_box()
+        self._put_in_box()
         return self.query_one("#answer", AnswerBox)
+
+    def _stand_in(self) -> AnswerBoxStandIn | None:
+        """The answer box's stand-in, while it is there (the run's first card)."""
+        return next(self.query(AnswerBoxStandIn).results(AnswerBoxStandIn), None)
 
     def _put_in_box(self) -> AwaitComplete | None:
         """Puts the answer box in the stand-in's place, as the stand-in is (its
         placeholder, shown or not, focused or not), then lets the held keys go
         (awaited: once the box is in; None if it was in already)."""
-        stand_in = next(self.query(AnswerBoxStandIn).results(AnswerBoxStandIn), None)
+        stand_in = self._stand_in()
         if stand_in is None:
             return None  # in already
         from quiz.tui.widgets.answer_box import AnswerBox
@@ -337,7 +340,7 @@ class ReviewScreen(Screen[None]):
         return AwaitComplete(done())
 
     def on_unmount(self) -> None:
-        if self.query(AnswerBoxStandIn):
+        if self._stand_in() is not None:
             # Gone before its box was in (the day had no card, the app quit): the
             # keys held for it go on to what is there now.
             self.app.post_message(messages.ScreenReady())
@@ -445,7 +448,7 @@ class ReviewScreen(Screen[None]):
         self.query_one("#question", Static).update(question)
         placeholder = PREDICT_PLACEHOLDER if card.is_predict else ANSWER_PLACEHOLDER
         typed = keep[1] if keep is not None and keep[0] == card.id else ""
-        stand_in = next(self.query(AnswerBoxStandIn).results(AnswerBoxStandIn), None)
+        stand_in = self._stand_in()
         box: AnswerBox | AnswerBoxStandIn
         if stand_in is not None and not typed:  # the first card: nothing typed yet
             box = stand_in
